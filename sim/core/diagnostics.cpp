@@ -1,0 +1,48 @@
+#include "sim/core/diagnostics.hpp"
+
+#include <fmt/format.h>
+
+namespace ptsim {
+
+std::string Diagnostic::Render() const {
+  std::string out;
+  if (!where.file.empty()) {
+    out += where.file;
+    if (where.line > 0) out += fmt::format(":{}", where.line);
+    if (where.line > 0 && where.column > 0) out += fmt::format(":{}", where.column);
+    out += ": ";
+  }
+  out += severity == Severity::kError ? "error: " : "warning: ";
+  if (!object.empty()) out += object + ": ";
+  if (!field.empty()) out += field + ": ";
+  out += message;
+  return out;
+}
+
+Diagnostic& Diagnostics::Error(SourceLocation where, std::string object, std::string field,
+                               std::string message) {
+  ++errors_;
+  return items_.emplace_back(Diagnostic{Diagnostic::Severity::kError, std::move(where),
+                                        std::move(object), std::move(field), std::move(message)});
+}
+
+Diagnostic& Diagnostics::Warning(SourceLocation where, std::string object, std::string field,
+                                 std::string message) {
+  return items_.emplace_back(Diagnostic{Diagnostic::Severity::kWarning, std::move(where),
+                                        std::move(object), std::move(field), std::move(message)});
+}
+
+void Diagnostics::Append(const Diagnostics& other) {
+  for (const auto& d : other.items_) {
+    items_.push_back(d);
+    if (d.severity == Diagnostic::Severity::kError) ++errors_;
+  }
+}
+
+std::string Diagnostics::Render() const {
+  std::string out;
+  for (const auto& d : items_) out += d.Render() + "\n";
+  return out;
+}
+
+}  // namespace ptsim

@@ -1,0 +1,135 @@
+#include "sim/core/event_loop.hpp"
+
+#include <algorithm>
+
+#include "sim/core/asio_context.hpp"
+
+namespace ptsim {
+
+EventLoop::Hold::Hold(EventLoop* loop, Kind kind) : loop_(loop), kind_(kind) {
+  loop_->Acquire(kind_);
+}
+
+EventLoop::Hold::Hold(Hold&& other) noexcept
+    : loop_(std::exchange(other.loop_, nullptr)), kind_(other.kind_) {}
+
+EventLoop::Hold& EventLoop::Hold::operator=(Hold&& other) noexcept {
+  if (this != &other) {
+    Release();
+    loop_ = std::exchange(other.loop_, nullptr);
+    kind_ = other.kind_;
+  }
+  return *this;
+}
+
+void EventLoop::Hold::Release() {
+  if (loop_ != nullptr) std::exchange(loop_, nullptr)->Drop(kind_);
+}
+
+EventLoop::EventLoop(WallClock& wall) : wall_(wall), impl_(std::make_unique<Impl>()) {}
+
+EventLoop::~EventLoop() = default;
+
+Time EventLoop::Now() const {
+  if (real_time_holds_ == 0) return now_;
+  return std::max(now_, anchor_virtual_ + (wall_.Now() - anchor_wall_));
+}
+
+void EventLoop::FollowWall() {
+  if (real_time_holds_ > 0) now_ = Now();
+}
+
+EventLoop::TimerId EventLoop::At(Time when, Callback cb) {
+  TimerId id{std::max(when, Now()), next_seq_++};
+  impl_->queue.emplace(std::make_pair(id.at, id.seq), std::move(cb));
+  return id;
+}
+
+bool EventLoop::Cancel(TimerId& id) {
+  if (!id) return false;
+  const bool erased = impl_->queue.erase({id.at, id.seq}) > 0;
+  id = TimerId{};
+  return erased;
+}
+
+void EventLoop::Acquire(Hold::Kind kind) {
+  if (kind == Hold::kIo) {
+    ++io_holds_;
+    return;
+  }
+  if (real_time_holds_++ == 0) {
+    anchor_wall_ = wall_.Now();
+    anchor_virtual_ = now_;
+  }
+}
+
+void EventLoop::Drop(Hold::Kind kind) {
+  if (kind == Hold::kIo) {
+    --io_holds_;
+    return;
+  }
+  FollowWall();
+  --real_time_holds_;
+}
+
+std::size_t EventLoop::pending() const { return impl_->queue.size(); }
+
+bool EventLoop::RunOneDue(Time limit) {
+  auto& queue = impl_->queue;
+  if (queue.empty()) return false;
+  auto it = queue.begin();
+  if (it->first.first > limit) return false;
+  now_ = std::max(now_, it->first.first);
+  Callback cb = std::move(it->second);
+  queue.erase(it);
+  ++callbacks_run_;
+  cb();
+  return true;
+}
+
+EventLoop::Outcome EventLoop::Run(Time deadline, const std::function<bool()>& done) {
+  auto& io = impl_->io;
+  stop_ = false;
+  for (;;) {
+    if (io_holds_ > 0 || real_time_holds_ > 0) io.poll();
+    if (stop_) return Outcome::kStopped;
+    if (done && done()) return Outcome::kPredicate;
+    FollowWall();
+    if (now_ > deadline) {
+      now_ = deadline;
+      return Outcome::kDeadline;
+    }
+    // Run everything that is due, one callback at a time so that a callback
+    // that stops the loop or satisfies `done` is noticed at once.
+    if (RunOneDue(std::min(now_, deadline))) continue;
+
+    auto& queue = impl_->queue;
+    const Time next = queue.empty() ? kNever : queue.begin()->first.first;
+    if (real_time_holds_ > 0) {
+      // A real process is runnable: wait for the world or the next timer.
+      const Time wake = std::min(next, deadline);
+      if (wake == kNever) {
+        io.run_one();
+      } else {
+        io.run_one_for(std::max(Duration{0}, wake - Now()));
+      }
+      continue;
+    }
+    // Nothing real is runnable: virtual time may jump.
+    if (!queue.empty() && next <= deadline) {
+      RunOneDue(next);
+      continue;
+    }
+    if (deadline != kNever) {
+      now_ = deadline;
+      return Outcome::kDeadline;
+    }
+    if (io_holds_ > 0) {
+      io.run_one();  // a frozen process or a draining pipe may still report
+      continue;
+    }
+    return Outcome::kIdle;
+  }
+}
+
+}  // namespace ptsim
