@@ -1,0 +1,39 @@
+#include "fakes/apiserver/api_server.hpp"
+
+namespace ptsim {
+
+ApiServer::ApiServer(EventLoop& loop, Trace& trace, const Random& random)
+    : state_{loop, random.Fork("uids"), 0, {}}, trace_(trace), events_(loop) {
+  state_.on_removed = [this](const std::string& uid) {
+    // The garbage collector acts after the owner's deletion is observed.
+    state_.loop.Post([this, uid] { CollectGarbage(uid); });
+  };
+}
+
+void ApiServer::CollectGarbage(const std::string& owner_uid) {
+  for (CollectionBase* c : order_) {
+    for (const auto& [ns, name] : c->DependentsOf(owner_uid)) {
+      trace_.Record(
+          state_.loop.Now(), "garbage-collector",
+          std::string("delete ") + c->kind() + " " + ns + "/" + name + ": its owner is gone");
+      c->DeleteObject(ns, name);
+    }
+  }
+}
+
+template <>
+void ApiServer::OnRegister<Pod>(Collection<Pod>& pods) {
+  pods.set_delete_policy([this](Pod& pod, std::optional<std::int64_t> grace) {
+    const std::int64_t period = grace.value_or(pod.spec.GracePeriodSeconds());
+    if (period <= 0 || pod.spec.node_name.empty() || pod.IsTerminal()) return true;
+    const Time deadline = state_.loop.Now() + std::chrono::seconds(period);
+    // A later deletion may shorten the grace period, never extend it.
+    if (!pod.metadata.deletion_timestamp || deadline < *pod.metadata.deletion_timestamp) {
+      pod.metadata.deletion_timestamp = deadline;
+      pod.metadata.deletion_grace_period_seconds = period;
+    }
+    return false;
+  });
+}
+
+}  // namespace ptsim

@@ -1,0 +1,66 @@
+// The fake Kubernetes API server: one Collection per kind, the event store,
+// and the garbage collector that deletes dependents whose owner is gone
+// (background propagation, as kube-controller-manager's GC does).
+//
+// Kinds are registered on first use: collection<Pod>(), collection<PyTorchJob>().
+// Pods get the API server's graceful-deletion rule (pod_deletion.hpp). The
+// ApiServer and everything it hands out belong to the loop thread.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <typeindex>
+#include <vector>
+
+#include "fakes/apiserver/collection.hpp"
+#include "fakes/apiserver/event_store.hpp"
+#include "sim/core/event_loop.hpp"
+#include "sim/core/random.hpp"
+#include "sim/core/trace.hpp"
+#include "sim/model/pod.hpp"
+
+namespace ptsim {
+
+class ApiServer {
+ public:
+  ApiServer(EventLoop& loop, Trace& trace, const Random& random);
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  template <typename T>
+  Collection<T>& collection() {
+    auto it = collections_.find(std::type_index(typeid(T)));
+    if (it == collections_.end()) {
+      auto owned = std::make_unique<Collection<T>>(state_);
+      auto* raw = owned.get();
+      order_.push_back(raw);
+      it = collections_.emplace(std::type_index(typeid(T)), std::move(owned)).first;
+      OnRegister(*raw);
+    }
+    return static_cast<Collection<T>&>(*it->second);
+  }
+
+  EventStore& events() { return events_; }
+  EventLoop& loop() { return state_.loop; }
+  Trace& trace() { return trace_; }
+
+ private:
+  template <typename T>
+  void OnRegister(Collection<T>&) {}
+  void CollectGarbage(const std::string& owner_uid);
+
+  ApiServerState state_;
+  Trace& trace_;
+  EventStore events_;
+  std::map<std::type_index, std::unique_ptr<CollectionBase>> collections_;
+  std::vector<CollectionBase*> order_;  // registration order, for deterministic GC
+};
+
+// Pods are deleted gracefully when bound to a node and not yet terminal
+// (pkg/registry/core/pod/strategy.go, CheckGracefulDelete): deletionTimestamp
+// is set to now + grace and the kubelet removes the object once its containers
+// have stopped. Unbound or terminal pods, and grace 0, are removed at once.
+template <>
+void ApiServer::OnRegister<Pod>(Collection<Pod>& pods);
+
+}  // namespace ptsim

@@ -1,0 +1,210 @@
+// One kind's objects in the fake API server: create, get, list, update,
+// delete, and watches that deliver changes as callbacks on the event loop.
+//
+// Objects are immutable snapshots (shared_ptr<const T>); an update stores a new
+// snapshot, so a watcher holding an old one sees the object as it was when the
+// event happened, like an informer. Watch callbacks run later on the loop, at
+// the virtual time of the write, in registration order. Single-threaded: every
+// call comes from the loop thread.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/core/diagnostics.hpp"
+#include "sim/core/event_loop.hpp"
+#include "sim/core/random.hpp"
+#include "sim/model/label_selector.hpp"
+#include "sim/model/object_meta.hpp"
+
+namespace ptsim {
+
+enum class WatchEventType { kAdded, kModified, kDeleted };
+
+template <typename T>
+struct WatchEvent {
+  WatchEventType type;
+  std::shared_ptr<const T> object;  // the new state (the last state for kDeleted)
+  std::shared_ptr<const T> old;     // the previous state for kModified, else null
+};
+
+// What every collection offers the garbage collector, whatever its kind.
+class CollectionBase {
+ public:
+  virtual ~CollectionBase() = default;
+  virtual const char* kind() const = 0;
+  // Keys ("ns/name") of objects with an ownerReference to `owner_uid`.
+  virtual std::vector<std::pair<std::string, std::string>> DependentsOf(
+      const std::string& owner_uid) const = 0;
+  // Deletes with the kind's default deletion semantics.
+  virtual void DeleteObject(const std::string& ns, const std::string& name) = 0;
+};
+
+// Shared state of the API server that every collection uses.
+struct ApiServerState {
+  EventLoop& loop;
+  Random uids;
+  std::int64_t resource_version = 0;
+  // Called after every object removal, with the removed object's uid (GC hook).
+  std::function<void(const std::string& uid)> on_removed;
+};
+
+template <typename T>
+class Collection final : public CollectionBase {
+ public:
+  using Ptr = std::shared_ptr<const T>;
+  using Watcher = std::function<void(const WatchEvent<T>&)>;
+  // Decides what Delete does: return true to remove the object now, or false
+  // after marking it for graceful deletion in `obj` (e.g. pods on a node).
+  using DeletePolicy = std::function<bool(T& obj, std::optional<std::int64_t> grace)>;
+
+  explicit Collection(ApiServerState& state) : state_(state) {}
+
+  const char* kind() const override { return T::kKind; }
+
+  Result<Ptr> Create(T obj) {
+    ObjectMeta& m = obj.metadata;
+    if (m.name.empty() && !m.generate_name.empty()) {
+      m.name = m.generate_name + RandomSuffix();
+    }
+    Diagnostics diags;
+    if (m.name.empty()) {
+      diags.Error({}, fmt::format("{}", T::kKind), "metadata.name",
+                  "Required value: name or generateName is required");
+      return diags;
+    }
+    const auto key = std::make_pair(m.namespace_, m.name);
+    if (objects_.count(key)) {
+      diags.Error({}, fmt::format("{} \"{}\"", T::kKind, m.name), "",
+                  fmt::format("AlreadyExists: {} \"{}\" already exists", T::kKind, m.name));
+      return diags;
+    }
+    m.uid = state_.uids.Uuid();
+    m.resource_version = ++state_.resource_version;
+    m.creation_timestamp = state_.loop.Now();
+    m.generation = 1;
+    auto ptr = std::make_shared<const T>(std::move(obj));
+    objects_[key] = ptr;
+    Notify({WatchEventType::kAdded, ptr, nullptr});
+    return Ptr(ptr);
+  }
+
+  Ptr Get(const std::string& ns, const std::string& name) const {
+    const auto it = objects_.find({ns, name});
+    return it == objects_.end() ? nullptr : it->second;
+  }
+
+  // Objects in namespace `ns` (every namespace when empty) matching `selector`,
+  // ordered by namespace and name.
+  std::vector<Ptr> List(const std::string& ns = "", const LabelSelector& selector = {}) const {
+    std::vector<Ptr> out;
+    for (const auto& [key, obj] : objects_) {
+      if (!ns.empty() && key.first != ns) continue;
+      if (!selector.Matches(obj->metadata.labels)) continue;
+      out.push_back(obj);
+    }
+    return out;
+  }
+
+  // Applies `mutate` to a copy of the current object and stores the result.
+  // Returns null when the object does not exist.
+  Ptr Mutate(const std::string& ns, const std::string& name,
+             const std::function<void(T&)>& mutate) {
+    const auto it = objects_.find({ns, name});
+    if (it == objects_.end()) return nullptr;
+    auto old = it->second;
+    T copy = *old;
+    mutate(copy);
+    copy.metadata.uid = old->metadata.uid;
+    copy.metadata.creation_timestamp = old->metadata.creation_timestamp;
+    copy.metadata.resource_version = ++state_.resource_version;
+    auto ptr = std::make_shared<const T>(std::move(copy));
+    it->second = ptr;
+    Notify({WatchEventType::kModified, ptr, old});
+    return ptr;
+  }
+
+  // Deletes as the API server would: the DeletePolicy (if any) may turn this
+  // into a graceful deletion that only sets deletionTimestamp. `grace` is the
+  // requested grace period (nullopt for the object's default).
+  void Delete(const std::string& ns, const std::string& name,
+              std::optional<std::int64_t> grace = std::nullopt) {
+    const auto it = objects_.find({ns, name});
+    if (it == objects_.end()) return;
+    if (delete_policy_) {
+      T copy = *it->second;
+      const bool had_deletion = copy.metadata.deletion_timestamp.has_value();
+      if (!delete_policy_(copy, grace)) {
+        if (!had_deletion ||
+            copy.metadata.deletion_timestamp != it->second->metadata.deletion_timestamp ||
+            copy.metadata.deletion_grace_period_seconds !=
+                it->second->metadata.deletion_grace_period_seconds) {
+          Mutate(ns, name, [&](T& obj) { obj.metadata = copy.metadata; });
+        }
+        return;
+      }
+    }
+    Remove(ns, name);
+  }
+
+  // Removes the object at once (a deletion with grace 0 that has completed).
+  void Remove(const std::string& ns, const std::string& name) {
+    const auto it = objects_.find({ns, name});
+    if (it == objects_.end()) return;
+    auto last = it->second;
+    objects_.erase(it);
+    ++state_.resource_version;
+    Notify({WatchEventType::kDeleted, last, nullptr});
+    if (state_.on_removed) state_.on_removed(last->metadata.uid);
+  }
+
+  void Watch(Watcher watcher) { watchers_.push_back(std::move(watcher)); }
+  void set_delete_policy(DeletePolicy policy) { delete_policy_ = std::move(policy); }
+  std::size_t size() const { return objects_.size(); }
+
+  std::vector<std::pair<std::string, std::string>> DependentsOf(
+      const std::string& owner_uid) const override {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& [key, obj] : objects_) {
+      for (const auto& ref : obj->metadata.owner_references) {
+        if (ref.uid == owner_uid) {
+          out.push_back(key);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  void DeleteObject(const std::string& ns, const std::string& name) override { Delete(ns, name); }
+
+ private:
+  std::string RandomSuffix() {
+    static constexpr char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+    std::string s;
+    for (int i = 0; i < 5; ++i)
+      s += kAlphabet[state_.uids.Uniform(sizeof(kAlphabet) - 1)];
+    return s;
+  }
+
+  void Notify(WatchEvent<T> event) {
+    if (watchers_.empty()) return;
+    state_.loop.Post([this, event = std::move(event)] {
+      for (std::size_t i = 0; i < watchers_.size(); ++i)
+        watchers_[i](event);
+    });
+  }
+
+  ApiServerState& state_;
+  std::map<std::pair<std::string, std::string>, Ptr> objects_;
+  std::vector<Watcher> watchers_;
+  DeletePolicy delete_policy_;
+};
+
+}  // namespace ptsim

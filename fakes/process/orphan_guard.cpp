@@ -1,0 +1,141 @@
+#include "fakes/process/orphan_guard.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <set>
+
+#include "fakes/process/proc_scan.hpp"
+
+namespace ptsim {
+namespace {
+
+#pragma pack(push, 1)
+struct Record {
+  char op;  // '+' watch, '-' unwatch
+  int pgid;
+};
+#pragma pack(pop)
+
+void KillCgroupTree(const std::string& dir) {
+  if (dir.empty()) return;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      if (e->d_type == DT_DIR && std::strcmp(e->d_name, ".") != 0 &&
+          std::strcmp(e->d_name, "..") != 0) {
+        KillCgroupTree(dir + "/" + e->d_name);
+      }
+    }
+    ::closedir(d);
+  }
+  std::ifstream procs(dir + "/cgroup.procs");
+  int pid = 0;
+  while (procs >> pid)
+    ::kill(pid, SIGKILL);
+}
+
+void RemoveCgroupTree(const std::string& dir) {
+  if (dir.empty()) return;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      if (e->d_type == DT_DIR && std::strcmp(e->d_name, ".") != 0 &&
+          std::strcmp(e->d_name, "..") != 0) {
+        RemoveCgroupTree(dir + "/" + e->d_name);
+      }
+    }
+    ::closedir(d);
+  }
+  for (int attempt = 0; attempt < 50 && ::rmdir(dir.c_str()) != 0 && errno == EBUSY; ++attempt) {
+    ::usleep(20'000);  // wall-clock-ok: the guard waits for killed tasks to leave the cgroup
+  }
+}
+
+[[noreturn]] void GuardMain(int fd, const std::string& marker, const std::string& cgroup_dir) {
+  // Survive the terminal's Ctrl-C and hang-up: cleaning up is the point.
+  ::signal(SIGINT, SIG_IGN);
+  ::signal(SIGTERM, SIG_IGN);
+  ::signal(SIGHUP, SIG_IGN);
+  ::signal(SIGQUIT, SIG_IGN);
+  ::signal(SIGPIPE, SIG_IGN);
+  ::prctl(PR_SET_NAME, "ptsim-guard");
+  std::set<int> groups;
+  Record r{};
+  for (;;) {
+    const ssize_t n = ::read(fd, &r, sizeof r);
+    if (n == static_cast<ssize_t>(sizeof r)) {
+      if (r.op == '+') groups.insert(r.pgid);
+      if (r.op == '-') groups.erase(r.pgid);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    break;  // EOF: ptsim is gone
+  }
+  for (int pgid : groups)
+    ::killpg(pgid, SIGKILL);
+  const int self = ::getpid();
+  // Sweep twice: a process may fork while the first sweep runs.
+  for (int round = 0; round < 2; ++round) {
+    for (int pid : ProcessesWithEnv(marker)) {
+      if (pid != self) ::kill(pid, SIGKILL);
+    }
+    KillCgroupTree(cgroup_dir);
+  }
+  RemoveCgroupTree(cgroup_dir);
+  ::_exit(0);
+}
+
+}  // namespace
+
+std::unique_ptr<OrphanGuard> OrphanGuard::Start(const std::string& marker,
+                                                const std::string& cgroup_dir) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return nullptr;
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return nullptr;
+  }
+  if (pid == 0) {
+    ::close(fds[1]);
+    // Close every other descriptor ptsim had, so that the guard holds nothing open.
+    const unsigned keep = static_cast<unsigned>(fds[0]);
+    if (keep > 3) ::syscall(SYS_close_range, 3u, keep - 1, 0);
+    ::syscall(SYS_close_range, keep + 1, ~0u, 0);
+    GuardMain(fds[0], marker, cgroup_dir);
+  }
+  ::close(fds[0]);
+  return std::unique_ptr<OrphanGuard>(new OrphanGuard(pid, fds[1]));
+}
+
+OrphanGuard::~OrphanGuard() {
+  ::close(fd_);
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+void OrphanGuard::Send(char op, int pgid) {
+  const Record r{op, pgid};
+  ssize_t n = 0;
+  do {
+    n = ::write(fd_, &r, sizeof r);
+  } while (n < 0 && errno == EINTR);
+}
+
+void OrphanGuard::Watch(int pgid) {
+  Send('+', pgid);
+}
+void OrphanGuard::Unwatch(int pgid) {
+  Send('-', pgid);
+}
+
+}  // namespace ptsim

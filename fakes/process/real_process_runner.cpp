@@ -1,0 +1,399 @@
+#include "fakes/process/real_process_runner.hpp"
+
+// Boost.Process 1.74 pitfalls handled here (reference/environment.md §1):
+//  - <utility> before Asio under C++20 (asio_context.hpp does it);
+//  - on_exit's code is "evaluated" (a signal looks like an exit code): we read
+//    the raw wait status with native_exit_code();
+//  - ~child() on a running child leaves a zombie: we always reap ourselves and
+//    detach;
+//  - no descriptor hygiene: our initializer marks every fd >= 3 close-on-exec,
+//    which keeps Boost's exec-error pipe working;
+//  - never waitpid(-1) and never SIG_IGN for SIGCHLD (Boost's sigchld service
+//    reaps registered children by pid).
+#include "sim/core/asio_context.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/process/args.hpp>
+#include <boost/process/async.hpp>
+#include <boost/process/async_pipe.hpp>
+#include <boost/process/child.hpp>
+#include <boost/process/env.hpp>
+#include <boost/process/environment.hpp>
+#include <boost/process/exe.hpp>
+#include <boost/process/extend.hpp>
+#include <boost/process/io.hpp>
+#include <boost/process/start_dir.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "fakes/process/proc_scan.hpp"
+
+namespace bp = boost::process;
+
+namespace ptsim {
+namespace {
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+// Runs in the child between fork and exec. Only async-signal-safe calls.
+struct ChildSetup : bp::extend::handler {
+  int cgroup_procs_fd = -1;
+  pid_t parent = 0;
+
+  template <class Executor>
+  void on_exec_setup(Executor& /*exec*/) const {
+    ::setpgid(0, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // ptsim died between fork and here
+    if (cgroup_procs_fd >= 0) {
+      char buf[24];
+      const int n = std::snprintf(buf, sizeof buf, "%d", ::getpid());
+      if (::write(cgroup_procs_fd, buf, static_cast<std::size_t>(n)) != n) ::_exit(127);
+    }
+    // Signals ptsim ignores or blocks must not stay ignored/blocked in the child.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (int sig = 1; sig < 32; ++sig) {
+      if (sig != SIGKILL && sig != SIGSTOP) ::signal(sig, SIG_DFL);
+    }
+    ::syscall(SYS_close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC);
+  }
+};
+
+std::string EnvLookup(const std::vector<std::string>& env, const std::string& name) {
+  const std::string prefix = name + "=";
+  std::string found;
+  for (const auto& e : env) {
+    if (e.rfind(prefix, 0) == 0) found = e.substr(prefix.size());  // last wins
+  }
+  return found;
+}
+
+bool IsExecutableFile(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+}
+
+}  // namespace
+
+std::string ResolveExecutable(const std::string& command, const std::vector<std::string>& env,
+                              std::string* why) {
+  if (command.empty()) {
+    *why = "the command is empty";
+    return "";
+  }
+  if (command.find('/') != std::string::npos) {
+    struct stat st {};
+    if (::stat(command.c_str(), &st) != 0) {
+      *why = fmt::format("\"{}\": no such file or directory", command);
+      return "";
+    }
+    if (!S_ISREG(st.st_mode) || ::access(command.c_str(), X_OK) != 0) {
+      *why = fmt::format("\"{}\": permission denied (not an executable file)", command);
+      return "";
+    }
+    return command;
+  }
+  std::string path = EnvLookup(env, "PATH");
+  if (path.empty()) {
+    const char* own = std::getenv("PATH");
+    path = own ? own : "/usr/local/bin:/usr/bin:/bin";
+  }
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t end = path.find(':', start);
+    std::string dir =
+        path.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (dir.empty()) dir = ".";
+    const std::string candidate = dir + "/" + command;
+    if (IsExecutableFile(candidate)) return candidate;
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  *why = fmt::format("exec: \"{}\": executable file not found in $PATH", command);
+  return "";
+}
+
+struct RealProcessRunner::Child {
+  Child(boost::asio::io_context& io) : pipe(io) {}
+  ProcessSpec spec;
+  Callbacks callbacks;
+  bp::async_pipe pipe;
+  bp::child process;
+  int pid = 0;
+  std::FILE* log = nullptr;
+  std::array<char, 16384> buffer{};
+  std::string partial;
+  EventLoop::Hold real_time;
+  EventLoop::Hold io_hold;
+  bool frozen = false;
+  bool exited = false;
+  bool sampled_oom = false;
+  std::optional<MemoryCgroups::Slot> cgroup;
+};
+
+RealProcessRunner::RealProcessRunner(EventLoop& loop, Options options)
+    : loop_(loop), options_(std::move(options)) {
+  // A child that exits while we write to it must not kill ptsim.
+  ::signal(SIGPIPE, SIG_IGN);
+}
+
+RealProcessRunner::~RealProcessRunner() {
+  loop_.Cancel(sampler_);
+  for (auto& [id, child] : children_) {
+    if (child->exited) continue;
+    ::killpg(child->pid, SIGKILL);
+    int status = 0;
+    while (::waitpid(child->pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    child->process.detach();
+    if (options_.guard) options_.guard->Unwatch(child->pid);
+    if (child->cgroup && options_.cgroups) options_.cgroups->Remove(*child->cgroup);
+    if (child->log) std::fclose(child->log);
+  }
+}
+
+Result<ProcessId> RealProcessRunner::Spawn(const ProcessSpec& spec, Callbacks callbacks) {
+  Diagnostics diags;
+  std::vector<std::string> env = spec.env;
+  if (!options_.marker_env.empty()) env.push_back(options_.marker_env);
+  if (spec.argv.empty()) {
+    diags.Error({}, spec.name, "", "no command to run");
+    return diags;
+  }
+  std::string why;
+  const std::string exe = ResolveExecutable(spec.argv[0], env, &why);
+  if (exe.empty()) {
+    diags.Error({}, spec.name, "", why);
+    return diags;
+  }
+  auto& io = IoContext(loop_);
+  auto child = std::make_unique<Child>(io);
+  child->spec = spec;
+  child->callbacks = std::move(callbacks);
+  if (!spec.log_path.empty()) {
+    child->log = std::fopen(spec.log_path.c_str(), "ae");
+    if (child->log == nullptr) {
+      diags.Error({}, spec.name, "",
+                  fmt::format("cannot open log file {}: {}", spec.log_path, std::strerror(errno)));
+      return diags;
+    }
+  }
+  if (spec.memory_limit_bytes > 0 && options_.cgroups &&
+      options_.cgroups->mechanism() == MemoryCgroups::Mechanism::kCgroupV1) {
+    child->cgroup = options_.cgroups->Create(fmt::format("p{}", next_id_), spec.memory_limit_bytes);
+  }
+
+  bp::environment environment;
+  for (const auto& entry : env) {
+    const auto eq = entry.find('=');
+    if (eq == std::string::npos || eq == 0) continue;
+    environment[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
+  ChildSetup setup;
+  setup.cgroup_procs_fd = child->cgroup ? child->cgroup->procs_fd : -1;
+  setup.parent = ::getpid();
+  const ProcessId id = next_id_++;
+  const std::string dir =
+      spec.working_dir.empty() ? options_.default_working_dir : spec.working_dir;
+  try {
+    auto on_exit = [this, id](int, const std::error_code&) {
+      auto it = children_.find(id);
+      if (it == children_.end()) return;
+      OnExit(id, it->second->process.native_exit_code());
+    };
+    if (dir.empty()) {
+      child->process = bp::child(bp::exe = exe, bp::args = args, environment,
+                                 bp::std_in<bp::null, (bp::std_out & bp::std_err)> child->pipe, io,
+                                 bp::on_exit = on_exit, setup);
+    } else {
+      child->process = bp::child(bp::exe = exe, bp::args = args, environment, bp::start_dir = dir,
+                                 bp::std_in<bp::null, (bp::std_out & bp::std_err)> child->pipe, io,
+                                 bp::on_exit = on_exit, setup);
+    }
+  } catch (const std::exception& e) {
+    if (child->cgroup && options_.cgroups) options_.cgroups->Remove(*child->cgroup);
+    if (child->log) std::fclose(child->log);
+    diags.Error({}, spec.name, "", fmt::format("cannot start {}: {}", exe, e.what()));
+    return diags;
+  }
+  child->pid = child->process.id();
+  // Also from the parent, so the group exists even before the child ran its setup.
+  ::setpgid(child->pid, child->pid);
+  if (options_.guard) options_.guard->Watch(child->pid);
+  child->real_time = loop_.HoldRealTime();
+  child->io_hold = loop_.HoldIo();
+  const bool sample = spec.memory_limit_bytes > 0 && !child->cgroup;
+  children_.emplace(id, std::move(child));
+  StartReading(id);
+  if (sample && !sampler_) {
+    sampler_ = loop_.After(Millis(100), [this] { SampleMemory(); });
+  }
+  return id;
+}
+
+void RealProcessRunner::StartReading(ProcessId id) {
+  auto it = children_.find(id);
+  if (it == children_.end()) return;
+  Child& c = *it->second;
+  c.pipe.async_read_some(
+      boost::asio::buffer(c.buffer),
+      [this, id](const boost::system::error_code& ec, std::size_t n) {
+        auto found = children_.find(id);
+        if (found == children_.end()) return;
+        Child& child = *found->second;
+        if (n > 0) {
+          if (child.log) {
+            std::fwrite(child.buffer.data(), 1, n, child.log);
+            std::fflush(child.log);
+          }
+          child.partial.append(child.buffer.data(), n);
+          std::size_t start = 0;
+          for (std::size_t nl; (nl = child.partial.find('\n', start)) != std::string::npos;
+               start = nl + 1) {
+            if (child.callbacks.on_output) {
+              child.callbacks.on_output(std::string_view(child.partial).substr(start, nl - start));
+            }
+          }
+          child.partial.erase(0, start);
+        }
+        if (!ec) StartReading(id);
+      });
+}
+
+void RealProcessRunner::OnExit(ProcessId id, int native_status) {
+  Child& c = *children_.at(id);
+  c.exited = true;
+  // The container's other processes die with its main process.
+  ::killpg(c.pid, SIGKILL);
+  if (c.frozen) ::killpg(c.pid, SIGCONT);
+  ProcessExit exit;
+  if (WIFSIGNALED(native_status)) {
+    exit = ProcessExit::Signaled(WTERMSIG(native_status));
+  } else {
+    exit = ProcessExit::Exited(WEXITSTATUS(native_status));
+  }
+  if (c.cgroup && options_.cgroups) {
+    exit.oom_killed = options_.cgroups->OomKilled(*c.cgroup) && exit.Signal() == SIGKILL;
+  }
+  if (c.sampled_oom) exit.oom_killed = true;
+  // Deliver output that is still queued before reporting the exit.
+  boost::asio::post(IoContext(loop_), [this, id, exit] {
+    auto it = children_.find(id);
+    if (it == children_.end()) return;
+    Child& child = *it->second;
+    const int fd = child.pipe.native_source();
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    for (;;) {
+      const ssize_t n = ::read(fd, child.buffer.data(), child.buffer.size());
+      if (n <= 0) break;
+      if (child.log) std::fwrite(child.buffer.data(), 1, static_cast<std::size_t>(n), child.log);
+      child.partial.append(child.buffer.data(), static_cast<std::size_t>(n));
+    }
+    std::size_t start = 0;
+    for (std::size_t nl; (nl = child.partial.find('\n', start)) != std::string::npos;
+         start = nl + 1) {
+      if (child.callbacks.on_output) {
+        child.callbacks.on_output(std::string_view(child.partial).substr(start, nl - start));
+      }
+    }
+    if (start < child.partial.size() && child.callbacks.on_output) {
+      child.callbacks.on_output(std::string_view(child.partial).substr(start));
+    }
+    child.partial.clear();
+    auto on_exit = std::move(child.callbacks.on_exit);
+    Finish(id);
+    if (on_exit) on_exit(exit);
+  });
+}
+
+void RealProcessRunner::Finish(ProcessId id) {
+  auto it = children_.find(id);
+  Child& c = *it->second;
+  boost::system::error_code ignored;
+  c.pipe.close(ignored);
+  if (c.log) {
+    std::fclose(c.log);
+    c.log = nullptr;
+  }
+  if (options_.guard) options_.guard->Unwatch(c.pid);
+  if (c.cgroup && options_.cgroups) options_.cgroups->Remove(*c.cgroup);
+  c.process.detach();
+  // Release the holds last: the loop may now jump.
+  children_.erase(it);
+}
+
+void RealProcessRunner::Signal(ProcessId id, int signal) {
+  auto it = children_.find(id);
+  if (it == children_.end() || it->second->exited) return;
+  Child& c = *it->second;
+  ::killpg(c.pid, signal);
+  if (signal == SIGSTOP && !c.frozen) {
+    c.frozen = true;
+    c.real_time.Release();
+  } else if (signal == SIGCONT && c.frozen) {
+    c.frozen = false;
+    c.real_time = loop_.HoldRealTime();
+  } else if (c.frozen && (signal == SIGKILL)) {
+    // A frozen process dies of SIGKILL at once: wait for its exit in real time.
+    c.real_time = loop_.HoldRealTime();
+  }
+}
+
+bool RealProcessRunner::Running(ProcessId id) const {
+  auto it = children_.find(id);
+  return it != children_.end() && !it->second->exited;
+}
+
+int RealProcessRunner::Pid(ProcessId id) const {
+  auto it = children_.find(id);
+  return it == children_.end() ? 0 : it->second->pid;
+}
+
+std::size_t RealProcessRunner::alive() const {
+  std::size_t n = 0;
+  for (const auto& [id, c] : children_)
+    n += c->exited ? 0 : 1;
+  return n;
+}
+
+void RealProcessRunner::SignalAll(int signal) {
+  std::vector<ProcessId> ids;
+  for (const auto& [id, c] : children_)
+    ids.push_back(id);
+  for (ProcessId id : ids)
+    Signal(id, signal);
+}
+
+void RealProcessRunner::SampleMemory() {
+  sampler_ = {};
+  bool any = false;
+  for (auto& [id, c] : children_) {
+    if (c->exited || c->cgroup || c->spec.memory_limit_bytes <= 0) continue;
+    any = true;
+    long long rss = 0;
+    for (int pid : ProcessesInGroup(c->pid))
+      rss += ResidentBytes(pid);
+    if (rss > c->spec.memory_limit_bytes) {
+      c->sampled_oom = true;
+      ::killpg(c->pid, SIGKILL);
+    }
+  }
+  if (any) sampler_ = loop_.After(Millis(100), [this] { SampleMemory(); });
+}
+
+}  // namespace ptsim

@@ -1,0 +1,187 @@
+#include "fakes/process/real_process_runner.hpp"
+
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fakes/process/proc_scan.hpp"
+
+namespace ptsim {
+namespace {
+
+struct Fixture {
+  SteadyWallClock wall;
+  EventLoop loop{wall};
+  RealProcessRunner runner{loop, {}};
+
+  struct Outcome {
+    std::vector<std::string> lines;
+    std::optional<ProcessExit> exit;
+  };
+
+  // Runs `script` under sh and waits for it in the loop.
+  Outcome RunShell(const std::string& script, std::int64_t memory_limit = 0) {
+    Outcome out;
+    ProcessSpec spec;
+    spec.name = "test";
+    spec.argv = {"/bin/sh", "-c", script};
+    spec.env = {"PATH=/usr/bin:/bin"};
+    spec.memory_limit_bytes = memory_limit;
+    auto id = runner.Spawn(spec, {[&](std::string_view l) { out.lines.emplace_back(l); },
+                                  [&](const ProcessExit& e) { out.exit = e; }});
+    REQUIRE(id.ok());
+    loop.Run(kRunStart + Seconds(20), [&] { return out.exit.has_value(); });
+    return out;
+  }
+};
+
+std::vector<int> Zombies() {
+  std::vector<int> out;
+  for (const auto& p : ListProcesses()) {
+    if (p.ppid == ::getpid() && p.state == 'Z') out.push_back(p.pid);
+  }
+  return out;
+}
+
+TEST_CASE_METHOD(Fixture, "a real process's exit code and output lines are reported") {
+  auto out = RunShell("echo one; echo two >&2; printf three; exit 3");
+  REQUIRE(out.exit);
+  CHECK(out.exit->kind == ProcessExit::Kind::kExited);
+  CHECK(out.exit->ExitCode() == 3);
+  CHECK(out.lines == std::vector<std::string>{"one", "two", "three"});
+  CHECK(Zombies().empty());
+}
+
+TEST_CASE_METHOD(Fixture, "a process killed by a signal reports the signal, not an exit code") {
+  auto killed = RunShell("kill -KILL $$");
+  REQUIRE(killed.exit);
+  CHECK(killed.exit->kind == ProcessExit::Kind::kSignaled);
+  CHECK(killed.exit->Signal() == SIGKILL);
+  CHECK(killed.exit->ExitCode() == 137);
+  auto segv = RunShell("kill -SEGV $$");
+  CHECK(segv.exit->ExitCode() == 139);
+  auto plain = RunShell("exit 9");  // must not be confused with SIGKILL
+  CHECK(plain.exit->kind == ProcessExit::Kind::kExited);
+  CHECK(plain.exit->ExitCode() == 9);
+}
+
+TEST_CASE_METHOD(Fixture, "a child inherits no descriptor beyond stdin, stdout and stderr") {
+  int fds[2];
+  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0);  // not close-on-exec
+  auto out = RunShell("ls /proc/self/fd");
+  ::close(fds[0]);
+  ::close(fds[1]);
+  // ls itself opens one descriptor for the directory it lists.
+  std::vector<std::string> expected = {"0", "1", "2", "3"};
+  CHECK(out.lines == expected);
+}
+
+TEST_CASE_METHOD(Fixture, "a container's background processes die with its main process") {
+  auto out = RunShell("sleep 30 & echo $!; exit 0");
+  REQUIRE(out.exit);
+  REQUIRE(out.lines.size() == 1);
+  const int background = std::stoi(out.lines[0]);
+  // Killed, then reaped by whoever adopted it; poll /proc until it is gone.
+  bool gone = false;
+  auto hold = loop.HoldRealTime();  // poll in real time
+  for (int i = 0; i < 200 && !gone; ++i) {
+    std::ifstream stat("/proc/" + std::to_string(background) + "/stat");
+    std::string line;
+    gone = !std::getline(stat, line) || line.find(") Z ") != std::string::npos;
+    if (!gone) loop.Run(loop.Now() + Millis(10));
+  }
+  CHECK(gone);
+}
+
+TEST_CASE_METHOD(Fixture, "SIGSTOP freezes a process and lets virtual time jump") {
+  ProcessSpec spec;
+  spec.name = "sleeper";
+  spec.argv = {"/bin/sleep", "30"};
+  std::optional<ProcessExit> exit;
+  auto id = runner.Spawn(spec, {{}, [&](const ProcessExit& e) { exit = e; }});
+  REQUIRE(id.ok());
+  CHECK(loop.real_time());
+  runner.Signal(*id, SIGSTOP);
+  CHECK_FALSE(loop.real_time());
+  // With the only process frozen, an hour of virtual time passes instantly.
+  bool fired = false;
+  loop.After(Seconds(3600), [&] { fired = true; });
+  loop.Run(kNever, [&] { return fired; });
+  CHECK(fired);
+  CHECK_FALSE(exit);
+  runner.Signal(*id, SIGKILL);
+  loop.Run(kNever, [&] { return exit.has_value(); });
+  CHECK(exit->Signal() == SIGKILL);
+  CHECK(Zombies().empty());
+}
+
+TEST_CASE_METHOD(Fixture, "an executable that does not exist is refused at spawn") {
+  ProcessSpec spec;
+  spec.name = "ns/pod/c";
+  spec.argv = {"definitely-not-a-command-ptsim"};
+  spec.env = {"PATH=/usr/bin:/bin"};
+  auto id = runner.Spawn(spec, {});
+  REQUIRE_FALSE(id.ok());
+  CHECK(id.diagnostics().Render().find("executable file not found in $PATH") != std::string::npos);
+  char path[] = "/tmp/ptsim-not-executable-XXXXXX";
+  const int fd = ::mkstemp(path);
+  REQUIRE(fd >= 0);
+  ::close(fd);
+  ProcessSpec not_exec = spec;
+  not_exec.argv = {path};
+  auto id2 = runner.Spawn(not_exec, {});
+  REQUIRE_FALSE(id2.ok());
+  CHECK(id2.diagnostics().Render().find("permission denied") != std::string::npos);
+  ::unlink(path);
+}
+
+}  // namespace
+}  // namespace ptsim
+
+namespace ptsim {
+namespace {
+
+// Allocates and touches 300 MiB, well past the 64 MiB limit.
+const char kAllocate[] = "b = bytearray(300 * 1024 * 1024); print('survived', len(b))";
+
+void ExpectOomKill(RealProcessRunner& runner, EventLoop& loop) {
+  ProcessSpec spec;
+  spec.name = "hog";
+  spec.argv = {"/usr/bin/python3", "-c", kAllocate};
+  spec.memory_limit_bytes = 64 << 20;
+  std::optional<ProcessExit> exit;
+  std::vector<std::string> lines;
+  auto id = runner.Spawn(spec, {[&](std::string_view l) { lines.emplace_back(l); },
+                                [&](const ProcessExit& e) { exit = e; }});
+  REQUIRE(id.ok());
+  loop.Run(loop.Now() + Seconds(30), [&] { return exit.has_value(); });
+  REQUIRE(exit);
+  CHECK(exit->oom_killed);
+  CHECK(exit->ExitCode() == 137);
+  CHECK(lines.empty());
+}
+
+TEST_CASE("a process that allocates past its memory limit is OOM-killed (cgroup or sampling)") {
+  SteadyWallClock wall;
+  EventLoop loop(wall);
+  MemoryCgroups cgroups("test-" + std::to_string(::getpid()));
+  INFO("mechanism: " << cgroups.Describe());
+  RealProcessRunner runner(loop, {"", nullptr, &cgroups, ""});
+  ExpectOomKill(runner, loop);
+}
+
+TEST_CASE("without cgroups the memory limit is enforced by sampling /proc") {
+  SteadyWallClock wall;
+  EventLoop loop(wall);
+  RealProcessRunner runner(loop, {});
+  ExpectOomKill(runner, loop);
+}
+
+}  // namespace
+}  // namespace ptsim
