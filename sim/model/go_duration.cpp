@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <cstdint>
 
 namespace ptsim {
 
@@ -76,6 +77,36 @@ std::optional<Duration> ParseGoDuration(std::string_view text, std::string* erro
   if (total_ns > 9.2e18L) return fail(fmt::format("duration \"{}\" is too long", text));
   const auto ns = static_cast<Duration::rep>(total_ns + 0.5L);
   return Duration{negative ? -ns : ns};
+}
+
+std::string GoDurationString(Duration d) {
+  std::int64_t ns = d.count();
+  if (ns == 0) return "0s";
+  std::string sign = ns < 0 ? "-" : "";
+  std::uint64_t u = ns < 0 ? static_cast<std::uint64_t>(-ns) : static_cast<std::uint64_t>(ns);
+  auto fraction = [](std::uint64_t value, int digits) {
+    // value has `digits` fractional digits; print without trailing zeros.
+    std::string s = std::to_string(value);
+    while (static_cast<int>(s.size()) <= digits)
+      s = "0" + s;
+    std::string whole = s.substr(0, s.size() - static_cast<std::size_t>(digits));
+    std::string frac = s.substr(s.size() - static_cast<std::size_t>(digits));
+    while (!frac.empty() && frac.back() == '0')
+      frac.pop_back();
+    return frac.empty() ? whole : whole + "." + frac;
+  };
+  if (u < 1000) return sign + std::to_string(u) + "ns";
+  if (u < 1000'000) return sign + fraction(u, 3) + "\u00b5s";
+  if (u < 1000'000'000) return sign + fraction(u, 6) + "ms";
+  const std::uint64_t total_seconds_ns = u;
+  const std::uint64_t hours = total_seconds_ns / 3600'000'000'000ull;
+  const std::uint64_t minutes = (total_seconds_ns / 60'000'000'000ull) % 60;
+  const std::uint64_t seconds_ns = total_seconds_ns % 60'000'000'000ull;
+  std::string out = sign;
+  if (hours > 0) out += std::to_string(hours) + "h";
+  if (hours > 0 || minutes > 0) out += std::to_string(minutes) + "m";
+  out += fraction(seconds_ns, 9) + "s";
+  return out;
 }
 
 }  // namespace ptsim

@@ -14,4 +14,8 @@ namespace ptsim {
 // rejected with a hint to add a unit.
 std::optional<Duration> ParseGoDuration(std::string_view text, std::string* error);
 
+// Go's time.Duration.String(): "10s", "1m20s", "5m0s", "1h0m0s", "1.5s", "250ms".
+// Kubernetes prints durations this way in messages (e.g. "back-off 5m0s ...").
+std::string GoDurationString(Duration d);
+
 }  // namespace ptsim

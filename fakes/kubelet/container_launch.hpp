@@ -1,0 +1,59 @@
+// Turning a pod's container into a process: the command line and environment
+// exactly as Kubernetes composes them, and the volume mounts mapped onto the
+// host (docs/networking.md and docs/volumes.md describe the rules for users).
+//
+//  - argv: `command` replaces the image's entrypoint and `args` its cmd; an
+//    image's cmd is dropped when the container sets `command`.
+//  - env: the base environment, then the image's ENV, then HOSTNAME=<pod>,
+//    then the container's `env` in order, each value with $(VAR) references to
+//    earlier variables expanded ($$ escapes) and valueFrom (downward API)
+//    resolved; a later duplicate wins. $(VAR) in command and args is expanded
+//    from the final environment.
+//  - volumes: an emptyDir lives in the pod's directory, a persistentVolumeClaim
+//    in the run's volumes directory (it outlives pods), a hostPath is itself;
+//    since processes share ptsim's filesystem, a value in env or argv that
+//    starts with a mountPath is rewritten to the host directory.
+// Pure functions apart from creating volume directories.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "fakes/kubelet/images.hpp"
+#include "sim/model/pod.hpp"
+
+namespace ptsim {
+
+struct LaunchPlan {
+  std::vector<std::string> argv;
+  std::vector<std::pair<std::string, std::string>> env;  // final, duplicates resolved
+  std::string working_dir;
+  std::shared_ptr<const ContainerScript> script;
+  // Set when the container cannot be created; the kubelet reports it as a
+  // waiting reason (CreateContainerConfigError, CreateContainerError).
+  std::string error_reason;
+  std::string error_message;
+};
+
+struct VolumeMountPlan {
+  std::string mount_path;
+  std::string host_path;
+};
+
+// Expands $(VAR) references with `lookup`; undefined references stay as written.
+std::string ExpandReferences(const std::string& input,
+                             const std::vector<std::pair<std::string, std::string>>& vars);
+
+// Host directories for the container's mounts, created as needed.
+// `pod_dir` is the pod's own directory, `run_dir` the run's.
+std::vector<VolumeMountPlan> PlanVolumes(const Pod& pod, const Container& c,
+                                         const std::string& pod_dir, const std::string& run_dir);
+
+LaunchPlan PlanContainer(const Pod& pod, const Container& c, const ImageSpec* image,
+                         std::shared_ptr<const ContainerScript> annotation_script,
+                         const std::vector<std::string>& base_env,
+                         const std::vector<VolumeMountPlan>& mounts);
+
+}  // namespace ptsim

@@ -1,0 +1,164 @@
+#include "fakes/kubelet/host_network.hpp"
+
+#include <fmt/format.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cctype>
+
+#include "sim/model/service.hpp"
+
+namespace ptsim {
+namespace {
+
+bool AllDigits(const std::string& s) {
+  if (s.empty() || s.size() > 5) return false;
+  for (char c : s) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int KernelPortAllocator::Allocate() {
+  const int fd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return 0;
+  sockaddr_in6 addr{};
+  addr.sin6_family = AF_INET6;
+  addr.sin6_addr = in6addr_any;
+  addr.sin6_port = 0;
+  int port = 0;
+  socklen_t len = sizeof addr;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin6_port);
+  }
+  ::close(fd);
+  return port;
+}
+
+std::string HostNetwork::PodIP(const std::string& ns, const std::string& pod) {
+  const std::string key = ns + "/" + pod;
+  auto it = ips_.find(key);
+  if (it != ips_.end()) return it->second;
+  const std::size_t n = ips_.size();
+  std::string ip = fmt::format("127.0.{}.{}", 1 + n / 254, 1 + n % 254);
+  ips_.emplace(key, ip);
+  return ip;
+}
+
+int HostNetwork::HostPort(const std::string& ns, const std::string& pod, int declared_port) {
+  const auto key = std::make_pair(ns + "/" + pod, declared_port);
+  auto it = host_ports_.find(key);
+  if (it != host_ports_.end()) return it->second;
+  const int port = ports_.Allocate();
+  host_ports_.emplace(key, port);
+  return port;
+}
+
+std::optional<HostNetwork::Endpoint> HostNetwork::ResolveUnchecked(const std::string& ns,
+                                                                   const std::string& name) const {
+  // svc, svc.ns, svc.ns.svc, svc.ns.svc.cluster.local
+  std::string service = name;
+  std::string service_ns = ns;
+  if (const auto dot = name.find('.'); dot != std::string::npos) {
+    service = name.substr(0, dot);
+    std::string rest = name.substr(dot + 1);
+    for (const char* suffix : {".svc.cluster.local", ".svc"}) {
+      const std::string s = suffix;
+      if (rest.size() > s.size() && rest.compare(rest.size() - s.size(), s.size(), s) == 0) {
+        rest = rest.substr(0, rest.size() - s.size());
+        break;
+      }
+    }
+    if (rest.find('.') != std::string::npos) return std::nullopt;
+    service_ns = rest;
+  }
+  auto svc = api_.collection<Service>().Get(service_ns, service);
+  if (!svc || svc->spec.selector.empty()) return std::nullopt;
+  const auto pods = api_.collection<Pod>().List(
+      service_ns,
+      LabelSelector::FromLabels(Labels(svc->spec.selector.begin(), svc->spec.selector.end())));
+  if (pods.empty()) return std::nullopt;
+  auto ip = ips_.find(service_ns + "/" + pods.front()->metadata.name);
+  if (ip == ips_.end()) return std::nullopt;
+  return Endpoint{pods.front()->metadata.name, ip->second};
+}
+
+std::optional<HostNetwork::Endpoint> HostNetwork::Resolve(const std::string& ns,
+                                                          const std::string& name,
+                                                          bool require_ready) const {
+  auto endpoint = ResolveUnchecked(ns, name);
+  if (!endpoint || !require_ready) return endpoint;
+  std::string pod_ns = ns;
+  if (const auto dot = name.find('.'); dot != std::string::npos) {
+    const auto end = name.find('.', dot + 1);
+    pod_ns = name.substr(dot + 1, end == std::string::npos ? std::string::npos : end - dot - 1);
+  }
+  auto pod = api_.collection<Pod>().Get(pod_ns, endpoint->pod);
+  if (!pod || pod->status.phase != "Running" || pod->metadata.deletion_timestamp)
+    return std::nullopt;
+  const PodCondition* ready = pod->status.FindCondition("Ready");
+  if (ready == nullptr || ready->status != "True") return std::nullopt;
+  return endpoint;
+}
+
+std::optional<std::string> HostNetwork::RewriteValue(const std::string& ns,
+                                                     const std::string& value, bool remap_ports) {
+  if (value.empty()) return std::nullopt;
+  if (auto ep = ResolveUnchecked(ns, value)) return ep->ip;
+  const auto colon = value.rfind(':');
+  if (colon != std::string::npos && colon > 0) {
+    const std::string host = value.substr(0, colon);
+    const std::string port = value.substr(colon + 1);
+    if (AllDigits(port)) {
+      if (auto ep = ResolveUnchecked(ns, host)) {
+        const int p = std::stoi(port);
+        return fmt::format("{}:{}", ep->ip, remap_ports ? HostPort(ns, ep->pod, p) : p);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+void HostNetwork::Rewrite(const std::string& ns,
+                          std::vector<std::pair<std::string, std::string>>* env,
+                          std::vector<std::string>* argv, bool remap_ports) {
+  // Remember what each *_ADDR variable named before rewriting, for the *_PORT rule.
+  std::map<std::string, std::string> addr_targets;
+  for (const auto& [name, value] : *env) {
+    if (name.size() > 5 && name.compare(name.size() - 5, 5, "_ADDR") == 0) {
+      addr_targets[name.substr(0, name.size() - 5)] = value;
+    }
+  }
+  for (auto& [name, value] : *env) {
+    if (auto rewritten = RewriteValue(ns, value, remap_ports)) {
+      value = *rewritten;
+      continue;
+    }
+    if (remap_ports && name.size() > 5 && name.compare(name.size() - 5, 5, "_PORT") == 0 &&
+        AllDigits(value)) {
+      auto target = addr_targets.find(name.substr(0, name.size() - 5));
+      if (target == addr_targets.end()) continue;
+      if (auto ep = ResolveUnchecked(ns, target->second)) {
+        value = std::to_string(HostPort(ns, ep->pod, std::stoi(value)));
+      }
+    }
+  }
+  for (auto& arg : *argv) {
+    if (auto rewritten = RewriteValue(ns, arg, remap_ports)) {
+      arg = *rewritten;
+      continue;
+    }
+    const auto eq = arg.find('=');
+    if (arg.rfind("-", 0) == 0 && eq != std::string::npos) {
+      if (auto rewritten = RewriteValue(ns, arg.substr(eq + 1), remap_ports)) {
+        arg = arg.substr(0, eq + 1) + *rewritten;
+      }
+    }
+  }
+}
+
+}  // namespace ptsim

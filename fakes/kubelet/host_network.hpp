@@ -1,0 +1,84 @@
+// Pod networking in ptsim's default host-network mode (DESIGN.md §5).
+//
+// Every pod gets a loopback address (127.0.x.y), stable by namespace/name so
+// that a recreated pod keeps it. Names that Kubernetes DNS would resolve (a
+// Service as `svc`, `svc.ns`, `svc.ns.svc` or `svc.ns.svc.cluster.local`)
+// resolve to the address of the pod the Service selects. Because torch's
+// TCPStore binds the wildcard address, distinct loopback addresses do not
+// keep jobs apart; ports do: a port a pod declares is mapped to a free host
+// port, stable by pod name and declared port, so MASTER_PORT in every pod of a
+// job agrees with the port the master really listens on.
+//
+// Rewrite() applies the documented rules to a container's environment and
+// arguments (docs/networking.md): a value that is a service name becomes its
+// address; `host:port` with a service host becomes `address:hostport`; a
+// numeric `<X>_PORT` whose sibling `<X>_ADDR` names a service is mapped; the
+// same for `--flag=value` arguments. Loop thread only.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "fakes/apiserver/api_server.hpp"
+
+namespace ptsim {
+
+// Finds free TCP ports. The real one asks the kernel (bind to port 0).
+class PortAllocator {
+ public:
+  virtual ~PortAllocator() = default;
+  virtual int Allocate() = 0;
+};
+
+class KernelPortAllocator final : public PortAllocator {
+ public:
+  int Allocate() override;
+};
+
+// Hands out ports from a counter: deterministic, for tests and scripted runs.
+class SequentialPortAllocator final : public PortAllocator {
+ public:
+  explicit SequentialPortAllocator(int first) : next_(first) {}
+  int Allocate() override { return next_++; }
+
+ private:
+  int next_;
+};
+
+class HostNetwork {
+ public:
+  HostNetwork(ApiServer& api, PortAllocator& ports) : api_(api), ports_(ports) {}
+
+  std::string PodIP(const std::string& ns, const std::string& pod);
+  int HostPort(const std::string& ns, const std::string& pod, int declared_port);
+
+  struct Endpoint {
+    std::string pod;  // the selected pod's name
+    std::string ip;
+  };
+  // Resolves `name` as DNS would from namespace `ns`. With `require_ready`, only
+  // a Running, non-terminating pod counts (a headless Service's DNS record
+  // exists only for ready endpoints).
+  std::optional<Endpoint> Resolve(const std::string& ns, const std::string& name,
+                                  bool require_ready) const;
+
+  // Rewrites env values (in place, in order) and argv as described above.
+  // `remap_ports` is false for scripted containers, which open no sockets.
+  void Rewrite(const std::string& ns, std::vector<std::pair<std::string, std::string>>* env,
+               std::vector<std::string>* argv, bool remap_ports);
+
+ private:
+  std::optional<std::string> RewriteValue(const std::string& ns, const std::string& value,
+                                          bool remap_ports);
+  std::optional<Endpoint> ResolveUnchecked(const std::string& ns, const std::string& name) const;
+
+  ApiServer& api_;
+  PortAllocator& ports_;
+  std::map<std::string, std::string> ips_;  // "ns/pod" -> address
+  std::map<std::pair<std::string, int>, int> host_ports_;
+};
+
+}  // namespace ptsim

@@ -1,0 +1,68 @@
+// What the kubelet knows about images, and how pulling them goes.
+//
+// Images are never pulled: an ImageRegistry maps an image reference to what a
+// container of that image runs (its entrypoint and cmd, as a Dockerfile would
+// declare them, or a container script). An ImagePuller decides how a "pull"
+// goes; the default one succeeds at once, and fault injection wraps it to
+// delay or fail pulls (ErrImagePull / ImagePullBackOff).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/core/time.hpp"
+#include "sim/model/container_script.hpp"
+#include "sim/model/pod.hpp"
+
+namespace ptsim {
+
+struct ImageSpec {
+  std::vector<std::string> entrypoint;  // Dockerfile ENTRYPOINT
+  std::vector<std::string> cmd;         // Dockerfile CMD
+  std::vector<std::string> env;         // "NAME=value", the image's ENV
+  std::string working_dir;
+  std::shared_ptr<const ContainerScript> script;  // set for scripted images
+};
+
+class ImageRegistry {
+ public:
+  virtual ~ImageRegistry() = default;
+  // Null when the image is unknown.
+  virtual const ImageSpec* Find(const std::string& image) const = 0;
+};
+
+// A registry held in a map; exact references first, then the reference without
+// its tag or digest ("repo/name:tag" -> "repo/name").
+class MapImageRegistry final : public ImageRegistry {
+ public:
+  void Add(const std::string& image, ImageSpec spec) { images_[image] = std::move(spec); }
+  const ImageSpec* Find(const std::string& image) const override;
+  bool empty() const { return images_.empty(); }
+
+ private:
+  std::map<std::string, ImageSpec> images_;
+};
+
+struct PullOutcome {
+  Duration delay{0};  // the pull takes this long
+  std::string error;  // non-empty: the pull fails with this message (ErrImagePull)
+};
+
+class ImagePuller {
+ public:
+  virtual ~ImagePuller() = default;
+  virtual PullOutcome Pull(const Pod& pod, const Container& container) = 0;
+};
+
+class InstantImagePuller final : public ImagePuller {
+ public:
+  PullOutcome Pull(const Pod&, const Container&) override { return {}; }
+};
+
+// The pod annotation that makes a container scripted:
+// `script.ptsim.io/<container name>: "run 30s, exit 1 | run 10s, exit 0"`.
+std::string ScriptAnnotation(const std::string& container_name);
+
+}  // namespace ptsim

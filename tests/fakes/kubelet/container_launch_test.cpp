@@ -1,0 +1,98 @@
+#include "fakes/kubelet/container_launch.hpp"
+
+#include <catch2/catch.hpp>
+
+namespace ptsim {
+namespace {
+
+Pod MakePod() {
+  Pod pod;
+  pod.metadata.name = "job-worker-0";
+  pod.metadata.namespace_ = "team";
+  pod.metadata.uid = "uid-1";
+  pod.metadata.labels["app"] = "train";
+  pod.status.pod_ip = "127.0.1.2";
+  return pod;
+}
+
+TEST_CASE("command replaces the entrypoint and drops the image's cmd, and args replace cmd") {
+  Pod pod = MakePod();
+  ImageSpec image;
+  image.entrypoint = {"python3", "train.py"};
+  image.cmd = {"--epochs", "1"};
+  Container c;
+  c.name = "pytorch";
+  auto plan = PlanContainer(pod, c, &image, nullptr, {}, {});
+  CHECK(plan.argv == std::vector<std::string>{"python3", "train.py", "--epochs", "1"});
+  c.args = {"--epochs", "5"};
+  plan = PlanContainer(pod, c, &image, nullptr, {}, {});
+  CHECK(plan.argv == std::vector<std::string>{"python3", "train.py", "--epochs", "5"});
+  c.command = {"sh", "-c"};
+  c.args = {"echo hi"};
+  plan = PlanContainer(pod, c, &image, nullptr, {}, {});
+  CHECK(plan.argv == std::vector<std::string>{"sh", "-c", "echo hi"});
+}
+
+TEST_CASE(
+    "env values expand earlier variables, duplicates resolve last-wins, and argv expands too") {
+  Pod pod = MakePod();
+  Container c;
+  c.name = "pytorch";
+  c.command = {"echo", "$(GREETING)", "$$(GREETING)", "$(UNDEFINED)"};
+  c.env = {{"NAME", "world", {}}, {"GREETING", "hello $(NAME)", {}}, {"NAME", "again", {}}};
+  auto plan = PlanContainer(pod, c, nullptr, nullptr, {"PATH=/bin"}, {});
+  CHECK(plan.argv ==
+        std::vector<std::string>{"echo", "hello world", "$(GREETING)", "$(UNDEFINED)"});
+  std::vector<std::pair<std::string, std::string>> expected = {{"PATH", "/bin"},
+                                                               {"HOSTNAME", "job-worker-0"},
+                                                               {"NAME", "again"},
+                                                               {"GREETING", "hello world"}};
+  CHECK(plan.env == expected);
+}
+
+TEST_CASE("the downward API resolves pod fields and resource limits") {
+  Pod pod = MakePod();
+  Container c;
+  c.name = "pytorch";
+  c.command = {"true"};
+  std::string error;
+  c.resources.limits["memory"] = *Quantity::Parse("1Gi", &error);
+  c.env = {{"POD", "", EnvVarSource{"metadata.name", "", "", {}}},
+           {"NS", "", EnvVarSource{"metadata.namespace", "", "", {}}},
+           {"APP", "", EnvVarSource{"metadata.labels['app']", "", "", {}}},
+           {"IP", "", EnvVarSource{"status.podIP", "", "", {}}},
+           {"MEM_MI", "", EnvVarSource{"", "limits.memory", "", *Quantity::Parse("1Mi", &error)}}};
+  auto plan = PlanContainer(pod, c, nullptr, nullptr, {}, {});
+  std::map<std::string, std::string> env(plan.env.begin(), plan.env.end());
+  CHECK(env["POD"] == "job-worker-0");
+  CHECK(env["NS"] == "team");
+  CHECK(env["APP"] == "train");
+  CHECK(env["IP"] == "127.0.1.2");
+  CHECK(env["MEM_MI"] == "1024");
+}
+
+TEST_CASE("paths under a mountPath are mapped to the volume's host directory") {
+  Pod pod = MakePod();
+  Container c;
+  c.name = "pytorch";
+  c.command = {"train", "/ckpt/run1", "--out=/ckpt/model.pt", "/ckptx"};
+  c.env = {{"CKPT", "/ckpt", {}}};
+  c.working_dir = "/ckpt";
+  auto plan = PlanContainer(pod, c, nullptr, nullptr, {}, {{"/ckpt", "/runs/r1/volumes/team/pvc"}});
+  CHECK(plan.argv == std::vector<std::string>{"train", "/runs/r1/volumes/team/pvc/run1",
+                                              "--out=/runs/r1/volumes/team/pvc/model.pt",
+                                              "/ckptx"});
+  CHECK(plan.working_dir == "/runs/r1/volumes/team/pvc");
+}
+
+TEST_CASE("a container with no command and an unknown image cannot be created") {
+  Pod pod = MakePod();
+  Container c;
+  c.name = "pytorch";
+  c.image = "unknown:1";
+  auto plan = PlanContainer(pod, c, nullptr, nullptr, {}, {});
+  CHECK(plan.error_reason == "CreateContainerError");
+}
+
+}  // namespace
+}  // namespace ptsim
