@@ -602,6 +602,40 @@ void Kubelet::Crash() {
   }
 }
 
+void Kubelet::Shutdown(Duration grace) {
+  crashed_ = true;
+  std::vector<ProcessId> processes;
+  for (auto& [uid, w] : workers_) {
+    api_.loop().Cancel(w->kill_timer);
+    api_.loop().Cancel(w->deadline_timer);
+    for (auto* list : {&w->init, &w->app}) {
+      for (auto& c : *list) {
+        api_.loop().Cancel(c.timer);
+        if (c.state == ContainerRuntime::State::kRunning) processes.push_back(c.process);
+      }
+    }
+  }
+  for (ProcessId p : processes) {
+    runner_.Signal(p, SIGCONT);  // a frozen process cannot act on SIGTERM
+    runner_.Signal(p, SIGTERM);
+  }
+  api_.loop().After(grace, [this, processes] {
+    for (ProcessId p : processes)
+      runner_.Signal(p, SIGKILL);
+  });
+}
+
+std::size_t Kubelet::running_containers() const {
+  std::size_t n = 0;
+  for (const auto& [uid, w] : workers_) {
+    for (const auto* list : {&w->init, &w->app}) {
+      for (const auto& c : *list)
+        n += c.state == ContainerRuntime::State::kRunning ? 1 : 0;
+    }
+  }
+  return n;
+}
+
 void Kubelet::Recover() {
   if (!crashed_) return;
   crashed_ = false;

@@ -70,6 +70,11 @@ class Kubelet {
   // The node's machine comes back: pods still bound here are synced again;
   // their containers were lost and restart by restartPolicy.
   void Recover();
+  // The end of a run: stop acting on pods, send SIGTERM to every process and
+  // SIGKILL to what is left after `grace`. Pod objects keep their last status.
+  void Shutdown(Duration grace);
+  // Processes (real or scripted) still running.
+  std::size_t running_containers() const;
   bool crashed() const { return crashed_; }
   std::size_t pod_count() const { return workers_.size(); }
 

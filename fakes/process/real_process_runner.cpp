@@ -175,7 +175,14 @@ Result<ProcessId> RealProcessRunner::Spawn(const ProcessSpec& spec, Callbacks ca
     return diags;
   }
   std::string why;
-  const std::string exe = ResolveExecutable(spec.argv[0], env, &why);
+  const std::string dir_for_exe =
+      spec.working_dir.empty() ? options_.default_working_dir : spec.working_dir;
+  std::string command = spec.argv[0];
+  // A relative path with a slash is relative to the process's working directory.
+  if (command.find('/') != std::string::npos && command[0] != '/' && !dir_for_exe.empty()) {
+    command = dir_for_exe + "/" + command;
+  }
+  const std::string exe = ResolveExecutable(command, env, &why);
   if (exe.empty()) {
     diags.Error({}, spec.name, "", why);
     return diags;

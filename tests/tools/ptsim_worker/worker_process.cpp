@@ -37,7 +37,9 @@ ExitStatus FromWaitStatus(int status) {
 
 }  // namespace
 
-std::string WorkerPath() { return PTSIM_WORKER_PATH; }
+std::string WorkerPath() {
+  return PTSIM_WORKER_PATH;
+}
 
 TempDir::TempDir() {
   std::string pattern = "/tmp/ptsim-worker-test.XXXXXX";

@@ -1,0 +1,186 @@
+#include "sim/harness/input_loader.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "fakes/process/real_process_runner.hpp"
+#include "sim/model/container_script.hpp"
+#include "sim/model/pod_codec.hpp"
+#include "sim/model/yaml_reader.hpp"
+
+namespace ptsim {
+namespace {
+
+std::string Scalar(const YAML::Node& node, const char* key) {
+  if (!node.IsMap()) return "";
+  const YAML::Node& const_node = node;
+  YAML::Node v = const_node[key];
+  return v.IsDefined() && v.IsScalar() ? v.Scalar() : "";
+}
+
+void AddDocument(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan, int depth);
+
+void AddPod(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan) {
+  Pod pod;
+  const std::string name = [&] {
+    const YAML::Node& d = doc;
+    YAML::Node md = d["metadata"];
+    return md.IsDefined() && md.IsMap() ? Scalar(md, "name") : std::string();
+  }();
+  ctx.set_object(fmt::format("Pod \"{}\"", name));
+  const int errors_before = ctx.diagnostics().errors();
+  {
+    MapReader m(ctx, doc, "");
+    DecodePod(m, &pod);
+  }
+  if (ctx.diagnostics().errors() == errors_before) {
+    if (pod.metadata.name.empty() && pod.metadata.generate_name.empty()) {
+      ctx.Error(doc, "metadata.name", "Required value: name or generateName is required");
+    } else if (!pod.metadata.name.empty()) {
+      if (auto why = CheckDns1123Subdomain(pod.metadata.name); !why.empty()) {
+        ctx.Error(doc, "metadata.name",
+                  fmt::format("Invalid value: \"{}\": {}", pod.metadata.name, why));
+      }
+    }
+    const YAML::Node& d = doc;
+    ValidatePodSpec(ctx, d["spec"], "spec", pod.spec);
+    for (const auto& [key, value] : pod.metadata.annotations) {
+      if (key.rfind("script.ptsim.io/", 0) != 0) continue;
+      const std::string container = key.substr(16);
+      if (!pod.FindContainer(container)) {
+        ctx.Error(d["metadata"]["annotations"], "metadata.annotations[" + key + "]",
+                  fmt::format("no container named \"{}\" in this pod", container));
+      }
+      auto script =
+          ParseContainerScript(value, ctx.Where(d["metadata"]["annotations"]), ctx.object());
+      ctx.diagnostics().Append(script.diagnostics());
+    }
+  }
+  plan->pods.push_back(std::move(pod));
+}
+
+void AddDocument(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan, int depth) {
+  if (IsAbsent(doc)) return;
+  if (!doc.IsMap()) {
+    ctx.set_object("");
+    ctx.Error(doc, "", "expected a Kubernetes object (a mapping with apiVersion and kind)");
+    return;
+  }
+  const std::string api_version = Scalar(doc, "apiVersion");
+  const std::string kind = Scalar(doc, "kind");
+  if (kind.empty()) {
+    ctx.set_object("");
+    ctx.Error(doc, "kind", "Required value: every object needs apiVersion and kind");
+    return;
+  }
+  if (api_version == "v1" && kind == "Pod") {
+    AddPod(ctx, doc, plan);
+  } else if (api_version == "v1" && kind == "List" && depth == 0) {
+    const YAML::Node& d = doc;
+    YAML::Node items = d["items"];
+    if (IsAbsent(items)) return;
+    if (!items.IsSequence()) {
+      ctx.Error(items, "items", "expected a list of objects");
+      return;
+    }
+    for (const auto& item : items)
+      AddDocument(ctx, item, plan, depth + 1);
+  } else {
+    const YAML::Node& d = doc;
+    std::string name;
+    if (d["metadata"].IsDefined() && d["metadata"].IsMap()) name = Scalar(d["metadata"], "name");
+    plan->ignored.push_back(fmt::format("{}/{}", kind, name));
+  }
+}
+
+}  // namespace
+
+Result<RunPlan> LoadRunPlan(const std::string& path, const PlanOverrides& overrides) {
+  Diagnostics diags;
+  RunPlan plan;
+  plan.source_file = path;
+  std::filesystem::path p(path);
+  plan.name = p.stem().string();
+  std::error_code ec;
+  plan.working_dir = std::filesystem::absolute(p, ec).parent_path().string();
+  std::ifstream in(path);
+  if (!in) {
+    diags.Error({path, 0, 0}, "", "", "cannot read the file: no such file or it is not readable");
+    return diags;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(text.str());
+  } catch (const YAML::Exception& e) {
+    diags.Error({path, e.mark.line + 1, e.mark.column + 1}, "", "",
+                fmt::format("malformed YAML/JSON: {}", e.msg));
+    return diags;
+  }
+  DecodeContext ctx(path, &diags);
+  for (const auto& doc : docs)
+    AddDocument(ctx, doc, &plan, 0);
+  if (plan.pods.empty() && diags.ok()) {
+    diags.Error({path, 0, 0}, "", "",
+                "nothing to run: the file holds no Pod, PyTorchJob, scenario or Flyte task");
+  }
+  if (overrides.seed) plan.seed = *overrides.seed;
+  if (overrides.timeout) plan.timeout = *overrides.timeout;
+  if (plan.nodes.empty()) {
+    for (int i = 1; i <= 4; ++i)
+      plan.nodes.push_back(DefaultNode(fmt::format("node-{}", i)));
+  }
+  if (!diags.ok()) return diags;
+  return Result<RunPlan>(std::move(plan), std::move(diags));
+}
+
+void CheckContainersCanStart(const RunPlan& plan, const std::vector<std::string>& base_env,
+                             Diagnostics* diagnostics) {
+  MapImageRegistry registry;
+  for (const auto& [image, spec] : plan.images)
+    registry.Add(image, spec);
+  for (const auto& pod : plan.pods) {
+    auto check = [&](const Container& c) {
+      const std::string object = fmt::format("Pod \"{}\"", pod.metadata.name);
+      if (pod.metadata.annotations.count(ScriptAnnotation(c.name))) return;
+      const ImageSpec* image = registry.Find(c.image);
+      if (image && image->script) return;
+      std::vector<std::string> argv = c.command;
+      if (argv.empty() && image) argv = image->entrypoint;
+      if (argv.empty() && image && c.args.empty()) argv = image->cmd;
+      if (argv.empty()) {
+        diagnostics->Error(
+            {plan.source_file, 0, 0}, object, fmt::format("container \"{}\"", c.name),
+            fmt::format("no command, and ptsim does not know image \"{}\": give the container a "
+                        "`command`, map the image to a local command in a scenario's `images`, or "
+                        "script it with the annotation {}",
+                        c.image, ScriptAnnotation(c.name)));
+        return;
+      }
+      if (argv[0].find("$(") != std::string::npos) return;  // expanded at start
+      std::string why;
+      std::vector<std::string> env = base_env;
+      if (image) env.insert(env.end(), image->env.begin(), image->env.end());
+      std::string exe = argv[0];
+      if (exe.find('/') != std::string::npos && exe[0] != '/') {
+        exe = (std::filesystem::path(plan.working_dir) / exe).string();
+      }
+      if (ResolveExecutable(exe, env, &why).empty()) {
+        diagnostics->Error({plan.source_file, 0, 0}, object,
+                           fmt::format("container \"{}\"", c.name),
+                           fmt::format("cannot run {}: {}", argv[0], why));
+      }
+    };
+    for (const auto& c : pod.spec.init_containers)
+      check(c);
+    for (const auto& c : pod.spec.containers)
+      check(c);
+  }
+}
+
+}  // namespace ptsim

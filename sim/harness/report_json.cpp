@@ -1,0 +1,194 @@
+#include "sim/harness/report_json.hpp"
+
+#include <fmt/format.h>
+
+namespace ptsim {
+namespace {
+
+using nlohmann::json;
+
+json StateJson(const ContainerState& s) {
+  if (s.running) return {{"running", {{"startedAt", ToSeconds(s.running->started_at)}}}};
+  if (s.terminated) {
+    const auto& t = *s.terminated;
+    return {{"terminated",
+             {{"exitCode", t.exit_code},
+              {"signal", t.signal},
+              {"reason", t.reason},
+              {"message", t.message.empty() ? json() : json(t.message)},
+              {"startedAt", ToSeconds(t.started_at)},
+              {"finishedAt", ToSeconds(t.finished_at)}}}};
+  }
+  if (s.waiting) {
+    return {{"waiting",
+             {{"reason", s.waiting->reason},
+              {"message", s.waiting->message.empty() ? json() : json(s.waiting->message)}}}};
+  }
+  return json(nullptr);
+}
+
+json ContainerJson(const Container& spec, const ContainerStatus* status,
+                   const ContainerRecord* record) {
+  json c;
+  c["name"] = spec.name;
+  c["image"] = spec.image;
+  c["command"] = spec.command;
+  c["args"] = spec.args;
+  json ports = json::array();
+  for (const auto& p : spec.ports)
+    ports.push_back({{"name", p.name}, {"containerPort", p.container_port}});
+  c["ports"] = ports;
+  json env = json::array();
+  for (const auto& e : spec.env) {
+    json entry = {{"name", e.name}, {"value", e.value_from ? json() : json(e.value)}};
+    if (e.value_from) {
+      entry["valueFrom"] = e.value_from->field_path.empty()
+                               ? json{{"resourceFieldRef", {{"resource", e.value_from->resource}}}}
+                               : json{{"fieldRef", {{"fieldPath", e.value_from->field_path}}}};
+    }
+    env.push_back(entry);
+  }
+  c["env"] = env;
+  json resolved = json::object();
+  json resolved_argv = json::array();
+  if (record) {
+    for (const auto& [k, v] : record->resolved_env)
+      resolved[k] = v;
+    resolved_argv = record->resolved_argv;
+  }
+  c["resolvedEnv"] = record && !record->runs.empty() ? resolved : json(nullptr);
+  c["resolvedCommand"] = record && !record->runs.empty() ? resolved_argv : json(nullptr);
+  c["restartCount"] = status ? status->restart_count : 0;
+  c["state"] = status ? StateJson(status->state) : json(nullptr);
+  c["lastState"] = status ? StateJson(status->last_state) : json(nullptr);
+  json runs = json::array();
+  if (record) {
+    for (const auto& r : record->runs) {
+      runs.push_back({{"restartCount", r.restart_count},
+                      {"startedAt", ToSeconds(r.started_at)},
+                      {"finishedAt", TimeJson(r.finished_at)},
+                      {"exitCode", r.exit_code ? json(*r.exit_code) : json()},
+                      {"signal", r.signal ? json(r.signal) : json()},
+                      {"reason", r.reason.empty() ? json() : json(r.reason)},
+                      {"scripted", r.scripted},
+                      {"pid", r.pid ? json(r.pid) : json()},
+                      {"log", r.log_path},
+                      {"terminatedByPtsim", r.terminated_by_ptsim}});
+    }
+  }
+  c["runs"] = runs;
+  return c;
+}
+
+}  // namespace
+
+json TimeJson(const std::optional<Time>& t) {
+  return t ? json(ToSeconds(*t)) : json(nullptr);
+}
+
+json PodJson(const PodRecord& record) {
+  const Pod& pod = *record.pod;
+  json p;
+  p["name"] = pod.metadata.name;
+  p["namespace"] = pod.metadata.namespace_;
+  p["uid"] = pod.metadata.uid;
+  auto label = [&](const char* key) -> json {
+    auto it = pod.metadata.labels.find(key);
+    return it == pod.metadata.labels.end() ? json() : json(it->second);
+  };
+  json type = label("training.kubeflow.org/replica-type");
+  if (type.is_string()) {
+    std::string t = type.get<std::string>();
+    if (!t.empty()) t[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(t[0])));
+    type = t;
+  }
+  p["replicaType"] = type;
+  json index = label("training.kubeflow.org/replica-index");
+  p["replicaIndex"] = index.is_string() ? json(std::stoi(index.get<std::string>())) : json();
+  p["node"] = pod.spec.node_name.empty() ? json() : json(pod.spec.node_name);
+  p["labels"] = pod.metadata.labels;
+  p["restartPolicy"] = pod.spec.restart_policy;
+  p["createdAt"] = ToSeconds(pod.metadata.creation_timestamp);
+  p["deletedAt"] = TimeJson(record.deleted_at);
+  p["deletionRequestedAt"] = TimeJson(
+      pod.metadata.deletion_timestamp
+          ? std::optional<Time>(
+                *pod.metadata.deletion_timestamp -
+                std::chrono::seconds(pod.metadata.deletion_grace_period_seconds.value_or(0)))
+          : std::nullopt);
+  p["phase"] = pod.status.phase;
+  p["reason"] = pod.status.reason.empty() ? json() : json(pod.status.reason);
+  p["podIP"] = pod.status.pod_ip.empty() ? json() : json(pod.status.pod_ip);
+  auto containers = [&](const std::vector<Container>& specs, bool init) {
+    json list = json::array();
+    for (const auto& spec : specs) {
+      const ContainerStatus* status = nullptr;
+      for (const auto& s :
+           init ? pod.status.init_container_statuses : pod.status.container_statuses) {
+        if (s.name == spec.name) status = &s;
+      }
+      const ContainerRecord* rec = nullptr;
+      for (const auto& r : record.containers) {
+        if (r.name == spec.name) rec = &r;
+      }
+      list.push_back(ContainerJson(spec, status, rec));
+    }
+    return list;
+  };
+  p["initContainers"] = containers(pod.spec.init_containers, true);
+  p["containers"] = containers(pod.spec.containers, false);
+  json conditions = json::array();
+  for (const auto& c : pod.status.conditions) {
+    conditions.push_back({{"type", c.type},
+                          {"status", c.status},
+                          {"reason", c.reason.empty() ? json() : json(c.reason)},
+                          {"message", c.message.empty() ? json() : json(c.message)},
+                          {"lastTransitionTime", ToSeconds(c.last_transition_time)}});
+  }
+  p["conditions"] = conditions;
+  return p;
+}
+
+json ServiceJson(const ServiceRecord& record) {
+  const Service& s = *record.service;
+  json ports = json::array();
+  for (const auto& p : s.spec.ports)
+    ports.push_back({{"name", p.name}, {"port", p.port}});
+  return {{"name", s.metadata.name},
+          {"namespace", s.metadata.namespace_},
+          {"clusterIP", s.spec.cluster_ip},
+          {"selector", s.spec.selector},
+          {"ports", ports},
+          {"createdAt", ToSeconds(s.metadata.creation_timestamp)},
+          {"deletedAt", TimeJson(record.deleted_at)}};
+}
+
+json EventsJson(const std::vector<Event>& events) {
+  json out = json::array();
+  for (const auto& e : events) {
+    out.push_back(
+        {{"time", ToSeconds(e.first_timestamp)},
+         {"type", e.type},
+         {"reason", e.reason},
+         {"object", fmt::format("{}/{}", e.involved_object.kind, e.involved_object.name)},
+         {"message", e.message},
+         {"count", e.count},
+         {"lastTime", ToSeconds(e.last_timestamp)},
+         {"source", e.source},
+         {"fieldPath",
+          e.involved_object.field_path.empty() ? json() : json(e.involved_object.field_path)}});
+  }
+  return out;
+}
+
+json NotesJson(const std::vector<Note>& notes) {
+  json out = json::array();
+  for (const auto& n : notes) {
+    out.push_back({{"time", ToSeconds(n.time)},
+                   {"text", n.text},
+                   {"ref", n.ref.empty() ? json() : json(n.ref)}});
+  }
+  return out;
+}
+
+}  // namespace ptsim

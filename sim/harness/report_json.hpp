@@ -1,0 +1,19 @@
+// The JSON report of a run (`ptsim run --json PATH`), a contract that only
+// grows: times are virtual seconds since the run began, absent values are
+// null. docs/report.md documents every field. Built from the recorded run.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "sim/core/notes.hpp"
+#include "sim/harness/run_recorder.hpp"
+
+namespace ptsim {
+
+nlohmann::json TimeJson(const std::optional<Time>& t);
+nlohmann::json PodJson(const PodRecord& record);
+nlohmann::json ServiceJson(const ServiceRecord& record);
+nlohmann::json EventsJson(const std::vector<Event>& events);
+nlohmann::json NotesJson(const std::vector<Note>& notes);
+
+}  // namespace ptsim

@@ -1,0 +1,44 @@
+// Executes one RunPlan in a fresh Simulation and returns what happened.
+//
+// The run ends when everything it created has finished (pods Succeeded or
+// Failed or deleted; jobs finished with their clean-pod policy and TTL
+// applied), at the plan's timeout (virtual time), or when interrupted. Then
+// every process still alive is terminated (SIGTERM, SIGKILL after 2s) and
+// reported as such, and the reports are built. Ctrl-C (SIGINT/SIGTERM/SIGHUP)
+// deletes every pod gracefully and says so; a second one kills at once.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+
+#include "sim/harness/run_plan.hpp"
+#include "sim/harness/simulation.hpp"
+
+namespace ptsim {
+
+struct RunSettings {
+  ProcessEnvironment processes;
+  std::string run_dir;  // created (or emptied) for this run
+  bool live = false;    // draw a live status line on `status_out`
+  bool handle_interrupts = false;
+  std::ostream* status_out = nullptr;
+};
+
+struct RunResult {
+  enum class Outcome { kCompleted, kTimedOut, kInterrupted };
+  Outcome outcome = Outcome::kCompleted;
+  bool passed = false;
+  double virtual_seconds = 0;
+  double wall_seconds = 0;
+  std::uint64_t trace_digest = 0;
+  std::string trace;      // the rendered trace
+  nlohmann::json report;  // the JSON report (docs/report.md)
+  std::string summary;    // the human summary printed at the end
+};
+
+RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings);
+
+}  // namespace ptsim

@@ -1,0 +1,39 @@
+// A RunPlan is everything one run needs, decoded and validated before anything
+// starts: the cluster, the image mappings, the objects to create, and (for
+// scenarios) faults and expectations. Building a plan never starts a process;
+// a plan that has errors is never run (exit status 2). Plain data.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fakes/kubelet/images.hpp"
+#include "sim/core/diagnostics.hpp"
+#include "sim/harness/simulation.hpp"
+#include "sim/model/pod.hpp"
+
+namespace ptsim {
+
+struct RunPlan {
+  std::string name;  // the scenario's name, or the file's stem
+  std::string description;
+  std::string source_file;  // as given on the command line
+  std::string working_dir;  // where relative commands and paths resolve: the file's directory
+  std::uint64_t seed = 1;
+  Duration timeout = std::chrono::hours(1);
+  std::vector<NodeConfig> nodes;
+  std::vector<std::pair<std::string, ImageSpec>> images;
+  std::vector<Pod> pods;
+  std::vector<std::string> ignored;  // "kind/name" of documents that are not run
+};
+
+// Settings from the command line that override what a file says.
+struct PlanOverrides {
+  std::optional<std::uint64_t> seed;
+  std::optional<Duration> timeout;
+};
+
+}  // namespace ptsim

@@ -1,0 +1,65 @@
+#include "sim/harness/simulation.hpp"
+
+#include <fmt/format.h>
+
+namespace ptsim {
+
+NodeConfig DefaultNode(const std::string& name) {
+  NodeConfig n;
+  n.name = name;
+  std::string error;
+  n.capacity["cpu"] = Quantity::FromUnits(32);
+  n.capacity["memory"] = *Quantity::Parse("128Gi", &error);
+  n.capacity["nvidia.com/gpu"] = Quantity::FromUnits(8);
+  n.capacity["pods"] = Quantity::FromUnits(110);
+  return n;
+}
+
+Simulation::Simulation(SimulationOptions options)
+    : options_(std::move(options)),
+      loop_(options_.wall ? *options_.wall : steady_),
+      random_(options_.seed),
+      api_(loop_, trace_, random_),
+      scheduler_(api_),
+      network_(api_, ports_),
+      real_(loop_, {options_.processes.marker_env, options_.processes.guard,
+                    options_.processes.cgroups, options_.run_dir}),
+      scripted_(loop_),
+      mux_(real_, scripted_),
+      kubelets_(api_) {
+  for (const auto& node : options_.nodes)
+    AddNode(node);
+}
+
+Simulation::~Simulation() = default;
+
+void Simulation::AddNode(const NodeConfig& config) {
+  Node node;
+  node.metadata.name = config.name;
+  node.metadata.namespace_ = "";
+  node.metadata.labels = config.labels;
+  node.metadata.labels["kubernetes.io/hostname"] = config.name;
+  node.spec.taints = config.taints;
+  node.status.capacity = config.capacity;
+  node.status.allocatable = config.capacity;
+  node.status.internal_ip = "127.0.0.1";
+  node.status.conditions.push_back({"Ready", "True", "KubeletReady",
+                                    "kubelet is posting ready status", loop_.Now(), loop_.Now()});
+  api_.collection<Node>().Create(node);
+  KubeletConfig kc;
+  kc.node_name = config.name;
+  kc.run_dir = options_.run_dir;
+  kc.base_env = options_.processes.base_env;
+  Kubelet& k = kubelets_.Add(
+      std::make_unique<Kubelet>(api_, mux_, network_, images_, forwarding_puller_, kc));
+  for (auto* o : observers_)
+    k.AddObserver(o);
+}
+
+void Simulation::AddObserver(KubeletObserver* observer) {
+  observers_.push_back(observer);
+  for (const auto& k : kubelets_.all())
+    k->AddObserver(observer);
+}
+
+}  // namespace ptsim

@@ -1,0 +1,111 @@
+// One simulated world, wired together: the event loop and its clock, the
+// trace, the seeded RNG, the API server, the scheduler, one kubelet per node,
+// host networking, the image registry, and the process runners (real and
+// scripted). The harness builds one Simulation per run; the fakes never see
+// it. Loop thread only.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fakes/apiserver/api_server.hpp"
+#include "fakes/kubelet/host_network.hpp"
+#include "fakes/kubelet/images.hpp"
+#include "fakes/kubelet/kubelet.hpp"
+#include "fakes/process/memory_cgroups.hpp"
+#include "fakes/process/orphan_guard.hpp"
+#include "fakes/process/real_process_runner.hpp"
+#include "fakes/process/runner_mux.hpp"
+#include "fakes/process/scripted_process_runner.hpp"
+#include "fakes/scheduler/scheduler.hpp"
+#include "sim/core/event_loop.hpp"
+#include "sim/core/random.hpp"
+#include "sim/core/trace.hpp"
+#include "sim/core/wall_clock.hpp"
+#include "sim/model/node.hpp"
+
+namespace ptsim {
+
+struct NodeConfig {
+  std::string name;
+  ResourceList capacity;
+  Labels labels;
+  std::vector<Taint> taints;
+};
+
+// The default node: what `cluster: {nodes: N}` gives each of its N nodes.
+NodeConfig DefaultNode(const std::string& name);
+
+// Where real processes come from; shared by every run of one ptsim process.
+struct ProcessEnvironment {
+  OrphanGuard* guard = nullptr;
+  MemoryCgroups* cgroups = nullptr;
+  std::string marker_env;             // "PTSIM_RUN=<token>"
+  std::vector<std::string> base_env;  // inherited by every container
+};
+
+struct SimulationOptions {
+  std::uint64_t seed = 1;
+  std::string run_dir;
+  std::vector<NodeConfig> nodes;
+  ProcessEnvironment processes;
+  // Tests may drive a manual wall clock; runs use the real one.
+  WallClock* wall = nullptr;
+};
+
+class Simulation {
+ public:
+  explicit Simulation(SimulationOptions options);
+  ~Simulation();
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+
+  EventLoop& loop() { return loop_; }
+  Trace& trace() { return trace_; }
+  Random& random() { return random_; }
+  ApiServer& api() { return api_; }
+  Kubelets& kubelets() { return kubelets_; }
+  HostNetwork& network() { return network_; }
+  MapImageRegistry& images() { return images_; }
+  ProcessRunner& runner() { return mux_; }
+  RealProcessRunner& real_runner() { return real_; }
+  const SimulationOptions& options() const { return options_; }
+
+  // Creates the Node object and its kubelet.
+  void AddNode(const NodeConfig& config);
+  // The image puller every kubelet uses; fault injection replaces it.
+  void set_image_puller(ImagePuller* puller) { puller_ = puller; }
+  ImagePuller& image_puller() { return *puller_; }
+  void AddObserver(KubeletObserver* observer);
+
+ private:
+  SimulationOptions options_;
+  SteadyWallClock steady_;
+  EventLoop loop_;
+  Trace trace_;
+  Random random_;
+  ApiServer api_;
+  Scheduler scheduler_;
+  KernelPortAllocator ports_;
+  HostNetwork network_;
+  MapImageRegistry images_;
+  InstantImagePuller instant_puller_;
+  ImagePuller* puller_ = &instant_puller_;
+  // A puller that forwards to whatever puller_ is now, so faults can swap it in.
+  class ForwardingPuller final : public ImagePuller {
+   public:
+    explicit ForwardingPuller(Simulation& s) : s_(s) {}
+    PullOutcome Pull(const Pod& p, const Container& c) override { return s_.puller_->Pull(p, c); }
+
+   private:
+    Simulation& s_;
+  } forwarding_puller_{*this};
+  RealProcessRunner real_;
+  ScriptedProcessRunner scripted_;
+  RunnerMux mux_;
+  Kubelets kubelets_;
+  std::vector<KubeletObserver*> observers_;
+};
+
+}  // namespace ptsim

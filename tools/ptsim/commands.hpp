@@ -1,0 +1,44 @@
+// The subcommands of the `ptsim` executable. Each returns the process exit
+// status: 0 success, 1 an expectation failed (or a run did not finish), 2
+// invalid input. Parsing of the command line lives in main.cpp.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ptsim::cli {
+
+struct RunOptions {
+  std::vector<std::string> files;
+  std::string json_path;
+  std::string junit_path;
+  std::string html_path;
+  std::string runs_dir = "ptsim-runs";
+  std::string timeout;
+  std::string operator_version;
+  std::optional<std::uint64_t> seed;
+  std::vector<std::string> faults;
+  int jobs = 1;
+  int repeat = 1;
+  bool quiet = false;
+  bool print_trace = false;
+};
+
+struct LogsOptions {
+  std::string run;
+  std::string pod;
+  std::string container;
+  std::string runs_dir = "ptsim-runs";
+  bool previous = false;
+};
+
+int Run(const RunOptions& options);
+int Logs(const LogsOptions& options);
+
+// The environment every container inherits from ptsim (PATH, HOME, LANG, ...
+// and the names listed in PTSIM_INHERIT_ENV).
+std::vector<std::string> InheritedEnvironment();
+
+}  // namespace ptsim::cli

@@ -1,0 +1,59 @@
+// ptsim: a local simulator and test harness for distributed PyTorch training on
+// Kubernetes. This file only parses the command line; see commands.hpp.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "tools/ptsim/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "ptsim runs Kubernetes Pods, Kubeflow PyTorchJobs, scenarios and Flyte PyTorch tasks on one "
+      "machine, with fake nodes and pods whose containers are real local processes (or scripted "
+      "ones that live in virtual time), and shows what the cluster and the training-operator "
+      "would do.",
+      "ptsim"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("ptsim ") + PTSIM_VERSION);
+
+  ptsim::cli::RunOptions run;
+  CLI::App* run_cmd = app.add_subcommand(
+      "run",
+      "Run each FILE (a Pod manifest or List, a PyTorchJob manifest, a scenario, or a Flyte "
+      "task) to completion and report. Exit status: 0 all passed, 1 an expectation failed "
+      "or a run did not finish, 2 invalid input (nothing is run).");
+  run_cmd->add_option("FILE", run.files, "Input files (YAML or JSON)")->required();
+  run_cmd->add_option("--json", run.json_path, "Write the JSON report to PATH");
+  run_cmd
+      ->add_option("--runs-dir", run.runs_dir,
+                   "Where run directories (logs, reports, volumes) go; each run uses "
+                   "<runs-dir>/<name>")
+      ->capture_default_str();
+  run_cmd->add_option(
+      "--timeout", run.timeout,
+      "Bound each run in virtual time (90s, 10m, 1h); default 1h or the scenario's");
+  run_cmd->add_option("--seed", run.seed, "Seed for all randomness (default 1 or the scenario's)");
+  run_cmd->add_flag("-q,--quiet", run.quiet, "Print nothing but errors");
+  run_cmd->add_flag("--trace", run.print_trace, "Print the full event trace of each run");
+
+  ptsim::cli::LogsOptions logs;
+  CLI::App* logs_cmd =
+      app.add_subcommand("logs", "Print a container's log from a run, like kubectl logs.");
+  logs_cmd->add_option("RUN", logs.run, "A run directory, or a run name under --runs-dir")
+      ->required();
+  logs_cmd->add_option("POD", logs.pod, "The pod name")->required();
+  logs_cmd->add_option("-c,--container", logs.container,
+                       "The container (needed when the pod has several)");
+  logs_cmd->add_flag("-p,--previous", logs.previous, "The previous incarnation of the container");
+  logs_cmd->add_option("--runs-dir", logs.runs_dir, "Where run directories are")
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (run_cmd->parsed()) return ptsim::cli::Run(run);
+  if (logs_cmd->parsed()) return ptsim::cli::Logs(logs);
+  return 2;
+}

@@ -1,0 +1,7 @@
+#!/bin/sh
+# Quick start: install what is missing, build, and run the quick-start scenario.
+set -eu
+cd "$(dirname "$0")/.."
+./tools/install-deps.sh
+./tools/build.sh
+./build/tools/ptsim/ptsim run scenarios/quickstart.yaml
