@@ -33,7 +33,8 @@ struct Kubelet::ContainerRuntime {
   std::string waiting_reason;
   std::string waiting_message;
   ProcessId process = 0;
-  int starts = 0;  // incarnations started so far; restartCount is starts - 1
+  ProcessRunner* runner = nullptr;  // the runner `process` belongs to
+  int starts = 0;                   // incarnations started so far; restartCount is starts - 1
   Time started_at{};
   std::optional<ContainerStateTerminated> last;      // the newest termination
   std::optional<ContainerStateTerminated> previous;  // the one before it
@@ -97,7 +98,8 @@ Kubelet::Kubelet(ApiServer& api, ProcessRunner& runner, HostNetwork& network,
       network_(network),
       images_(images),
       puller_(puller),
-      config_(std::move(config)) {}
+      config_(std::move(config)),
+      dns_wait_(api.loop(), network) {}
 
 Kubelet::~Kubelet() {
   for (auto& [uid, w] : workers_) {
@@ -353,19 +355,23 @@ void Kubelet::LaunchContainer(PodWorker& w, ContainerRuntime& c) {
   const std::string uid = w.uid;
   const std::string name = c.name;
   RecordEvent(w, name, "Normal", "Created", fmt::format("Created container {}", name));
+  // The operator's init-pytorch DNS wait is emulated against ptsim's services.
+  ProcessRunner& runner = !plan.script && ParseDnsWaitCommand(plan.argv)
+                              ? static_cast<ProcessRunner&>(dns_wait_)
+                              : runner_;
+  c.runner = &runner;
   auto spawned =
-      runner_.Spawn(ps, {[this, uid, name, incarnation](std::string_view line) {
-                           auto found = workers_.find(uid);
-                           if (found == workers_.end()) return;
-                           ContainerRuntime* rt = found->second->Find(name);
-                           if (rt == nullptr || rt->incarnation.restart_count != incarnation)
-                             return;
-                           for (auto* o : observers_)
-                             o->ContainerOutput(rt->incarnation, line);
-                         },
-                         [this, uid, name, incarnation](const ProcessExit& exit) {
-                           OnContainerExit(uid, name, incarnation, exit);
-                         }});
+      runner.Spawn(ps, {[this, uid, name, incarnation](std::string_view line) {
+                          auto found = workers_.find(uid);
+                          if (found == workers_.end()) return;
+                          ContainerRuntime* rt = found->second->Find(name);
+                          if (rt == nullptr || rt->incarnation.restart_count != incarnation) return;
+                          for (auto* o : observers_)
+                            o->ContainerOutput(rt->incarnation, line);
+                        },
+                        [this, uid, name, incarnation](const ProcessExit& exit) {
+                          OnContainerExit(uid, name, incarnation, exit);
+                        }});
   c.starts++;
   c.started_at = api_.loop().Now();
   inc.started_at = c.started_at;
@@ -395,7 +401,7 @@ void Kubelet::LaunchContainer(PodWorker& w, ContainerRuntime& c) {
   }
   c.process = *spawned;
   c.state = ContainerRuntime::State::kRunning;
-  c.incarnation.pid = runner_.Pid(c.process);
+  c.incarnation.pid = runner.Pid(c.process);
   RecordEvent(w, name, "Normal", "Started", fmt::format("Started container {}", name));
   api_.trace().Record(
       api_.loop().Now(), "kubelet",
@@ -503,7 +509,7 @@ void Kubelet::BeginTermination(PodWorker& w, std::int64_t grace_seconds) {
         c.state = ContainerRuntime::State::kTerminated;
       if (c.state != ContainerRuntime::State::kRunning) continue;
       RecordEvent(w, c.name, "Normal", "Killing", fmt::format("Stopping container {}", c.name));
-      runner_.Signal(c.process, SIGTERM);
+      c.runner->Signal(c.process, SIGTERM);
     }
   }
   api_.trace().Record(
@@ -517,7 +523,7 @@ void Kubelet::BeginTermination(PodWorker& w, std::int64_t grace_seconds) {
     pw.kill_timer = {};
     for (auto* list : {&pw.init, &pw.app}) {
       for (auto& c : *list) {
-        if (c.state == ContainerRuntime::State::kRunning) runner_.Signal(c.process, SIGKILL);
+        if (c.state == ContainerRuntime::State::kRunning) c.runner->Signal(c.process, SIGKILL);
       }
     }
   });
@@ -594,7 +600,7 @@ void Kubelet::Crash() {
       for (auto& c : *list) {
         api_.loop().Cancel(c.timer);
         c.pulling = false;
-        if (c.state == ContainerRuntime::State::kRunning) runner_.Signal(c.process, SIGKILL);
+        if (c.state == ContainerRuntime::State::kRunning) c.runner->Signal(c.process, SIGKILL);
       }
     }
     api_.loop().Cancel(w->kill_timer);
@@ -604,24 +610,25 @@ void Kubelet::Crash() {
 
 void Kubelet::Shutdown(Duration grace) {
   crashed_ = true;
-  std::vector<ProcessId> processes;
+  std::vector<std::pair<ProcessRunner*, ProcessId>> processes;
   for (auto& [uid, w] : workers_) {
     api_.loop().Cancel(w->kill_timer);
     api_.loop().Cancel(w->deadline_timer);
     for (auto* list : {&w->init, &w->app}) {
       for (auto& c : *list) {
         api_.loop().Cancel(c.timer);
-        if (c.state == ContainerRuntime::State::kRunning) processes.push_back(c.process);
+        if (c.state == ContainerRuntime::State::kRunning)
+          processes.emplace_back(c.runner, c.process);
       }
     }
   }
-  for (ProcessId p : processes) {
-    runner_.Signal(p, SIGCONT);  // a frozen process cannot act on SIGTERM
-    runner_.Signal(p, SIGTERM);
+  for (auto [runner, p] : processes) {
+    runner->Signal(p, SIGCONT);  // a frozen process cannot act on SIGTERM
+    runner->Signal(p, SIGTERM);
   }
-  api_.loop().After(grace, [this, processes] {
-    for (ProcessId p : processes)
-      runner_.Signal(p, SIGKILL);
+  api_.loop().After(grace, [processes] {
+    for (auto [runner, p] : processes)
+      runner->Signal(p, SIGKILL);
   });
 }
 
@@ -688,7 +695,7 @@ std::vector<Kubelet::RunningContainer> Kubelet::RunningContainers(const std::str
     for (const auto* list : {&w->init, &w->app}) {
       for (const auto& c : *list) {
         if (c.state == ContainerRuntime::State::kRunning)
-          out.push_back({w->name, c.name, c.process});
+          out.push_back({w->name, c.name, c.process, c.runner});
       }
     }
   }

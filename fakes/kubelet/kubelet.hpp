@@ -21,6 +21,7 @@
 
 #include "fakes/apiserver/api_server.hpp"
 #include "fakes/kubelet/crash_loop_backoff.hpp"
+#include "fakes/kubelet/dns_wait_runner.hpp"
 #include "fakes/kubelet/host_network.hpp"
 #include "fakes/kubelet/images.hpp"
 #include "fakes/kubelet/kubelet_observer.hpp"
@@ -58,6 +59,7 @@ class Kubelet {
     std::string pod;
     std::string container;
     ProcessId process;
+    ProcessRunner* runner;
   };
   std::vector<RunningContainer> RunningContainers(const std::string& ns,
                                                   const std::string& pod) const;
@@ -109,6 +111,7 @@ class Kubelet {
   std::vector<KubeletObserver*> observers_;
   std::map<std::string, std::unique_ptr<PodWorker>> workers_;  // by pod uid
   std::map<std::string, std::shared_ptr<const ContainerScript>> annotation_scripts_;
+  DnsWaitRunner dns_wait_;
   bool crashed_ = false;
 };
 

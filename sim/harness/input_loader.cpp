@@ -10,7 +10,9 @@
 #include "fakes/process/real_process_runner.hpp"
 #include "sim/model/container_script.hpp"
 #include "sim/model/pod_codec.hpp"
+#include "sim/model/pytorchjob_validation.hpp"
 #include "sim/model/yaml_reader.hpp"
+#include "sim/model/yaml_to_json.hpp"
 
 namespace ptsim {
 namespace {
@@ -61,6 +63,21 @@ void AddPod(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan) {
     }
   }
   plan->pods.push_back(std::move(pod));
+  plan->pod_locations.push_back(ctx.Where(doc));
+}
+
+void AddPyTorchJob(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan) {
+  RunPlan::Job entry;
+  ctx.set_object("");
+  const int errors_before = ctx.diagnostics().errors();
+  DecodePyTorchJob(ctx, doc, &entry.job, &entry.locations);
+  if (ctx.diagnostics().errors() == errors_before) {
+    ctx.diagnostics().Append(
+        DiagnosePyTorchJobCreate(entry.job, entry.locations, plan->operator_version, ctx.object()));
+  }
+  const YAML::Node& d = doc;
+  entry.spec = YamlToJson(d["spec"]).value_or(nlohmann::json());
+  plan->jobs.push_back(std::move(entry));
 }
 
 void AddDocument(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan, int depth) {
@@ -79,6 +96,8 @@ void AddDocument(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan, int d
   }
   if (api_version == "v1" && kind == "Pod") {
     AddPod(ctx, doc, plan);
+  } else if (api_version == "kubeflow.org/v1" && kind == "PyTorchJob") {
+    AddPyTorchJob(ctx, doc, plan);
   } else if (api_version == "v1" && kind == "List" && depth == 0) {
     const YAML::Node& d = doc;
     YAML::Node items = d["items"];
@@ -122,10 +141,11 @@ Result<RunPlan> LoadRunPlan(const std::string& path, const PlanOverrides& overri
                 fmt::format("malformed YAML/JSON: {}", e.msg));
     return diags;
   }
+  plan.operator_version = overrides.operator_version.value_or(kDefaultOperatorVersion);
   DecodeContext ctx(path, &diags);
   for (const auto& doc : docs)
     AddDocument(ctx, doc, &plan, 0);
-  if (plan.pods.empty() && diags.ok()) {
+  if (plan.pods.empty() && plan.jobs.empty() && diags.ok()) {
     diags.Error({path, 0, 0}, "", "",
                 "nothing to run: the file holds no Pod, PyTorchJob, scenario or Flyte task");
   }
@@ -144,42 +164,60 @@ void CheckContainersCanStart(const RunPlan& plan, const std::vector<std::string>
   MapImageRegistry registry;
   for (const auto& [image, spec] : plan.images)
     registry.Add(image, spec);
-  for (const auto& pod : plan.pods) {
-    auto check = [&](const Container& c) {
-      const std::string object = fmt::format("Pod \"{}\"", pod.metadata.name);
-      if (pod.metadata.annotations.count(ScriptAnnotation(c.name))) return;
-      const ImageSpec* image = registry.Find(c.image);
-      if (image && image->script) return;
-      std::vector<std::string> argv = c.command;
-      if (argv.empty() && image) argv = image->entrypoint;
-      if (argv.empty() && image && c.args.empty()) argv = image->cmd;
-      if (argv.empty()) {
-        diagnostics->Error(
-            {plan.source_file, 0, 0}, object, fmt::format("container \"{}\"", c.name),
-            fmt::format("no command, and ptsim does not know image \"{}\": give the container a "
-                        "`command`, map the image to a local command in a scenario's `images`, or "
-                        "script it with the annotation {}",
-                        c.image, ScriptAnnotation(c.name)));
-        return;
+  auto check = [&](const std::map<std::string, std::string>& annotations, const Container& c,
+                   const std::string& object, const SourceLocation& where,
+                   const std::string& field) {
+    if (annotations.count(ScriptAnnotation(c.name))) return;
+    const ImageSpec* image = registry.Find(c.image);
+    if (image && image->script) return;
+    std::vector<std::string> argv = c.command;
+    if (argv.empty() && image) argv = image->entrypoint;
+    if (argv.empty() && image && c.args.empty()) argv = image->cmd;
+    if (argv.empty()) {
+      diagnostics->Error(
+          where, object, field,
+          fmt::format("no command, and ptsim does not know image \"{}\": give the container a "
+                      "`command`, map the image to a local command in a scenario's `images`, or "
+                      "script it with the annotation {}",
+                      c.image, ScriptAnnotation(c.name)));
+      return;
+    }
+    if (argv[0].find("$(") != std::string::npos) return;  // expanded at start
+    std::string why;
+    std::vector<std::string> env = base_env;
+    if (image) env.insert(env.end(), image->env.begin(), image->env.end());
+    std::string exe = argv[0];
+    if (exe.find('/') != std::string::npos && exe[0] != '/') {
+      exe = (std::filesystem::path(plan.working_dir) / exe).string();
+    }
+    if (ResolveExecutable(exe, env, &why).empty()) {
+      diagnostics->Error(where, object, field, fmt::format("cannot run {}: {}", argv[0], why));
+    }
+  };
+  for (std::size_t i = 0; i < plan.pods.size(); ++i) {
+    const Pod& pod = plan.pods[i];
+    const std::string object = fmt::format("Pod \"{}\"", pod.metadata.name);
+    for (std::size_t j = 0; j < pod.spec.init_containers.size(); ++j) {
+      check(pod.metadata.annotations, pod.spec.init_containers[j], object, plan.pod_locations[i],
+            fmt::format("spec.initContainers[{}]", j));
+    }
+    for (std::size_t j = 0; j < pod.spec.containers.size(); ++j) {
+      check(pod.metadata.annotations, pod.spec.containers[j], object, plan.pod_locations[i],
+            fmt::format("spec.containers[{}]", j));
+    }
+  }
+  for (const auto& entry : plan.jobs) {
+    const std::string object = fmt::format("PyTorchJob \"{}\"", entry.job.metadata.name);
+    if (!entry.job.spec.pytorch_replica_specs) continue;
+    for (const auto& [rtype, spec] : *entry.job.spec.pytorch_replica_specs) {
+      const PodSpec& ps = spec.template_.spec;
+      for (std::size_t j = 0; j < ps.containers.size(); ++j) {
+        const std::string field =
+            fmt::format("spec.pytorchReplicaSpecs[{}].template.spec.containers[{}]", rtype, j);
+        check(spec.template_.metadata.annotations, ps.containers[j], object,
+              LocateField(entry.locations, field), field);
       }
-      if (argv[0].find("$(") != std::string::npos) return;  // expanded at start
-      std::string why;
-      std::vector<std::string> env = base_env;
-      if (image) env.insert(env.end(), image->env.begin(), image->env.end());
-      std::string exe = argv[0];
-      if (exe.find('/') != std::string::npos && exe[0] != '/') {
-        exe = (std::filesystem::path(plan.working_dir) / exe).string();
-      }
-      if (ResolveExecutable(exe, env, &why).empty()) {
-        diagnostics->Error({plan.source_file, 0, 0}, object,
-                           fmt::format("container \"{}\"", c.name),
-                           fmt::format("cannot run {}: {}", argv[0], why));
-      }
-    };
-    for (const auto& c : pod.spec.init_containers)
-      check(c);
-    for (const auto& c : pod.spec.containers)
-      check(c);
+    }
   }
 }
 

@@ -181,6 +181,46 @@ json EventsJson(const std::vector<Event>& events) {
   return out;
 }
 
+json JobConditionJson(const JobCondition& c) {
+  return {{"type", c.type},
+          {"status", c.status},
+          {"reason", c.reason},
+          {"message", c.message},
+          {"lastTransitionTime", ToSeconds(c.last_transition_time)}};
+}
+
+json JobJson(const JobRecord& record, const json& spec_as_submitted) {
+  const PyTorchJob& job = *record.job;
+  json conditions = json::array();
+  for (const auto& c : job.status.conditions)
+    conditions.push_back(JobConditionJson(c));
+  json replicas = json::object();
+  for (const auto& [rtype, rs] : job.status.replica_statuses) {
+    replicas[rtype] = {{"active", rs.active},
+                       {"succeeded", rs.succeeded},
+                       {"failed", rs.failed},
+                       {"selector", rs.selector}};
+  }
+  json history = json::array();
+  for (const auto& h : record.history) {
+    json entry = JobConditionJson(h.condition);
+    entry["time"] = ToSeconds(h.time);
+    history.push_back(entry);
+  }
+  return {{"name", job.metadata.name},
+          {"namespace", job.metadata.namespace_},
+          {"uid", job.metadata.uid},
+          {"spec", spec_as_submitted},
+          {"status",
+           {{"conditions", conditions},
+            {"replicaStatuses", replicas},
+            {"startTime", TimeJson(job.status.start_time)},
+            {"completionTime", TimeJson(job.status.completion_time)}}},
+          {"createdAt", ToSeconds(job.metadata.creation_timestamp)},
+          {"deletedAt", TimeJson(record.deleted_at)},
+          {"conditionHistory", history}};
+}
+
 json NotesJson(const std::vector<Note>& notes) {
   json out = json::array();
   for (const auto& n : notes) {

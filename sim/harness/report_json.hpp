@@ -15,5 +15,7 @@ nlohmann::json PodJson(const PodRecord& record);
 nlohmann::json ServiceJson(const ServiceRecord& record);
 nlohmann::json EventsJson(const std::vector<Event>& events);
 nlohmann::json NotesJson(const std::vector<Note>& notes);
+nlohmann::json JobJson(const JobRecord& record, const nlohmann::json& spec_as_submitted);
+nlohmann::json JobConditionJson(const JobCondition& c);
 
 }  // namespace ptsim

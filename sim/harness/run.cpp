@@ -17,16 +17,37 @@
 namespace ptsim {
 namespace {
 
-// True when nothing the run created can still change by itself.
-bool AllFinished(ApiServer& api, const RunRecorder& recorder) {
+// True when every job the run created has finished, its clean-pod policy has
+// been applied and its TTL deletion (if any) has happened, and every pod the
+// run created directly has finished.
+bool AllFinished(Simulation& sim, const RunPlan& plan, const RunRecorder& recorder) {
+  for (const auto& entry : plan.jobs) {
+    if (!sim.controller().Settled(entry.job.metadata.namespace_, entry.job.metadata.name))
+      return false;
+  }
   for (const auto& uid : recorder.pod_order()) {
     const PodRecord& r = recorder.pods().at(uid);
-    if (r.deleted_at) continue;
-    auto live = api.collection<Pod>().Get(r.pod->metadata.namespace_, r.pod->metadata.name);
+    if (r.deleted_at || r.pod->metadata.ControllerRef()) continue;
+    auto live = sim.api().collection<Pod>().Get(r.pod->metadata.namespace_, r.pod->metadata.name);
     if (!live || live->metadata.uid != uid) continue;
     if (!live->IsTerminal() || live->metadata.deletion_timestamp) return false;
   }
-  return !recorder.pod_order().empty();
+  return true;
+}
+
+std::string ConditionHistory(const RunRecorder& recorder) {
+  std::string out;
+  for (const auto& uid : recorder.job_order()) {
+    const JobRecord& r = recorder.jobs().at(uid);
+    out += fmt::format("PyTorchJob {}/{}:\n", r.job->metadata.namespace_, r.job->metadata.name);
+    for (const auto& h : r.history) {
+      out +=
+          fmt::format("  {}  {:<10} {:<5} {:<22} {}\n", FormatTimestamp(h.time), h.condition.type,
+                      h.condition.status, h.condition.reason, h.condition.message);
+    }
+    if (r.deleted_at) out += fmt::format("  {}  deleted\n", FormatTimestamp(*r.deleted_at));
+  }
+  return out;
 }
 
 std::size_t RunningContainers(Simulation& sim) {
@@ -45,12 +66,13 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   options.run_dir = settings.run_dir;
   options.nodes = plan.nodes;
   options.processes = settings.processes;
+  options.operator_version = plan.operator_version;
   Simulation sim(options);
   for (const auto& [image, spec] : plan.images)
     sim.images().Add(image, spec);
   RunRecorder recorder(sim.api());
   sim.AddObserver(&recorder);
-  Notes notes;
+  Notes& notes = sim.notes();
 
   std::unique_ptr<LiveStatus> live;
   if (settings.live && settings.status_out) {
@@ -98,11 +120,25 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
     if (!created.ok() && settings.status_out)
       *settings.status_out << created.diagnostics().Render();
   }
+  for (const auto& entry : plan.jobs) {
+    auto created = sim.api().collection<PyTorchJob>().Create(entry.job);
+    if (!created.ok() && settings.status_out)
+      *settings.status_out << created.diagnostics().Render();
+    const auto& specs = entry.job.spec.pytorch_replica_specs;
+    if (specs && !specs->count(kReplicaTypeMaster) && !entry.job.spec.elastic_policy) {
+      notes.Add(
+          sim.loop().Now(),
+          fmt::format("PyTorchJob {} has no Master and no elasticPolicy: the operator sets no "
+                      "MASTER_ADDR, MASTER_PORT, WORLD_SIZE or RANK in its pods",
+                      entry.job.metadata.name),
+          "kubeflow/training-operator#1991");
+    }
+  }
 
   const Time deadline = kRunStart + plan.timeout;
   auto finished = [&] {
     if (interrupts > 0) return sim.api().collection<Pod>().size() == 0;
-    return AllFinished(sim.api(), recorder);
+    return AllFinished(sim, plan, recorder);
   };
   const auto outcome = sim.loop().Run(deadline, finished);
   RunResult result;
@@ -146,13 +182,34 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   report["outcome"] = result.outcome == RunResult::Outcome::kCompleted  ? "completed"
                       : result.outcome == RunResult::Outcome::kTimedOut ? "timedOut"
                                                                         : "interrupted";
-  report["operatorVersion"] = nullptr;
+  report["operatorVersion"] = std::string(OperatorVersionName(plan.operator_version));
   report["seed"] = plan.seed;
   report["virtualSeconds"] = result.virtual_seconds;
   report["wallSeconds"] = result.wall_seconds;
   report["runDir"] = settings.run_dir;
   report["traceDigest"] = fmt::format("{:016x}", result.trace_digest);
-  report["job"] = nullptr;
+  nlohmann::json jobs = nlohmann::json::array();
+  for (std::size_t i = 0; i < recorder.job_order().size(); ++i) {
+    const JobRecord& r = recorder.jobs().at(recorder.job_order()[i]);
+    nlohmann::json spec = i < plan.jobs.size() ? plan.jobs[i].spec : nlohmann::json();
+    jobs.push_back(JobJson(r, spec));
+  }
+  report["job"] = jobs.empty() ? nlohmann::json(nullptr) : jobs[0];
+  report["jobs"] = jobs;
+  nlohmann::json hpas = nlohmann::json::array();
+  for (const auto& h : recorder.hpas()) {
+    hpas.push_back({{"name", h->metadata.name},
+                    {"minReplicas", h->spec.min_replicas ? nlohmann::json(*h->spec.min_replicas)
+                                                         : nlohmann::json()},
+                    {"maxReplicas", h->spec.max_replicas},
+                    {"scaleTargetRef",
+                     {{"kind", h->spec.scale_target_ref.kind},
+                      {"name", h->spec.scale_target_ref.name},
+                      {"apiVersion", h->spec.scale_target_ref.api_version}}},
+                    {"metrics", h->spec.metrics},
+                    {"createdAt", ToSeconds(h->metadata.creation_timestamp)}});
+  }
+  report["horizontalPodAutoscalers"] = hpas;
   nlohmann::json pods = nlohmann::json::array();
   for (const auto& uid : recorder.pod_order())
     pods.push_back(PodJson(recorder.pods().at(uid)));
@@ -166,7 +223,7 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   report["expectations"] = nlohmann::json::array();
   report["ignored"] = plan.ignored;
   result.report = std::move(report);
-  result.summary = PodTable(recorder, end);
+  result.summary = ConditionHistory(recorder) + PodTable(recorder, end);
   return result;
 }
 

@@ -4,6 +4,8 @@
 // a plan that has errors is never run (exit status 2). Plain data.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -13,7 +15,10 @@
 #include "fakes/kubelet/images.hpp"
 #include "sim/core/diagnostics.hpp"
 #include "sim/harness/simulation.hpp"
+#include "sim/model/operator_version.hpp"
 #include "sim/model/pod.hpp"
+#include "sim/model/pytorchjob.hpp"
+#include "sim/model/pytorchjob_codec.hpp"
 
 namespace ptsim {
 
@@ -27,6 +32,14 @@ struct RunPlan {
   std::vector<NodeConfig> nodes;
   std::vector<std::pair<std::string, ImageSpec>> images;
   std::vector<Pod> pods;
+  std::vector<SourceLocation> pod_locations;  // where each pod was written
+  struct Job {
+    PyTorchJob job;
+    nlohmann::json spec;  // the spec as submitted, for the report
+    FieldLocations locations;
+  };
+  std::vector<Job> jobs;
+  OperatorVersion operator_version = kDefaultOperatorVersion;
   std::vector<std::string> ignored;  // "kind/name" of documents that are not run
 };
 
@@ -34,6 +47,7 @@ struct RunPlan {
 struct PlanOverrides {
   std::optional<std::uint64_t> seed;
   std::optional<Duration> timeout;
+  std::optional<OperatorVersion> operator_version;
 };
 
 }  // namespace ptsim

@@ -2,6 +2,14 @@
 
 namespace ptsim {
 
+namespace {
+
+bool SameCondition(const JobCondition& a, const JobCondition& b) {
+  return a.type == b.type && a.status == b.status && a.reason == b.reason && a.message == b.message;
+}
+
+}  // namespace
+
 ContainerRecord& PodRecord::Container(const std::string& name, bool init) {
   for (auto& c : containers) {
     if (c.name == name) return c;
@@ -34,6 +42,26 @@ RunRecorder::RunRecorder(ApiServer& api) {
     it->second.service = e.object;
     if (e.type == WatchEventType::kDeleted) it->second.deleted_at = api.loop().Now();
   });
+  api.collection<PyTorchJob>().Watch([this, &api](const WatchEvent<PyTorchJob>& e) {
+    const std::string& uid = e.object->metadata.uid;
+    auto [it, inserted] = jobs_.try_emplace(uid);
+    if (inserted) job_order_.push_back(uid);
+    JobRecord& r = it->second;
+    for (const auto& c : e.object->status.conditions) {
+      bool seen = false;
+      if (r.job) {
+        for (const auto& old : r.job->status.conditions)
+          seen = seen || SameCondition(old, c);
+      }
+      if (!seen) r.history.push_back({api.loop().Now(), c});
+    }
+    r.job = e.object;
+    if (e.type == WatchEventType::kDeleted) r.deleted_at = api.loop().Now();
+  });
+  api.collection<HorizontalPodAutoscaler>().Watch(
+      [this](const WatchEvent<HorizontalPodAutoscaler>& e) {
+        if (e.type == WatchEventType::kAdded) hpas_.push_back(e.object);
+      });
 }
 
 void RunRecorder::ContainerStarted(const ContainerIncarnation& inc) {

@@ -13,6 +13,8 @@
 
 #include "fakes/apiserver/api_server.hpp"
 #include "fakes/kubelet/kubelet_observer.hpp"
+#include "sim/model/hpa.hpp"
+#include "sim/model/pytorchjob.hpp"
 #include "sim/model/service.hpp"
 
 namespace ptsim {
@@ -51,6 +53,17 @@ struct ServiceRecord {
   std::optional<Time> deleted_at;
 };
 
+struct ConditionChange {
+  Time time;
+  JobCondition condition;
+};
+
+struct JobRecord {
+  std::shared_ptr<const PyTorchJob> job;  // the latest state
+  std::optional<Time> deleted_at;
+  std::vector<ConditionChange> history;  // every condition as it was set, in order
+};
+
 class RunRecorder final : public KubeletObserver {
  public:
   explicit RunRecorder(ApiServer& api);
@@ -66,12 +79,18 @@ class RunRecorder final : public KubeletObserver {
   const std::map<std::string, PodRecord>& pods() const { return pods_; }
   const std::vector<std::string>& service_order() const { return service_order_; }
   const std::map<std::string, ServiceRecord>& services() const { return services_; }
+  const std::vector<std::string>& job_order() const { return job_order_; }
+  const std::map<std::string, JobRecord>& jobs() const { return jobs_; }
+  const std::vector<std::shared_ptr<const HorizontalPodAutoscaler>>& hpas() const { return hpas_; }
 
  private:
   std::vector<std::string> pod_order_;
   std::map<std::string, PodRecord> pods_;  // by uid
   std::vector<std::string> service_order_;
   std::map<std::string, ServiceRecord> services_;  // by uid
+  std::vector<std::string> job_order_;
+  std::map<std::string, JobRecord> jobs_;  // by uid
+  std::vector<std::shared_ptr<const HorizontalPodAutoscaler>> hpas_;
 };
 
 }  // namespace ptsim

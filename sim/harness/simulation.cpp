@@ -2,7 +2,26 @@
 
 #include <fmt/format.h>
 
+#include "sim/model/pytorchjob_defaults.hpp"
+#include "sim/model/pytorchjob_validation.hpp"
+
 namespace ptsim {
+
+namespace {
+
+PyTorchJobController::Options ControllerOptions(OperatorVersion version) {
+  PyTorchJobController::Options o;
+  o.profile = ProfileFor(version);
+  o.set_defaults = [](const PyTorchJob& job) { return SetDefaults_PyTorchJob(job); };
+  o.validate_in_controller = [](const PyTorchJob& job) {
+    std::vector<std::string> problems;
+    if (auto e = ValidateV1PyTorchJob(SetDefaults_PyTorchJob(job))) problems.push_back(e->message);
+    return problems;
+  };
+  return o;
+}
+
+}  // namespace
 
 NodeConfig DefaultNode(const std::string& name) {
   NodeConfig n;
@@ -26,7 +45,8 @@ Simulation::Simulation(SimulationOptions options)
                     options_.processes.cgroups, options_.run_dir}),
       scripted_(loop_),
       mux_(real_, scripted_),
-      kubelets_(api_) {
+      kubelets_(api_),
+      controller_(api_, notes_, ControllerOptions(options_.operator_version)) {
   for (const auto& node : options_.nodes)
     AddNode(node);
 }

@@ -13,6 +13,7 @@
 #include "fakes/kubelet/host_network.hpp"
 #include "fakes/kubelet/images.hpp"
 #include "fakes/kubelet/kubelet.hpp"
+#include "fakes/operator/pytorchjob_controller.hpp"
 #include "fakes/process/memory_cgroups.hpp"
 #include "fakes/process/orphan_guard.hpp"
 #include "fakes/process/real_process_runner.hpp"
@@ -20,10 +21,12 @@
 #include "fakes/process/scripted_process_runner.hpp"
 #include "fakes/scheduler/scheduler.hpp"
 #include "sim/core/event_loop.hpp"
+#include "sim/core/notes.hpp"
 #include "sim/core/random.hpp"
 #include "sim/core/trace.hpp"
 #include "sim/core/wall_clock.hpp"
 #include "sim/model/node.hpp"
+#include "sim/model/operator_version.hpp"
 
 namespace ptsim {
 
@@ -50,6 +53,7 @@ struct SimulationOptions {
   std::string run_dir;
   std::vector<NodeConfig> nodes;
   ProcessEnvironment processes;
+  OperatorVersion operator_version = kDefaultOperatorVersion;
   // Tests may drive a manual wall clock; runs use the real one.
   WallClock* wall = nullptr;
 };
@@ -66,6 +70,8 @@ class Simulation {
   Random& random() { return random_; }
   ApiServer& api() { return api_; }
   Kubelets& kubelets() { return kubelets_; }
+  Notes& notes() { return notes_; }
+  PyTorchJobController& controller() { return controller_; }
   HostNetwork& network() { return network_; }
   MapImageRegistry& images() { return images_; }
   ProcessRunner& runner() { return mux_; }
@@ -105,6 +111,8 @@ class Simulation {
   ScriptedProcessRunner scripted_;
   RunnerMux mux_;
   Kubelets kubelets_;
+  Notes notes_;
+  PyTorchJobController controller_;
   std::vector<KubeletObserver*> observers_;
 };
 

@@ -36,8 +36,7 @@ std::string_view ToString(FieldErrorType type) {
 std::string FieldError::Body() const {
   // field.Error.ErrorBody(): these four types never print the value.
   std::string s(ToString(type));
-  const bool omit_value = type == FieldErrorType::kRequired ||
-                          type == FieldErrorType::kForbidden ||
+  const bool omit_value = type == FieldErrorType::kRequired || type == FieldErrorType::kForbidden ||
                           type == FieldErrorType::kTooLong || type == FieldErrorType::kInternal;
   if (!omit_value) {
     // A nil value (or nil pointer) is replaced by the string "null", which
@@ -184,8 +183,8 @@ std::string GoQuote(std::string_view text) {
       ++i;
       continue;
     }
-    const bool non_printable = (cp >= 0x80 && cp <= 0xA0) || cp == 0xAD || cp == 0x2028 ||
-                               cp == 0x2029 || cp == 0xFEFF;
+    const bool non_printable =
+        (cp >= 0x80 && cp <= 0xA0) || cp == 0xAD || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF;
     if (non_printable) {
       out += fmt::format("\\u{:04x}", static_cast<unsigned>(cp));
     } else {

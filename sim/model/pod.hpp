@@ -88,6 +88,7 @@ struct PodSpec {
   std::vector<Container> init_containers;
   std::vector<Container> containers;
   std::string restart_policy = "Always";
+  bool restart_policy_set = false;  // written in the manifest (not defaulted)
   std::optional<std::int64_t> termination_grace_period_seconds;  // nil means 30
   std::optional<std::int64_t> active_deadline_seconds;
   std::string node_name;

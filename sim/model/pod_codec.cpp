@@ -173,6 +173,7 @@ void DecodePodSpec(MapReader& m, PodSpec* out) {
   DecodeContext& ctx = m.ctx();
   m.List<Container>("initContainers", &out->init_containers, DecodeContainer);
   m.List<Container>("containers", &out->containers, DecodeContainer);
+  out->restart_policy_set = m.Has("restartPolicy");
   m.String("restartPolicy", &out->restart_policy);
   m.OptInt64("terminationGracePeriodSeconds", &out->termination_grace_period_seconds);
   m.OptInt64("activeDeadlineSeconds", &out->active_deadline_seconds);

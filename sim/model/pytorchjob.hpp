@@ -81,6 +81,7 @@ struct ReplicaStatus {
   std::int32_t succeeded = 0;
   std::int32_t failed = 0;
   std::string selector;
+  bool operator==(const ReplicaStatus&) const = default;
 };
 
 struct JobCondition {
@@ -90,6 +91,7 @@ struct JobCondition {
   std::string message;
   Time last_update_time{};
   Time last_transition_time{};
+  bool operator==(const JobCondition&) const = default;
 };
 
 struct JobStatus {
@@ -98,6 +100,7 @@ struct JobStatus {
   std::optional<Time> start_time;
   std::optional<Time> completion_time;
   std::optional<Time> last_reconcile_time;
+  bool operator==(const JobStatus&) const = default;
 };
 
 struct PyTorchJob {

@@ -16,10 +16,10 @@ enum class Special { kNone, kNaN, kInf };
 
 // goyaml.v2 resolve.go resolveMapList: the plain scalars looked up by text.
 bool LookupResolveMap(const std::string& s, nlohmann::json* out, Special* special) {
-  static const char* const kTrue[] = {"y", "Y", "yes", "Yes", "YES", "true", "True",
-                                      "TRUE", "on", "On", "ON"};
-  static const char* const kFalse[] = {"n", "N", "no", "No", "NO", "false", "False",
-                                       "FALSE", "off", "Off", "OFF"};
+  static const char* const kTrue[] = {"y",    "Y",    "yes", "Yes", "YES", "true",
+                                      "True", "TRUE", "on",  "On",  "ON"};
+  static const char* const kFalse[] = {"n",     "N",     "no",  "No",  "NO", "false",
+                                       "False", "FALSE", "off", "Off", "OFF"};
   for (const char* t : kTrue) {
     if (s == t) {
       *out = true;
@@ -40,8 +40,8 @@ bool LookupResolveMap(const std::string& s, nlohmann::json* out, Special* specia
     *special = Special::kNaN;
     return true;
   }
-  for (const char* inf : {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf",
-                          "-.INF"}) {
+  for (const char* inf :
+       {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF"}) {
     if (s == inf) {
       *special = Special::kInf;
       return true;

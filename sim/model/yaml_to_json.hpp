@@ -9,8 +9,8 @@
 // metrics) as JSON. Pure functions; any thread.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
 
 #include <optional>
 #include <string>

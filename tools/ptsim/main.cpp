@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option(
       "--timeout", run.timeout,
       "Bound each run in virtual time (90s, 10m, 1h); default 1h or the scenario's");
+  run_cmd->add_option("--operator-version", run.operator_version,
+                      "Training-operator release to emulate: v1.9.4 (default), v1.9.0, v1.8.1, "
+                      "v1.7.0, or fixed (v1.9.4 with its known bugs corrected)");
   run_cmd->add_option("--seed", run.seed, "Seed for all randomness (default 1 or the scenario's)");
   run_cmd->add_flag("-q,--quiet", run.quiet, "Print nothing but errors");
   run_cmd->add_flag("--trace", run.print_trace, "Print the full event trace of each run");

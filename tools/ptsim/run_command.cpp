@@ -11,6 +11,7 @@
 #include "sim/harness/input_loader.hpp"
 #include "sim/harness/run.hpp"
 #include "sim/model/go_duration.hpp"
+#include "sim/model/operator_version.hpp"
 #include "tools/ptsim/commands.hpp"
 
 namespace ptsim::cli {
@@ -60,6 +61,14 @@ int Run(const RunOptions& options) {
       return 2;
     }
     overrides.timeout = timeout;
+  }
+  if (!options.operator_version.empty()) {
+    overrides.operator_version = ParseOperatorVersion(options.operator_version);
+    if (!overrides.operator_version) {
+      std::cerr << fmt::format("ptsim: --operator-version {}: unknown; choose one of {}\n",
+                               options.operator_version, OperatorVersionChoices());
+      return 2;
+    }
   }
   const std::vector<std::string> base_env = InheritedEnvironment();
 

@@ -1,0 +1,72 @@
+#include "fakes/operator/job_policies.hpp"
+
+#include "fakes/operator/job_conditions.hpp"
+
+namespace ptsim {
+
+bool PastBackoffLimit(const RunPolicy& policy, const ReplicaSpecs& replicas,
+                      const std::vector<PodPtr>& pods, int extra_restarts) {
+  if (!policy.backoff_limit) return false;
+  std::int64_t restarts = extra_restarts;
+  for (const auto& [rtype, spec] : replicas) {
+    if (spec.restart_policy != "OnFailure" && spec.restart_policy != "Always" &&
+        spec.restart_policy != "ExitCode") {
+      continue;  // "Not counted in backoff limit."
+    }
+    const std::string rt = ToLower(rtype);
+    for (const auto& pod : pods) {
+      auto it = pod->metadata.labels.find(kReplicaTypeLabel);
+      if (it == pod->metadata.labels.end() || it->second != rt) continue;
+      if (pod->status.phase != "Running") continue;
+      for (const auto& s : pod->status.init_container_statuses)
+        restarts += s.restart_count;
+      for (const auto& s : pod->status.container_statuses)
+        restarts += s.restart_count;
+    }
+  }
+  if (*policy.backoff_limit == 0) return restarts > 0;
+  return restarts >= *policy.backoff_limit;
+}
+
+bool PastActiveDeadline(const RunPolicy& policy, const JobStatus& status, Time now) {
+  if (!policy.active_deadline_seconds || !status.start_time) return false;
+  return now - *status.start_time >= std::chrono::seconds(*policy.active_deadline_seconds);
+}
+
+std::optional<Duration> DurationUntilExpireTime(const RunPolicy& policy, const JobStatus& status,
+                                                Time now) {
+  if (!IsFinished(status) || !policy.ttl_seconds_after_finished) return Duration{-1};
+  if (!status.completion_time) return std::nullopt;
+  const Time expire =
+      *status.completion_time + std::chrono::seconds(*policy.ttl_seconds_after_finished);
+  if (now > expire) return Duration{0};
+  return expire - now;
+}
+
+std::vector<PodPtr> PodsToClean(const RunPolicy& policy, bool job_finished,
+                                const std::vector<PodPtr>& pods) {
+  const std::string p = policy.clean_pod_policy.value_or("None");
+  if (job_finished && p == "None") return {};
+  std::vector<PodPtr> out;
+  for (const auto& pod : pods) {
+    if (job_finished && p == "Running" && pod->status.phase != "Running" &&
+        pod->status.phase != "Pending") {
+      continue;
+    }
+    out.push_back(pod);
+  }
+  return out;
+}
+
+std::vector<PodPtr> FilterActivePods(const std::vector<PodPtr>& pods) {
+  std::vector<PodPtr> out;
+  for (const auto& pod : pods) {
+    if (pod->status.phase != "Succeeded" && pod->status.phase != "Failed" &&
+        !pod->metadata.deletion_timestamp) {
+      out.push_back(pod);
+    }
+  }
+  return out;
+}
+
+}  // namespace ptsim
