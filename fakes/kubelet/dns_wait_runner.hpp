@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "fakes/kubelet/host_network.hpp"
-#include "fakes/process/process_runner.hpp"
+#include "fakes/process/command_interceptor.hpp"
 
 namespace ptsim {
 
@@ -27,11 +27,14 @@ struct DnsWaitCommand {
 // Recognises `sh -c "err=1;for i in $(seq N); do if nslookup NAME; then ..."`.
 std::optional<DnsWaitCommand> ParseDnsWaitCommand(const std::vector<std::string>& argv);
 
-class DnsWaitRunner final : public ProcessRunner {
+class DnsWaitRunner final : public CommandInterceptor {
  public:
   DnsWaitRunner(EventLoop& loop, const HostNetwork& network) : loop_(loop), network_(network) {}
   ~DnsWaitRunner() override;
 
+  bool Intercepts(const ProcessSpec& spec) const override {
+    return !spec.script && ParseDnsWaitCommand(spec.argv).has_value();
+  }
   // REQUIRES: ParseDnsWaitCommand(spec.argv) succeeds; `ns` is the pod's namespace.
   Result<ProcessId> Spawn(const ProcessSpec& spec, Callbacks callbacks) override;
   void Signal(ProcessId id, int signal) override;

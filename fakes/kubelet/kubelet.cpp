@@ -355,10 +355,19 @@ void Kubelet::LaunchContainer(PodWorker& w, ContainerRuntime& c) {
   const std::string uid = w.uid;
   const std::string name = c.name;
   RecordEvent(w, name, "Normal", "Created", fmt::format("Created container {}", name));
-  // The operator's init-pytorch DNS wait is emulated against ptsim's services.
-  ProcessRunner& runner = !plan.script && ParseDnsWaitCommand(plan.argv)
-                              ? static_cast<ProcessRunner&>(dns_wait_)
-                              : runner_;
+  // Interceptors (the init-pytorch DNS wait, torchrun) run some commands themselves.
+  ProcessRunner* chosen = &runner_;
+  if (dns_wait_.Intercepts(ps)) {
+    chosen = &dns_wait_;
+  } else {
+    for (CommandInterceptor* i : interceptors_) {
+      if (i->Intercepts(ps)) {
+        chosen = i;
+        break;
+      }
+    }
+  }
+  ProcessRunner& runner = *chosen;
   c.runner = &runner;
   auto spawned =
       runner.Spawn(ps, {[this, uid, name, incarnation](std::string_view line) {

@@ -50,6 +50,9 @@ class Kubelet {
 
   const std::string& node_name() const { return config_.node_name; }
   void AddObserver(KubeletObserver* observer) { observers_.push_back(observer); }
+  // Interceptors are asked, in order, before the ordinary runner; the
+  // init-pytorch DNS wait is always the first.
+  void AddInterceptor(CommandInterceptor* interceptor) { interceptors_.push_back(interceptor); }
 
   // Called for every pod change that concerns this node (see Kubelets).
   void OnPodEvent(const WatchEvent<Pod>& event);
@@ -112,6 +115,7 @@ class Kubelet {
   std::map<std::string, std::unique_ptr<PodWorker>> workers_;  // by pod uid
   std::map<std::string, std::shared_ptr<const ContainerScript>> annotation_scripts_;
   DnsWaitRunner dns_wait_;
+  std::vector<CommandInterceptor*> interceptors_;
   bool crashed_ = false;
 };
 

@@ -74,6 +74,14 @@ void Simulation::AddNode(const NodeConfig& config) {
       std::make_unique<Kubelet>(api_, mux_, network_, images_, forwarding_puller_, kc));
   for (auto* o : observers_)
     k.AddObserver(o);
+  for (auto* i : interceptors_)
+    k.AddInterceptor(i);
+}
+
+void Simulation::AddInterceptor(CommandInterceptor* interceptor) {
+  interceptors_.push_back(interceptor);
+  for (const auto& k : kubelets_.all())
+    k->AddInterceptor(interceptor);
 }
 
 void Simulation::AddObserver(KubeletObserver* observer) {

@@ -84,6 +84,8 @@ class Simulation {
   void set_image_puller(ImagePuller* puller) { puller_ = puller; }
   ImagePuller& image_puller() { return *puller_; }
   void AddObserver(KubeletObserver* observer);
+  // Registers a command interceptor with every kubelet (present and future).
+  void AddInterceptor(CommandInterceptor* interceptor);
 
  private:
   SimulationOptions options_;
@@ -114,6 +116,7 @@ class Simulation {
   Notes notes_;
   PyTorchJobController controller_;
   std::vector<KubeletObserver*> observers_;
+  std::vector<CommandInterceptor*> interceptors_;
 };
 
 }  // namespace ptsim
