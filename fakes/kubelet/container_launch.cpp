@@ -208,7 +208,10 @@ LaunchPlan PlanContainer(const Pod& pod, const Container& c, const ImageSpec* im
 
   std::vector<std::string> entrypoint = c.command;
   std::vector<std::string> args = c.args;
-  if (entrypoint.empty() && image) {
+  if (image && !image->run.empty()) {
+    entrypoint = image->run;
+    args.clear();
+  } else if (entrypoint.empty() && image) {
     entrypoint = image->entrypoint;
     if (args.empty()) args = image->cmd;
   }

@@ -23,6 +23,9 @@ struct ImageSpec {
   std::vector<std::string> cmd;         // Dockerfile CMD
   std::vector<std::string> env;         // "NAME=value", the image's ENV
   std::string working_dir;
+  // When set, replaces the container's whole command line (command and args):
+  // for manifests whose commands name files that exist only inside the image.
+  std::vector<std::string> run;
   std::shared_ptr<const ContainerScript> script;  // set for scripted images
 };
 

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "fakes/process/real_process_runner.hpp"
+#include "sim/harness/scenario_loader.hpp"
 #include "sim/model/container_script.hpp"
 #include "sim/model/pod_codec.hpp"
 #include "sim/model/pytorchjob_validation.hpp"
@@ -24,7 +25,8 @@ std::string Scalar(const YAML::Node& node, const char* key) {
   return v.IsDefined() && v.IsScalar() ? v.Scalar() : "";
 }
 
-void AddDocument(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan, int depth);
+void AddDocument(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan, int depth,
+                 const PlanOverrides& overrides);
 
 void AddPod(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan) {
   Pod pod;
@@ -80,7 +82,8 @@ void AddPyTorchJob(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan) {
   plan->jobs.push_back(std::move(entry));
 }
 
-void AddDocument(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan, int depth) {
+void AddDocument(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan, int depth,
+                 const PlanOverrides& overrides) {
   if (IsAbsent(doc)) return;
   if (!doc.IsMap()) {
     ctx.set_object("");
@@ -98,6 +101,11 @@ void AddDocument(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan, int d
     AddPod(ctx, doc, plan);
   } else if (api_version == "kubeflow.org/v1" && kind == "PyTorchJob") {
     AddPyTorchJob(ctx, doc, plan);
+  } else if (api_version == "ptsim.io/v1" && kind == "Scenario" && depth == 0) {
+    DecodeScenario(ctx, doc, plan, overrides,
+                   [&overrides](DecodeContext& c, const YAML::Node& d, RunPlan* p) {
+                     AddDocument(c, d, p, 1, overrides);
+                   });
   } else if (api_version == "v1" && kind == "List" && depth == 0) {
     const YAML::Node& d = doc;
     YAML::Node items = d["items"];
@@ -107,7 +115,7 @@ void AddDocument(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan, int d
       return;
     }
     for (const auto& item : items)
-      AddDocument(ctx, item, plan, depth + 1);
+      AddDocument(ctx, item, plan, depth + 1, overrides);
   } else {
     const YAML::Node& d = doc;
     std::string name;
@@ -144,17 +152,20 @@ Result<RunPlan> LoadRunPlan(const std::string& path, const PlanOverrides& overri
   plan.operator_version = overrides.operator_version.value_or(kDefaultOperatorVersion);
   DecodeContext ctx(path, &diags);
   for (const auto& doc : docs)
-    AddDocument(ctx, doc, &plan, 0);
+    AddDocument(ctx, doc, &plan, 0, overrides);
   if (plan.pods.empty() && plan.jobs.empty() && diags.ok()) {
     diags.Error({path, 0, 0}, "", "",
                 "nothing to run: the file holds no Pod, PyTorchJob, scenario or Flyte task");
   }
   if (overrides.seed) plan.seed = *overrides.seed;
   if (overrides.timeout) plan.timeout = *overrides.timeout;
+  if (overrides.operator_version) plan.operator_version = *overrides.operator_version;
   if (plan.nodes.empty()) {
     for (int i = 1; i <= 4; ++i)
       plan.nodes.push_back(DefaultNode(fmt::format("node-{}", i)));
   }
+  plan.faults.insert(plan.faults.end(), overrides.faults.begin(), overrides.faults.end());
+  if (diags.ok()) CheckPlanReferences(plan, &diags);
   if (!diags.ok()) return diags;
   return Result<RunPlan>(std::move(plan), std::move(diags));
 }

@@ -9,6 +9,7 @@
 
 #include "sim/core/asio_context.hpp"
 #include "sim/core/notes.hpp"
+#include "sim/harness/fault_injector.hpp"
 #include "sim/harness/live_status.hpp"
 #include "sim/harness/report_json.hpp"
 #include "sim/harness/run_recorder.hpp"
@@ -72,6 +73,7 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
     sim.images().Add(image, spec);
   RunRecorder recorder(sim.api());
   sim.AddObserver(&recorder);
+  FaultInjector faults(sim, plan.faults);
   Notes& notes = sim.notes();
 
   std::unique_ptr<LiveStatus> live;
@@ -135,6 +137,7 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
     }
   }
 
+  faults.Start();
   const Time deadline = kRunStart + plan.timeout;
   auto finished = [&] {
     if (interrupts > 0) return sim.api().collection<Pod>().size() == 0;
@@ -172,7 +175,11 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   result.wall_seconds = ToSeconds(SteadyWallClock().Now() - wall_start);
   result.trace = sim.trace().Render();
   result.trace_digest = sim.trace().Digest();
-  result.passed = result.outcome == RunResult::Outcome::kCompleted;
+  bool expects_outcome = false;
+  for (const auto& e : plan.expectations)
+    expects_outcome = expects_outcome || e.kind == ExpectationSpec::Kind::kOutcome;
+  result.passed = result.outcome == RunResult::Outcome::kCompleted ||
+                  (expects_outcome && result.outcome == RunResult::Outcome::kTimedOut);
 
   nlohmann::json report;
   report["ptsimVersion"] = PTSIM_VERSION;
@@ -220,7 +227,18 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   report["services"] = services;
   report["events"] = EventsJson(sim.api().events().list());
   report["notes"] = NotesJson(notes.list());
+  report["description"] = plan.description;
+  report["faults"] = faults.Report();
   report["expectations"] = nlohmann::json::array();
+  for (const auto& spec : plan.expectations) {
+    ExpectationResult r = Evaluate(spec, report);
+    result.passed = result.passed && r.passed;
+    report["expectations"].push_back({{"description", r.description},
+                                      {"passed", r.passed},
+                                      {"expected", r.expected},
+                                      {"actual", r.actual}});
+  }
+  report["passed"] = result.passed;
   report["ignored"] = plan.ignored;
   result.report = std::move(report);
   result.summary = ConditionHistory(recorder) + PodTable(recorder, end);

@@ -14,6 +14,8 @@
 
 #include "fakes/kubelet/images.hpp"
 #include "sim/core/diagnostics.hpp"
+#include "sim/harness/expectation.hpp"
+#include "sim/harness/fault_spec.hpp"
 #include "sim/harness/simulation.hpp"
 #include "sim/model/operator_version.hpp"
 #include "sim/model/pod.hpp"
@@ -41,6 +43,9 @@ struct RunPlan {
   std::vector<Job> jobs;
   OperatorVersion operator_version = kDefaultOperatorVersion;
   std::vector<std::string> ignored;  // "kind/name" of documents that are not run
+  std::vector<FaultSpec> faults;
+  std::vector<ExpectationSpec> expectations;
+  bool is_scenario = false;
 };
 
 // Settings from the command line that override what a file says.
@@ -48,6 +53,7 @@ struct PlanOverrides {
   std::optional<std::uint64_t> seed;
   std::optional<Duration> timeout;
   std::optional<OperatorVersion> operator_version;
+  std::vector<FaultSpec> faults;  // from --fault, added to every run
 };
 
 }  // namespace ptsim

@@ -45,7 +45,9 @@ Simulation::Simulation(SimulationOptions options)
                     options_.processes.cgroups, options_.run_dir}),
       scripted_(loop_),
       mux_(real_, scripted_),
+      faulty_(mux_),
       kubelets_(api_),
+      node_lifecycle_(api_, notes_, options_.node_lifecycle),
       controller_(api_, notes_, ControllerOptions(options_.operator_version)) {
   for (const auto& node : options_.nodes)
     AddNode(node);
@@ -71,7 +73,7 @@ void Simulation::AddNode(const NodeConfig& config) {
   kc.run_dir = options_.run_dir;
   kc.base_env = options_.processes.base_env;
   Kubelet& k = kubelets_.Add(
-      std::make_unique<Kubelet>(api_, mux_, network_, images_, forwarding_puller_, kc));
+      std::make_unique<Kubelet>(api_, faulty_, network_, images_, forwarding_puller_, kc));
   for (auto* o : observers_)
     k.AddObserver(o);
   for (auto* i : interceptors_)

@@ -13,7 +13,9 @@
 #include "fakes/kubelet/host_network.hpp"
 #include "fakes/kubelet/images.hpp"
 #include "fakes/kubelet/kubelet.hpp"
+#include "fakes/nodelifecycle/node_lifecycle_controller.hpp"
 #include "fakes/operator/pytorchjob_controller.hpp"
+#include "fakes/process/faulty_runner.hpp"
 #include "fakes/process/memory_cgroups.hpp"
 #include "fakes/process/orphan_guard.hpp"
 #include "fakes/process/real_process_runner.hpp"
@@ -54,6 +56,7 @@ struct SimulationOptions {
   std::vector<NodeConfig> nodes;
   ProcessEnvironment processes;
   OperatorVersion operator_version = kDefaultOperatorVersion;
+  NodeLifecycleController::Options node_lifecycle;
   // Tests may drive a manual wall clock; runs use the real one.
   WallClock* wall = nullptr;
 };
@@ -74,7 +77,9 @@ class Simulation {
   PyTorchJobController& controller() { return controller_; }
   HostNetwork& network() { return network_; }
   MapImageRegistry& images() { return images_; }
-  ProcessRunner& runner() { return mux_; }
+  ProcessRunner& runner() { return faulty_; }
+  FaultyRunner& faulty_runner() { return faulty_; }
+  NodeLifecycleController& node_lifecycle() { return node_lifecycle_; }
   RealProcessRunner& real_runner() { return real_; }
   const SimulationOptions& options() const { return options_; }
 
@@ -112,8 +117,10 @@ class Simulation {
   RealProcessRunner real_;
   ScriptedProcessRunner scripted_;
   RunnerMux mux_;
+  FaultyRunner faulty_;
   Kubelets kubelets_;
   Notes notes_;
+  NodeLifecycleController node_lifecycle_;
   PyTorchJobController controller_;
   std::vector<KubeletObserver*> observers_;
   std::vector<CommandInterceptor*> interceptors_;

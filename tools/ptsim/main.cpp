@@ -35,6 +35,10 @@ int main(int argc, char** argv) {
                       "Training-operator release to emulate: v1.9.4 (default), v1.9.0, v1.8.1, "
                       "v1.7.0, or fixed (v1.9.4 with its known bugs corrected)");
   run_cmd->add_option("--seed", run.seed, "Seed for all randomness (default 1 or the scenario's)");
+  run_cmd->add_option(
+      "--fault", run.faults,
+      "Inject a fault (repeatable): ACTION[:ARG]@TARGET[/CONTAINER]@TRIGGER[,OPTION=VALUE...], "
+      "e.g. kill:SIGKILL@Worker-1@log=step 50 (docs/scenarios.md)");
   run_cmd->add_flag("-q,--quiet", run.quiet, "Print nothing but errors");
   run_cmd->add_flag("--trace", run.print_trace, "Print the full event trace of each run");
 

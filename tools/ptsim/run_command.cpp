@@ -8,6 +8,7 @@
 
 #include "fakes/process/memory_cgroups.hpp"
 #include "fakes/process/orphan_guard.hpp"
+#include "sim/harness/fault_spec.hpp"
 #include "sim/harness/input_loader.hpp"
 #include "sim/harness/run.hpp"
 #include "sim/model/go_duration.hpp"
@@ -70,6 +71,14 @@ int Run(const RunOptions& options) {
       return 2;
     }
   }
+  for (const auto& text : options.faults) {
+    auto fault = ParseFaultFlag(text);
+    if (!fault.ok()) {
+      std::cerr << fault.diagnostics().Render();
+      return 2;
+    }
+    overrides.faults.push_back(*fault);
+  }
   const std::vector<std::string> base_env = InheritedEnvironment();
 
   // Everything is decoded and checked before anything runs.
@@ -121,6 +130,22 @@ int Run(const RunOptions& options) {
     if (!options.quiet) {
       std::cout << fmt::format("== {} ({}) ==\n", plan.name, plan.source_file);
       std::cout << result.summary;
+      for (const auto& f : result.report["faults"]) {
+        for (const auto& fired : f["fired"]) {
+          std::cout << fmt::format("fault: {:>9.3f}s {} ({}) -> {}\n", fired["time"].get<double>(),
+                                   f["name"].get<std::string>(), f["action"].get<std::string>(),
+                                   fired["targets"].dump());
+        }
+      }
+      for (const auto& e : result.report["expectations"]) {
+        const bool ok = e["passed"].get<bool>();
+        std::cout << fmt::format("{} {}\n", ok ? "  ok  " : "  FAIL",
+                                 e["description"].get<std::string>());
+        if (!ok) {
+          std::cout << fmt::format("         want: {}\n         got:  {}\n", e["expected"].dump(),
+                                   e["actual"].dump());
+        }
+      }
       for (const auto& note : result.report["notes"]) {
         std::cout << fmt::format("note: {}\n", note["text"].get<std::string>());
       }

@@ -1,0 +1,79 @@
+// Expectations: what must be true when a scenario's run ends
+// (docs/scenarios.md#expectations). Each is checked against the run's JSON
+// report, the same data a user reads, and yields want vs got. A failed
+// expectation makes `ptsim run` exit 1.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "sim/core/diagnostics.hpp"
+#include "sim/core/time.hpp"
+
+namespace ptsim {
+
+struct ConditionPattern {
+  std::string type;
+  std::string status = "True";
+  std::string reason;  // empty: any
+  std::string Describe() const;
+};
+
+struct ExpectationSpec {
+  enum class Kind {
+    kFinalCondition,  // the job's last condition (as `kubectl get pytorchjob` shows State)
+    kConditions,      // a sequence of conditions, in order, gaps allowed
+    kRestartCount,    // of a pod's container, or summed over a replica type
+    kPodsExist,       // these pods exist at the end
+    kPodsDeleted,     // these pods were deleted (every pod ever created with the name)
+    kServicesExist,
+    kServicesDeleted,
+    kJobDeleted,  // the job was deleted (by its TTL), optionally within a window
+    kJobNotDeleted,
+    kEvent,       // an event with this reason (and object, message) was recorded
+    kEnv,         // a container saw (or declared) this environment variable
+    kDuration,    // the run's virtual duration within bounds
+    kPodPhase,    // a pod's final phase
+    kOutcome,     // completed / timedOut
+    kNote,        // a note mentions this (regex), e.g. an upstream issue
+    kFlytePhase,  // the final Flyte phase (for Flyte tasks)
+  };
+  Kind kind = Kind::kFinalCondition;
+  SourceLocation where;
+  ConditionPattern condition;
+  std::string message_text;  // a regex, searched in the message
+  std::optional<std::regex> message;
+  std::vector<ConditionPattern> sequence;
+  std::string pod;
+  std::string container;
+  std::string replica_type;
+  std::optional<int> equals;
+  std::optional<int> min;
+  std::optional<int> max;
+  std::vector<std::string> names;
+  std::optional<Duration> after;
+  std::optional<Duration> before;
+  std::string reason;
+  std::string object;
+  std::string env_name;
+  std::optional<std::string> env_value;
+  bool resolved = true;
+  std::string phase;
+  std::string outcome;
+};
+
+struct ExpectationResult {
+  std::string description;
+  bool passed = false;
+  nlohmann::json expected;
+  nlohmann::json actual;
+};
+
+std::string DescribeExpectation(const ExpectationSpec& spec);
+ExpectationResult Evaluate(const ExpectationSpec& spec, const nlohmann::json& report);
+
+}  // namespace ptsim

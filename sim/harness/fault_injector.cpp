@@ -1,0 +1,373 @@
+#include "sim/harness/fault_injector.hpp"
+
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <set>
+
+#include "fakes/operator/job_conditions.hpp"
+#include "sim/core/signals.hpp"
+#include "sim/model/label_selector.hpp"
+#include "sim/model/pytorchjob.hpp"
+
+namespace ptsim {
+namespace {
+
+bool ContainerLevel(FaultAction a) {
+  return a == FaultAction::kKill || a == FaultAction::kExit || a == FaultAction::kOom;
+}
+
+bool NodeLevel(FaultAction a) {
+  return a == FaultAction::kNodeDown || a == FaultAction::kNodeUp || a == FaultAction::kCordon ||
+         a == FaultAction::kUncordon;
+}
+
+bool PullLevel(FaultAction a) {
+  return a == FaultAction::kImagePullError || a == FaultAction::kSlowStart;
+}
+
+std::string Capitalized(std::string s) {
+  if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+}  // namespace
+
+FaultInjector::FaultInjector(Simulation& sim, std::vector<FaultSpec> faults)
+    : sim_(sim), puller_(sim.image_puller()) {
+  for (auto& f : faults) {
+    Armed a;
+    a.rng = sim.random().Fork("faults/" + f.name);
+    a.spec = std::move(f);
+    armed_.push_back(std::move(a));
+  }
+  sim_.set_image_puller(&puller_);
+  sim_.AddObserver(this);
+}
+
+void FaultInjector::Start() {
+  EventLoop& loop = sim_.loop();
+  for (std::size_t i = 0; i < armed_.size(); ++i) {
+    const FaultSpec& f = armed_[i].spec;
+    const bool container_trigger = f.when.after_running || f.when.log_regex || f.when.incarnation;
+    if (container_trigger) continue;          // armed through the kubelet observer
+    if (!f.when.condition.empty()) continue;  // armed through the job watch
+    const Duration at = f.when.at.value_or(Duration{0}) + f.when.delay;
+    auto tick = std::make_shared<std::function<void()>>();
+    *tick = [this, i, tick] {
+      Armed& a = armed_[i];
+      if (!CanFire(a)) return;
+      ++a.fired;
+      Fire(i, Resolve(a));
+      if (a.spec.when.every && CanFire(a)) sim_.loop().After(*a.spec.when.every, *tick);
+    };
+    loop.At(kRunStart + at, *tick);
+  }
+  WatchConditions();
+}
+
+void FaultInjector::WatchConditions() {
+  bool any = false;
+  for (const auto& a : armed_)
+    any = any || !a.spec.when.condition.empty();
+  if (!any) return;
+  auto seen = std::make_shared<std::set<std::pair<std::size_t, std::string>>>();
+  sim_.api().collection<PyTorchJob>().Watch([this, seen](const WatchEvent<PyTorchJob>& e) {
+    for (std::size_t i = 0; i < armed_.size(); ++i) {
+      Armed& a = armed_[i];
+      if (a.spec.when.condition.empty() || !CanFire(a)) continue;
+      if (!HasCondition(e.object->status, a.spec.when.condition)) continue;
+      if (!seen->insert({i, e.object->metadata.uid}).second) continue;
+      ++a.fired;
+      sim_.loop().After(a.spec.when.delay, [this, i] { Fire(i, Resolve(armed_[i])); });
+    }
+  });
+}
+
+bool FaultInjector::MatchesPod(const FaultTarget& t, const Pod& pod) const {
+  if (pod.metadata.namespace_ != t.ns) return false;
+  if (!t.pod.empty() && pod.metadata.name != t.pod) return false;
+  if (!t.replica_type.empty()) {
+    auto type = pod.metadata.labels.find(kReplicaTypeLabel);
+    if (type == pod.metadata.labels.end() || Capitalized(type->second) != t.replica_type)
+      return false;
+    if (t.replica_index) {
+      auto index = pod.metadata.labels.find(kReplicaIndexLabel);
+      if (index == pod.metadata.labels.end() || index->second != std::to_string(*t.replica_index)) {
+        return false;
+      }
+    }
+  }
+  if (!t.selector.empty()) {
+    auto sel = LabelSelector::Parse(t.selector);
+    if (!sel.ok() || !sel->Matches(pod.metadata.labels)) return false;
+  }
+  if (!t.node.empty() && pod.spec.node_name != t.node) return false;
+  return true;
+}
+
+bool FaultInjector::MatchesContainer(const FaultTarget& t, const ContainerIncarnation& inc) const {
+  if (inc.init && t.container.empty()) return false;  // init containers only when named
+  if (!t.container.empty() && inc.container != t.container) return false;
+  auto pod = sim_.api().collection<Pod>().Get(inc.namespace_, inc.pod);
+  return pod && pod->metadata.uid == inc.pod_uid && MatchesPod(t, *pod);
+}
+
+std::vector<FaultInjector::Hit> FaultInjector::Resolve(Armed& a) {
+  const FaultTarget& t = a.spec.target;
+  std::vector<Hit> pods;
+  if (NodeLevel(a.spec.action) && !t.node.empty()) return {{"", "", t.node}};
+  for (const auto& pod : sim_.api().collection<Pod>().List()) {
+    if (pod->metadata.deletion_timestamp || pod->IsTerminal()) continue;
+    if (!MatchesPod(t, *pod)) continue;
+    pods.push_back({pod->metadata.namespace_, pod->metadata.name, ""});
+  }
+  // Chaos Mesh's selector modes, drawn from the run's seed.
+  std::size_t keep = pods.size();
+  switch (t.mode) {
+    case FaultTarget::Mode::kAll:
+      break;
+    case FaultTarget::Mode::kOne:
+      keep = std::min<std::size_t>(1, pods.size());
+      break;
+    case FaultTarget::Mode::kFixed:
+      keep = std::min<std::size_t>(static_cast<std::size_t>(t.value), pods.size());
+      break;
+    case FaultTarget::Mode::kFixedPercent:
+      keep = pods.size() * static_cast<std::size_t>(t.value) / 100;
+      break;
+    case FaultTarget::Mode::kRandomMaxPercent: {
+      const std::size_t most = pods.size() * static_cast<std::size_t>(t.value) / 100;
+      keep = most == 0 ? 0 : a.rng.Uniform(most + 1);
+      break;
+    }
+  }
+  if (keep < pods.size()) {
+    for (std::size_t i = 0; i < keep; ++i) {  // partial Fisher-Yates
+      const std::size_t j = i + a.rng.Uniform(pods.size() - i);
+      std::swap(pods[i], pods[j]);
+    }
+    pods.resize(keep);
+    std::sort(pods.begin(), pods.end(), [](const Hit& x, const Hit& y) { return x.pod < y.pod; });
+  }
+  if (NodeLevel(a.spec.action)) {
+    std::set<std::string> nodes;
+    std::vector<Hit> out;
+    for (const auto& h : pods) {
+      auto pod = sim_.api().collection<Pod>().Get(h.ns, h.pod);
+      if (pod && !pod->spec.node_name.empty() && nodes.insert(pod->spec.node_name).second) {
+        out.push_back({"", "", pod->spec.node_name});
+      }
+    }
+    return out;
+  }
+  for (auto& h : pods)
+    h.container = t.container;
+  return pods;
+}
+
+void FaultInjector::Fire(std::size_t index, std::vector<Hit> hits) {
+  Armed& a = armed_[index];
+  const Time now = sim_.loop().Now();
+  nlohmann::json targets = nlohmann::json::array();
+  if (PullLevel(a.spec.action)) {
+    // Pull faults install a rule that later pulls consult.
+    FaultyImagePuller::Rule rule;
+    rule.name = a.spec.name;
+    const FaultTarget target = a.spec.target;
+    rule.matches = [this, target](const Pod& pod, const Container& c) {
+      return MatchesPod(target, pod) && (target.container.empty() || c.name == target.container);
+    };
+    if (a.spec.action == FaultAction::kImagePullError) {
+      rule.error =
+          a.spec.message.empty()
+              ? "rpc error: code = NotFound desc = failed to pull and unpack image: not found"
+              : a.spec.message;
+    } else {
+      rule.delay = a.spec.delay;
+    }
+    puller_.Add(rule);
+    if (a.spec.duration) {
+      const std::string name = a.spec.name;
+      sim_.loop().After(*a.spec.duration, [this, name] { puller_.Clear(name); });
+    }
+    targets.push_back(a.spec.target.Describe());
+  }
+  for (const auto& h : hits) {
+    if (NodeLevel(a.spec.action)) {
+      ApplyToNode(a, h.container);
+      targets.push_back("node/" + h.container);
+      continue;
+    }
+    Apply(a, h);
+    targets.push_back(h.container.empty() ? h.pod : h.pod + "/" + h.container);
+  }
+  a.firings.push_back({{"time", ToSeconds(now)}, {"targets", targets}});
+  sim_.trace().Record(
+      now, "fault",
+      fmt::format("{} ({}): {}", a.spec.name, FaultActionName(a.spec.action),
+                  targets.empty() ? std::string("no target matched") : targets.dump()));
+  if (targets.empty()) {
+    sim_.notes().Add(now, fmt::format("fault \"{}\" fired but matched no running target ({})",
+                                      a.spec.name, a.spec.target.Describe()));
+  }
+}
+
+void FaultInjector::Apply(Armed& a, const Hit& hit) {
+  const FaultSpec& f = a.spec;
+  auto pod = sim_.api().collection<Pod>().Get(hit.ns, hit.pod);
+  if (!pod) return;
+  Kubelet* kubelet = sim_.kubelets().Find(pod->spec.node_name);
+  auto containers = [&] {
+    std::vector<Kubelet::RunningContainer> out;
+    if (kubelet == nullptr) return out;
+    for (const auto& c : kubelet->RunningContainers(hit.ns, hit.pod)) {
+      if (!hit.container.empty() && c.container != hit.container) continue;
+      if (hit.container.empty() && ContainerLevel(f.action)) {
+        // Without a container name, container faults hit the app containers.
+        bool init = false;
+        for (const auto& ic : pod->spec.init_containers)
+          init = init || ic.name == c.container;
+        if (init) continue;
+      }
+      out.push_back(c);
+    }
+    return out;
+  };
+  switch (f.action) {
+    case FaultAction::kKill:
+      for (const auto& c : containers())
+        c.runner->Signal(c.process, f.signal);
+      break;
+    case FaultAction::kExit:
+    case FaultAction::kOom:
+      for (const auto& c : containers()) {
+        ProcessExit exit = f.action == FaultAction::kExit ? ProcessExit::Exited(f.exit_code)
+                                                          : ProcessExit::Signaled(SIGKILL);
+        exit.oom_killed = f.action == FaultAction::kOom;
+        if (c.runner == &sim_.faulty_runner()) {
+          sim_.faulty_runner().EndWith(c.process, exit);
+        } else {
+          c.runner->Signal(c.process, SIGKILL);
+        }
+      }
+      break;
+    case FaultAction::kFreeze:
+      for (const auto& c : containers())
+        c.runner->Signal(c.process, SIGSTOP);
+      if (f.duration) {
+        const Hit h = hit;
+        sim_.loop().After(*f.duration, [this, h] {
+          auto p = sim_.api().collection<Pod>().Get(h.ns, h.pod);
+          if (!p) return;
+          if (Kubelet* k = sim_.kubelets().Find(p->spec.node_name)) {
+            for (const auto& c : k->RunningContainers(h.ns, h.pod))
+              c.runner->Signal(c.process, SIGCONT);
+          }
+        });
+      }
+      break;
+    case FaultAction::kThaw:
+      for (const auto& c : containers())
+        c.runner->Signal(c.process, SIGCONT);
+      break;
+    case FaultAction::kDelete:
+      sim_.api().collection<Pod>().Delete(hit.ns, hit.pod, f.grace_period);
+      break;
+    case FaultAction::kForceDelete:
+      sim_.api().collection<Pod>().Delete(hit.ns, hit.pod, 0);
+      break;
+    case FaultAction::kEvict:
+      if (kubelet) {
+        kubelet->Evict(hit.ns, hit.pod,
+                       f.message.empty() ? "The node was low on resource: memory. " : f.message);
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+void FaultInjector::ApplyToNode(Armed& a, const std::string& node) {
+  const FaultSpec& f = a.spec;
+  Kubelet* kubelet = sim_.kubelets().Find(node);
+  auto set_cordon = [this, node](bool value) {
+    sim_.api().collection<Node>().Mutate("", node, [&](Node& n) { n.spec.unschedulable = value; });
+  };
+  switch (f.action) {
+    case FaultAction::kNodeDown:
+      if (kubelet && !kubelet->crashed()) {
+        kubelet->Crash();
+        sim_.node_lifecycle().KubeletStopped(node);
+        if (f.duration) {
+          sim_.loop().After(*f.duration, [this, node] {
+            if (Kubelet* k = sim_.kubelets().Find(node)) {
+              k->Recover();
+              sim_.node_lifecycle().KubeletResumed(node);
+            }
+          });
+        }
+      }
+      break;
+    case FaultAction::kNodeUp:
+      if (kubelet && kubelet->crashed()) {
+        kubelet->Recover();
+        sim_.node_lifecycle().KubeletResumed(node);
+      }
+      break;
+    case FaultAction::kCordon:
+      set_cordon(true);
+      if (f.duration) sim_.loop().After(*f.duration, [set_cordon] { set_cordon(false); });
+      break;
+    case FaultAction::kUncordon:
+      set_cordon(false);
+      break;
+    default:
+      break;
+  }
+}
+
+void FaultInjector::ContainerStarted(const ContainerIncarnation& inc) {
+  for (std::size_t i = 0; i < armed_.size(); ++i) {
+    Armed& a = armed_[i];
+    const FaultTrigger& w = a.spec.when;
+    if (w.log_regex || !(w.after_running || w.incarnation)) continue;
+    if (!CanFire(a) || !MatchesContainer(a.spec.target, inc)) continue;
+    if (w.incarnation && inc.restart_count + 1 != *w.incarnation) continue;
+    ++a.fired;
+    const Hit hit{inc.namespace_, inc.pod, inc.container};
+    sim_.loop().After(w.after_running.value_or(Duration{0}) + w.delay,
+                      [this, i, hit] { Fire(i, {hit}); });
+  }
+}
+
+void FaultInjector::ContainerOutput(const ContainerIncarnation& inc, std::string_view line) {
+  for (std::size_t i = 0; i < armed_.size(); ++i) {
+    Armed& a = armed_[i];
+    const FaultTrigger& w = a.spec.when;
+    if (!w.log_regex || !CanFire(a) || !MatchesContainer(a.spec.target, inc)) continue;
+    if (w.incarnation && inc.restart_count + 1 != *w.incarnation) continue;
+    if (!std::regex_search(line.begin(), line.end(), *w.log_regex)) continue;
+    ++a.fired;
+    const Hit hit{inc.namespace_, inc.pod, inc.container};
+    sim_.loop().After(w.delay, [this, i, hit] { Fire(i, {hit}); });
+  }
+}
+
+nlohmann::json FaultInjector::Report() const {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& a : armed_) {
+    out.push_back(
+        {{"name", a.spec.name},
+         {"action", FaultActionName(a.spec.action)},
+         {"target", a.spec.target.Describe()},
+         {"trigger", a.spec.when.Describe()},
+         {"signal", a.spec.action == FaultAction::kKill ? nlohmann::json(SignalName(a.spec.signal))
+                                                        : nlohmann::json()},
+         {"fired", a.firings}});
+  }
+  return out;
+}
+
+}  // namespace ptsim

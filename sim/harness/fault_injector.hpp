@@ -1,0 +1,68 @@
+// Carries out a run's faults (FaultSpec): arms each trigger, picks targets
+// when it fires (at random by the run's seed for chaos modes), and applies the
+// action through the fakes' fault hooks — signals to container processes via
+// the kubelet's runners (FaultyRunner for exit codes and OOM kills), graceful
+// and forced deletion through the API server, node-pressure eviction, node
+// loss through the kubelet and the node lifecycle controller, cordon, and
+// image pulls through FaultyImagePuller. Every firing is traced and recorded
+// for the report. Loop thread only.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/core/random.hpp"
+#include "sim/harness/fault_spec.hpp"
+#include "sim/harness/faulty_image_puller.hpp"
+#include "sim/harness/simulation.hpp"
+
+namespace ptsim {
+
+class FaultInjector final : public KubeletObserver {
+ public:
+  FaultInjector(Simulation& sim, std::vector<FaultSpec> faults);
+  FaultInjector(const FaultInjector&) = delete;
+  FaultInjector& operator=(const FaultInjector&) = delete;
+
+  // Arms the triggers; call once the run's objects are created.
+  void Start();
+
+  void ContainerStarted(const ContainerIncarnation& inc) override;
+  void ContainerOutput(const ContainerIncarnation& inc, std::string_view line) override;
+
+  // [{name, action, target, trigger, fired: [{time, targets: [...]}]}]
+  nlohmann::json Report() const;
+
+ private:
+  struct Armed {
+    FaultSpec spec;
+    int fired = 0;
+    nlohmann::json firings = nlohmann::json::array();
+    Random rng{0};
+  };
+  // A container (or a pod, when container is empty) a fault acts on.
+  struct Hit {
+    std::string ns;
+    std::string pod;
+    std::string container;
+  };
+
+  bool CanFire(const Armed& a) const { return a.spec.repeat == 0 || a.fired < a.spec.repeat; }
+  bool MatchesPod(const FaultTarget& t, const Pod& pod) const;
+  bool MatchesContainer(const FaultTarget& t, const ContainerIncarnation& inc) const;
+  std::vector<Hit> Resolve(Armed& a);
+  void Fire(std::size_t index, std::vector<Hit> hits);
+  void Apply(Armed& a, const Hit& hit);
+  void ApplyToNode(Armed& a, const std::string& node);
+  void WatchConditions();
+
+  Simulation& sim_;
+  std::vector<Armed> armed_;
+  FaultyImagePuller puller_;
+};
+
+}  // namespace ptsim

@@ -1,0 +1,233 @@
+#include "sim/harness/fault_spec.hpp"
+
+#include <fmt/format.h>
+
+#include <sstream>
+
+#include "sim/core/signals.hpp"
+#include "sim/model/go_duration.hpp"
+
+namespace ptsim {
+namespace {
+
+constexpr std::pair<FaultAction, const char*> kActions[] = {
+    {FaultAction::kKill, "kill"},
+    {FaultAction::kExit, "exit"},
+    {FaultAction::kOom, "oom"},
+    {FaultAction::kFreeze, "freeze"},
+    {FaultAction::kThaw, "thaw"},
+    {FaultAction::kDelete, "delete"},
+    {FaultAction::kForceDelete, "force-delete"},
+    {FaultAction::kEvict, "evict"},
+    {FaultAction::kNodeDown, "node-down"},
+    {FaultAction::kNodeUp, "node-up"},
+    {FaultAction::kCordon, "cordon"},
+    {FaultAction::kUncordon, "uncordon"},
+    {FaultAction::kImagePullError, "image-pull-error"},
+    {FaultAction::kSlowStart, "slow-start"},
+};
+
+}  // namespace
+
+const char* FaultActionName(FaultAction action) {
+  for (const auto& [a, name] : kActions) {
+    if (a == action) return name;
+  }
+  return "?";
+}
+
+std::optional<FaultAction> ParseFaultAction(const std::string& text) {
+  for (const auto& [a, name] : kActions) {
+    if (text == name) return a;
+  }
+  return std::nullopt;
+}
+
+std::string FaultTarget::Describe() const {
+  std::string out;
+  if (!pod.empty())
+    out = "pod " + pod;
+  else if (!replica_type.empty())
+    out =
+        replica_index ? fmt::format("{} {}", replica_type, *replica_index) : replica_type + " pods";
+  else if (!selector.empty())
+    out = "pods matching " + selector;
+  else if (!node.empty())
+    out = "node " + node;
+  else
+    out = "every pod";
+  if (!container.empty()) out += " container " + container;
+  switch (mode) {
+    case Mode::kAll:
+      break;
+    case Mode::kOne:
+      out += " (one at random)";
+      break;
+    case Mode::kFixed:
+      out += fmt::format(" ({} at random)", value);
+      break;
+    case Mode::kFixedPercent:
+      out += fmt::format(" ({}% at random)", value);
+      break;
+    case Mode::kRandomMaxPercent:
+      out += fmt::format(" (up to {}% at random)", value);
+      break;
+  }
+  return out;
+}
+
+std::string FaultTrigger::Describe() const {
+  std::string out;
+  if (at) out = "at " + FormatDuration(*at);
+  if (every) out += " and every " + FormatDuration(*every);
+  if (incarnation) out += fmt::format("{}on incarnation {}", out.empty() ? "" : ", ", *incarnation);
+  if (after_running)
+    out += fmt::format("{}{} after it starts running", out.empty() ? "" : ", ",
+                       FormatDuration(*after_running));
+  if (!log_line.empty())
+    out += fmt::format("{}when it logs /{}/", out.empty() ? "" : ", ", log_line);
+  if (!condition.empty())
+    out += fmt::format("{}when the job is {}", out.empty() ? "" : ", ", condition);
+  if (delay > Duration{0}) out += ", after " + FormatDuration(delay);
+  return out.empty() ? "at 0s" : out;
+}
+
+Result<FaultSpec> ParseFaultFlag(const std::string& text) {
+  Diagnostics diags;
+  auto fail = [&](const std::string& why) {
+    diags.Error(
+        {"--fault", 0, 0}, "", "",
+        fmt::format("\"{}\": {}; write ACTION[:ARG]@TARGET[/CONTAINER]@TRIGGER[,OPTION=VALUE...], "
+                    "e.g. kill:SIGKILL@Worker-1@log=step 50",
+                    text, why));
+    return diags;
+  };
+  // Split on '@' into action, target, trigger-and-options.
+  std::vector<std::string> parts;
+  std::stringstream in(text);
+  std::string part;
+  while (std::getline(in, part, '@'))
+    parts.push_back(part);
+  if (parts.size() != 3) return fail("expected three parts separated by '@'");
+  FaultSpec f;
+  f.name = text;
+  f.where = {"--fault", 0, 0};
+  const auto colon = parts[0].find(':');
+  const std::string action = parts[0].substr(0, colon);
+  const std::string arg = colon == std::string::npos ? "" : parts[0].substr(colon + 1);
+  auto a = ParseFaultAction(action);
+  if (!a) return fail(fmt::format("unknown action \"{}\"", action));
+  f.action = *a;
+  std::string error;
+  if (!arg.empty()) {
+    if (f.action == FaultAction::kKill) {
+      auto sig = ParseSignal(arg);
+      if (!sig) return fail(fmt::format("unknown signal \"{}\"", arg));
+      f.signal = *sig;
+    } else if (f.action == FaultAction::kExit) {
+      try {
+        f.exit_code = std::stoi(arg);
+      } catch (const std::exception&) {
+        return fail(fmt::format("exit code \"{}\" is not a number", arg));
+      }
+    } else if (f.action == FaultAction::kSlowStart) {
+      auto d = ParseGoDuration(arg, &error);
+      if (!d) return fail(error);
+      f.delay = *d;
+    } else {
+      f.message = arg;
+    }
+  }
+  // Target: pod=NAME | node=NAME | selector=SEL | Master | Worker-1 | NAME; /CONTAINER optional.
+  std::string target = parts[1];
+  if (const auto slash = target.rfind('/');
+      slash != std::string::npos && target.find('=') > slash) {
+    f.target.container = target.substr(slash + 1);
+    target = target.substr(0, slash);
+  }
+  if (target.rfind("pod=", 0) == 0) {
+    f.target.pod = target.substr(4);
+  } else if (target.rfind("node=", 0) == 0) {
+    f.target.node = target.substr(5);
+  } else if (target.rfind("selector=", 0) == 0) {
+    f.target.selector = target.substr(9);
+  } else if (target.rfind("Master", 0) == 0 || target.rfind("Worker", 0) == 0) {
+    f.target.replica_type = target.substr(0, 6);
+    if (target.size() > 7 && target[6] == '-') {
+      try {
+        f.target.replica_index = std::stoi(target.substr(7));
+      } catch (const std::exception&) {
+        return fail(fmt::format("replica index in \"{}\" is not a number", target));
+      }
+    }
+  } else if (target == "*" || target.empty()) {
+  } else {
+    f.target.pod = target;
+  }
+  // Trigger and options, comma-separated.
+  std::stringstream opts(parts[2]);
+  std::string opt;
+  while (std::getline(opts, opt, ',')) {
+    const auto eq = opt.find('=');
+    if (eq == std::string::npos) return fail(fmt::format("\"{}\" is not KEY=VALUE", opt));
+    const std::string key = opt.substr(0, eq);
+    const std::string value = opt.substr(eq + 1);
+    auto duration = [&]() -> std::optional<Duration> {
+      auto d = ParseGoDuration(value, &error);
+      if (!d) fail(fmt::format("{}: {}", key, error));
+      return d;
+    };
+    if (key == "at") {
+      auto d = duration();
+      if (!d) return diags;
+      f.when.at = *d;
+    } else if (key == "every") {
+      auto d = duration();
+      if (!d) return diags;
+      f.when.every = *d;
+    } else if (key == "after-running") {
+      auto d = duration();
+      if (!d) return diags;
+      f.when.after_running = *d;
+    } else if (key == "log") {
+      f.when.log_line = value;
+      try {
+        f.when.log_regex = std::regex(value);
+      } catch (const std::regex_error& e) {
+        return fail(fmt::format("bad regular expression \"{}\": {}", value, e.what()));
+      }
+    } else if (key == "incarnation") {
+      try {
+        f.when.incarnation = std::stoi(value);
+      } catch (const std::exception&) {
+        return fail("incarnation must be a number");
+      }
+    } else if (key == "condition") {
+      f.when.condition = value;
+    } else if (key == "delay") {
+      auto d = duration();
+      if (!d) return diags;
+      f.when.delay = *d;
+    } else if (key == "duration") {
+      auto d = duration();
+      if (!d) return diags;
+      f.duration = *d;
+    } else if (key == "repeat") {
+      if (value == "always") {
+        f.repeat = 0;
+      } else {
+        try {
+          f.repeat = std::stoi(value);
+        } catch (const std::exception&) {
+          return fail("repeat must be a number or \"always\"");
+        }
+      }
+    } else {
+      return fail(fmt::format("unknown option \"{}\"", key));
+    }
+  }
+  if (!diags.ok()) return diags;
+  return f;
+}
+
+}  // namespace ptsim

@@ -1,0 +1,89 @@
+// Faults as a scenario (or `--fault`) declares them: what to do, to whom, and
+// when (docs/scenarios.md#faults). Plain data, checked when the scenario is
+// loaded; FaultInjector carries them out.
+#pragma once
+
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "sim/core/diagnostics.hpp"
+#include "sim/core/time.hpp"
+
+namespace ptsim {
+
+enum class FaultAction {
+  kKill,         // send a signal to the target containers' processes
+  kExit,         // make the target containers exit with a code
+  kOom,          // OOM-kill the target containers (OOMKilled, 137)
+  kFreeze,       // SIGSTOP the target pods' processes (a hang)
+  kThaw,         // SIGCONT them
+  kDelete,       // delete the target pods gracefully (kubectl delete pod)
+  kForceDelete,  // delete with grace 0 (kubectl delete --force --grace-period=0)
+  kEvict,        // node-pressure eviction by the kubelet
+  kNodeDown,     // the node's machine dies: its processes die, its kubelet stops
+  kNodeUp,       // the node comes back
+  kCordon,       // spec.unschedulable = true
+  kUncordon,
+  kImagePullError,  // pulls for the target pods fail (ErrImagePull / ImagePullBackOff)
+  kSlowStart,       // pulls for the target pods take `delay`
+};
+
+const char* FaultActionName(FaultAction action);
+std::optional<FaultAction> ParseFaultAction(const std::string& text);
+
+// Whom a fault hits. Exactly one of pod, replica_type, selector, node (or none
+// for "every pod"); container narrows to one container; mode/value pick a
+// random subset from the run's seed, like Chaos Mesh's selector modes.
+struct FaultTarget {
+  std::string pod;
+  std::string replica_type;  // "Master", "Worker"
+  std::optional<int> replica_index;
+  std::string selector;  // a label selector
+  std::string node;
+  std::string container;
+  std::string ns = "default";
+  enum class Mode { kAll, kOne, kFixed, kFixedPercent, kRandomMaxPercent };
+  Mode mode = Mode::kAll;
+  int value = 0;
+
+  std::string Describe() const;
+};
+
+// When a fault fires.
+struct FaultTrigger {
+  std::optional<Duration> at;             // at this virtual time
+  std::optional<Duration> every;          // and again every interval (with `at`)
+  std::optional<Duration> after_running;  // this long after a target container starts
+  std::string log_line;                   // when a target container prints a matching line
+  std::optional<std::regex> log_regex;
+  std::optional<int> incarnation;  // when a target container starts for the Nth time
+  std::string condition;           // when the job gains this condition (status True)
+  Duration delay{0};               // extra delay after the trigger
+
+  std::string Describe() const;
+};
+
+struct FaultSpec {
+  std::string name;
+  FaultAction action = FaultAction::kKill;
+  FaultTarget target;
+  FaultTrigger when;
+  int signal = 9;                            // kKill
+  int exit_code = 1;                         // kExit
+  std::optional<Duration> duration;          // kFreeze, kNodeDown, kImagePullError, kCordon
+  Duration delay{0};                         // kSlowStart
+  std::optional<std::int64_t> grace_period;  // kDelete
+  std::string message;                       // kEvict; kImagePullError
+  int repeat = 1;                            // how many times it may fire; 0 = unlimited
+  SourceLocation where;
+};
+
+// The compact command-line form (docs/scenarios.md#the---fault-flag):
+//   ACTION[:ARG]@TARGET[/CONTAINER]@TRIGGER[,repeat=N][,duration=D]
+// e.g. kill:SIGKILL@worker-1@log=step 50, exit:3@Master@at=30s, freeze@pod=job-worker-0@at=10s,
+// node-down@node=node-2@at=1m,duration=5m.
+Result<FaultSpec> ParseFaultFlag(const std::string& text);
+
+}  // namespace ptsim
