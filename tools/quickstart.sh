@@ -4,4 +4,4 @@ set -eu
 cd "$(dirname "$0")/.."
 ./tools/install-deps.sh
 ./tools/build.sh
-./build/tools/ptsim/ptsim run scenarios/quickstart.yaml
+./build/bin/ptsim run scenarios/quickstart.yaml

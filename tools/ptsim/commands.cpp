@@ -1,6 +1,7 @@
 #include "tools/ptsim/commands.hpp"
 
 #include <cstdlib>
+#include <filesystem>
 #include <sstream>
 
 namespace ptsim::cli {
@@ -18,7 +19,15 @@ std::vector<std::string> InheritedEnvironment() {
   }
   std::vector<std::string> env;
   for (const auto& name : names) {
-    if (const char* value = std::getenv(name.c_str())) env.push_back(name + "=" + value);
+    const char* value = std::getenv(name.c_str());
+    std::string v = value ? value : (name == "PATH" ? "/usr/local/bin:/usr/bin:/bin" : "");
+    if (name == "PATH") {
+      // ptsim's own directory comes first, so that containers find ptsim-worker.
+      std::error_code ec;
+      const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+      if (!ec) v = self.parent_path().string() + ":" + v;
+    }
+    if (value || name == "PATH") env.push_back(name + "=" + v);
   }
   return env;
 }
