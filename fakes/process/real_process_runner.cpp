@@ -201,7 +201,8 @@ Result<ProcessId> RealProcessRunner::Spawn(const ProcessSpec& spec, Callbacks ca
   }
   if (spec.memory_limit_bytes > 0 && options_.cgroups &&
       options_.cgroups->mechanism() == MemoryCgroups::Mechanism::kCgroupV1) {
-    child->cgroup = options_.cgroups->Create(fmt::format("p{}", next_id_), spec.memory_limit_bytes);
+    child->cgroup = options_.cgroups->Create(fmt::format("{}-{}", options_.cgroup_prefix, next_id_),
+                                             spec.memory_limit_bytes);
   }
 
   bp::environment environment;

@@ -34,6 +34,8 @@ class RealProcessRunner final : public ProcessRunner {
     OrphanGuard* guard = nullptr;      // may be null
     MemoryCgroups* cgroups = nullptr;  // may be null: memory limits are then sampled
     std::string default_working_dir;
+    // Names this runner's memory cgroups apart from other runners' (parallel runs).
+    std::string cgroup_prefix = "p";
   };
 
   RealProcessRunner(EventLoop& loop, Options options);

@@ -14,6 +14,7 @@
 #include "sim/harness/report_json.hpp"
 #include "sim/harness/run_recorder.hpp"
 #include "sim/harness/summary_text.hpp"
+#include "sim/harness/timeline.hpp"
 
 namespace ptsim {
 namespace {
@@ -21,16 +22,16 @@ namespace {
 // True when every job the run created has finished, its clean-pod policy has
 // been applied and its TTL deletion (if any) has happened, and every pod the
 // run created directly has finished.
-bool AllFinished(Simulation& sim, const RunPlan& plan, const RunRecorder& recorder) {
+bool AllFinished(Simulation& sim, const RunPlan& plan,
+                 const std::vector<std::shared_ptr<const Pod>>& bare_pods) {
   for (const auto& entry : plan.jobs) {
     if (!sim.controller().Settled(entry.job.metadata.namespace_, entry.job.metadata.name))
       return false;
   }
-  for (const auto& uid : recorder.pod_order()) {
-    const PodRecord& r = recorder.pods().at(uid);
-    if (r.deleted_at || r.pod->metadata.ControllerRef()) continue;
-    auto live = sim.api().collection<Pod>().Get(r.pod->metadata.namespace_, r.pod->metadata.name);
-    if (!live || live->metadata.uid != uid) continue;
+  for (const auto& created : bare_pods) {
+    auto live =
+        sim.api().collection<Pod>().Get(created->metadata.namespace_, created->metadata.name);
+    if (!live || live->metadata.uid != created->metadata.uid) continue;  // deleted
     if (!live->IsTerminal() || live->metadata.deletion_timestamp) return false;
   }
   return true;
@@ -68,12 +69,17 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   options.nodes = plan.nodes;
   options.processes = settings.processes;
   options.operator_version = plan.operator_version;
+  options.name = plan.name;
+  options.processes.working_dir = plan.working_dir;
   Simulation sim(options);
   for (const auto& [image, spec] : plan.images)
     sim.images().Add(image, spec);
   RunRecorder recorder(sim.api());
   sim.AddObserver(&recorder);
   FaultInjector faults(sim, plan.faults);
+  std::unique_ptr<Timeline> timeline;
+  if (settings.timeline_out)
+    timeline = std::make_unique<Timeline>(sim, *settings.timeline_out, settings.color);
   Notes& notes = sim.notes();
 
   std::unique_ptr<LiveStatus> live;
@@ -117,8 +123,10 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   };
   arm();
 
+  std::vector<std::shared_ptr<const Pod>> bare_pods;
   for (const auto& pod : plan.pods) {
     auto created = sim.api().collection<Pod>().Create(pod);
+    if (created.ok()) bare_pods.push_back(*created);
     if (!created.ok() && settings.status_out)
       *settings.status_out << created.diagnostics().Render();
   }
@@ -141,7 +149,7 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   const Time deadline = kRunStart + plan.timeout;
   auto finished = [&] {
     if (interrupts > 0) return sim.api().collection<Pod>().size() == 0;
-    return AllFinished(sim, plan, recorder);
+    return AllFinished(sim, plan, bare_pods);
   };
   const auto outcome = sim.loop().Run(deadline, finished);
   RunResult result;
@@ -240,6 +248,14 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   }
   report["passed"] = result.passed;
   report["ignored"] = plan.ignored;
+  int real_processes = 0;
+  for (const auto& uid : recorder.pod_order()) {
+    for (const auto& c : recorder.pods().at(uid).containers) {
+      for (const auto& r : c.runs)
+        real_processes += (!r.scripted && r.pid != 0) ? 1 : 0;
+    }
+  }
+  report["realProcesses"] = real_processes;
   result.report = std::move(report);
   result.summary = ConditionHistory(recorder) + PodTable(recorder, end);
   return result;

@@ -25,6 +25,8 @@ struct RunSettings {
   bool live = false;    // draw a live status line on `status_out`
   bool handle_interrupts = false;
   std::ostream* status_out = nullptr;
+  std::ostream* timeline_out = nullptr;  // the human timeline, as it happens
+  bool color = false;
 };
 
 struct RunResult {

@@ -41,8 +41,11 @@ Simulation::Simulation(SimulationOptions options)
       api_(loop_, trace_, random_),
       scheduler_(api_),
       network_(api_, ports_),
-      real_(loop_, {options_.processes.marker_env, options_.processes.guard,
-                    options_.processes.cgroups, options_.run_dir}),
+      real_(loop_,
+            {options_.processes.marker_env, options_.processes.guard, options_.processes.cgroups,
+             options_.processes.working_dir.empty() ? options_.run_dir
+                                                    : options_.processes.working_dir,
+             options_.name}),
       scripted_(loop_),
       mux_(real_, scripted_),
       faulty_(mux_),

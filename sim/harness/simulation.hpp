@@ -48,9 +48,11 @@ struct ProcessEnvironment {
   MemoryCgroups* cgroups = nullptr;
   std::string marker_env;             // "PTSIM_RUN=<token>"
   std::vector<std::string> base_env;  // inherited by every container
+  std::string working_dir;            // default working directory of processes
 };
 
 struct SimulationOptions {
+  std::string name = "run";  // the run's name (cgroup names, traces)
   std::uint64_t seed = 1;
   std::string run_dir;
   std::vector<NodeConfig> nodes;

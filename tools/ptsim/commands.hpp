@@ -24,6 +24,7 @@ struct RunOptions {
   int repeat = 1;
   bool quiet = false;
   bool print_trace = false;
+  bool no_timeline = false;
 };
 
 struct LogsOptions {

@@ -39,6 +39,17 @@ int main(int argc, char** argv) {
       "--fault", run.faults,
       "Inject a fault (repeatable): ACTION[:ARG]@TARGET[/CONTAINER]@TRIGGER[,OPTION=VALUE...], "
       "e.g. kill:SIGKILL@Worker-1@log=step 50 (docs/scenarios.md)");
+  run_cmd->add_option("--junit", run.junit_path,
+                      "Write a JUnit XML report (one test case per run) to PATH");
+  run_cmd->add_option("--html", run.html_path, "Write a self-contained HTML report to PATH");
+  run_cmd->add_option("-j,--jobs", run.jobs, "Run up to N files in parallel (each isolated)")
+      ->capture_default_str();
+  run_cmd
+      ->add_option("--repeat", run.repeat,
+                   "Run each file N times and report whether the outcomes (and, for scripted "
+                   "runs, the traces) were identical")
+      ->capture_default_str();
+  run_cmd->add_flag("--no-timeline", run.no_timeline, "Do not print the timeline as the run goes");
   run_cmd->add_flag("-q,--quiet", run.quiet, "Print nothing but errors");
   run_cmd->add_flag("--trace", run.print_trace, "Print the full event trace of each run");
 

@@ -1,15 +1,21 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <random>
+#include <sstream>
+#include <thread>
 
 #include "fakes/process/memory_cgroups.hpp"
 #include "fakes/process/orphan_guard.hpp"
 #include "sim/harness/fault_spec.hpp"
 #include "sim/harness/input_loader.hpp"
+#include "sim/harness/report_html.hpp"
+#include "sim/harness/report_junit.hpp"
 #include "sim/harness/run.hpp"
 #include "sim/model/go_duration.hpp"
 #include "sim/model/operator_version.hpp"
@@ -48,6 +54,54 @@ std::string Token() {
   return fmt::format("{}-{:08x}", ::getpid(), device());
 }
 
+// One execution of one plan (a plan runs --repeat times).
+struct Unit {
+  const RunPlan* plan;
+  int attempt;  // 0-based, for --repeat
+  std::string run_dir;
+  std::string output;  // what it printed, when buffered
+  nlohmann::json report;
+  bool passed = false;
+  std::uint64_t digest = 0;
+};
+
+std::string FinalCondition(const nlohmann::json& report) {
+  if (!report["job"].is_object() || report["job"]["status"]["conditions"].empty()) return "-";
+  const auto& c = report["job"]["status"]["conditions"].back();
+  return c["type"].get<std::string>() + "=" + c["status"].get<std::string>();
+}
+
+std::string Summary(const Unit& u) {
+  const nlohmann::json& r = u.report;
+  std::string out;
+  for (const auto& f : r["faults"]) {
+    for (const auto& fired : f["fired"]) {
+      out += fmt::format("fault: {:>9.3f}s {} ({}) -> {}\n", fired["time"].get<double>(),
+                         f["name"].get<std::string>(), f["action"].get<std::string>(),
+                         fired["targets"].dump());
+    }
+  }
+  for (const auto& e : r["expectations"]) {
+    const bool ok = e["passed"].get<bool>();
+    out += fmt::format("{} {}\n", ok ? "  ok  " : "  FAIL", e["description"].get<std::string>());
+    if (!ok) {
+      auto plain = [](const nlohmann::json& j) {
+        return j.is_string() ? j.get<std::string>() : j.dump();
+      };
+      out += fmt::format("         want: {}\n         got:  {}\n", plain(e["expected"]),
+                         plain(e["actual"]));
+    }
+  }
+  for (const auto& note : r["notes"]) {
+    out += fmt::format("note: {}{}\n", note["text"].get<std::string>(),
+                       note["ref"].is_string() ? " (" + note["ref"].get<std::string>() + ")" : "");
+  }
+  out += fmt::format("{}: {} in {:.1f}s virtual, {:.2f}s wall (seed {}, run dir {})\n",
+                     u.passed ? "PASS" : "FAIL", u.plan->name, r["virtualSeconds"].get<double>(),
+                     r["wallSeconds"].get<double>(), u.plan->seed, u.run_dir);
+  return out;
+}
+
 }  // namespace
 
 int Run(const RunOptions& options) {
@@ -71,6 +125,10 @@ int Run(const RunOptions& options) {
       return 2;
     }
   }
+  if (options.jobs < 1 || options.repeat < 1) {
+    std::cerr << "ptsim: -j and --repeat must be at least 1\n";
+    return 2;
+  }
   for (const auto& text : options.faults) {
     auto fault = ParseFaultFlag(text);
     if (!fault.ok()) {
@@ -91,6 +149,11 @@ int Run(const RunOptions& options) {
     CheckContainersCanStart(*plan, base_env, &all);
     plans.push_back(std::move(*plan));
   }
+  // Two runs may not share a run directory.
+  std::map<std::string, int> names;
+  for (auto& plan : plans) {
+    if (int n = names[plan.name]++; n > 0) plan.name += fmt::format("-{}", n + 1);
+  }
   if (!all.empty()) std::cerr << all.Render();
   if (!all.ok()) {
     std::cerr << fmt::format("ptsim: {} error(s); nothing was run\n", all.errors());
@@ -106,70 +169,146 @@ int Run(const RunOptions& options) {
   processes.marker_env = "PTSIM_RUN=" + token;
   processes.base_env = base_env;
 
-  const bool tty = ::isatty(STDERR_FILENO) != 0;
-  bool all_passed = true;
-  nlohmann::json reports = nlohmann::json::array();
+  std::vector<Unit> units;
   for (const auto& plan : plans) {
-    RunSettings settings;
-    settings.processes = processes;
-    settings.run_dir = fs::absolute(fs::path(options.runs_dir) / plan.name).string();
+    for (int i = 0; i < options.repeat; ++i) {
+      const std::string dir_name =
+          options.repeat > 1 ? fmt::format("{}-r{}", plan.name, i + 1) : plan.name;
+      units.push_back({&plan,
+                       i,
+                       fs::absolute(fs::path(options.runs_dir) / dir_name).string(),
+                       "",
+                       {},
+                       false,
+                       0});
+    }
+  }
+  for (auto& u : units) {
     std::string error;
-    if (!PrepareRunDir(settings.run_dir, &error)) {
+    if (!PrepareRunDir(u.run_dir, &error)) {
       std::cerr << "ptsim: " << error << "\n";
       return 2;
     }
-    settings.live = tty && !options.quiet;
+  }
+
+  const bool parallel = options.jobs > 1 && units.size() > 1;
+  const bool tty_err = ::isatty(STDERR_FILENO) != 0;
+  const bool tty_out = ::isatty(STDOUT_FILENO) != 0;
+  std::mutex output;
+  auto execute = [&](Unit& u) {
+    const RunPlan& plan = *u.plan;
+    std::ostringstream buffer;
+    std::ostream& out = parallel ? static_cast<std::ostream&>(buffer) : std::cout;
+    RunSettings settings;
+    settings.processes = processes;
+    settings.run_dir = u.run_dir;
+    settings.live = tty_err && !options.quiet && !parallel;
     settings.handle_interrupts = true;
     settings.status_out = &std::cerr;
-    if (!plan.ignored.empty() && !options.quiet) {
-      std::cerr << fmt::format("ptsim: {}: ignored (not simulated): {}\n", plan.source_file,
-                               fmt::join(plan.ignored, ", "));
+    settings.color = tty_out && !parallel;
+    if (!options.quiet) {
+      if (!parallel) out << fmt::format("== {} ({}) ==\n", plan.name, plan.source_file);
+      if (!plan.ignored.empty()) {
+        out << fmt::format("ignored (not simulated): {}\n", fmt::join(plan.ignored, ", "));
+      }
+      if (!options.no_timeline) settings.timeline_out = &out;
     }
     RunResult result = ExecuteRun(plan, settings);
-    all_passed = all_passed && result.passed;
-    if (!options.quiet) {
-      std::cout << fmt::format("== {} ({}) ==\n", plan.name, plan.source_file);
-      std::cout << result.summary;
-      for (const auto& f : result.report["faults"]) {
-        for (const auto& fired : f["fired"]) {
-          std::cout << fmt::format("fault: {:>9.3f}s {} ({}) -> {}\n", fired["time"].get<double>(),
-                                   f["name"].get<std::string>(), f["action"].get<std::string>(),
-                                   fired["targets"].dump());
-        }
-      }
-      for (const auto& e : result.report["expectations"]) {
-        const bool ok = e["passed"].get<bool>();
-        std::cout << fmt::format("{} {}\n", ok ? "  ok  " : "  FAIL",
-                                 e["description"].get<std::string>());
-        if (!ok) {
-          std::cout << fmt::format("         want: {}\n         got:  {}\n", e["expected"].dump(),
-                                   e["actual"].dump());
-        }
-      }
-      for (const auto& note : result.report["notes"]) {
-        std::cout << fmt::format("note: {}\n", note["text"].get<std::string>());
-      }
-      std::cout << fmt::format("{}: {} in {:.1f}s virtual, {:.2f}s wall (seed {}, run dir {})\n",
-                               result.passed ? "PASS" : "FAIL", plan.name, result.virtual_seconds,
-                               result.wall_seconds, plan.seed, settings.run_dir);
+    u.passed = result.passed;
+    u.digest = result.trace_digest;
+    u.report = std::move(result.report);
+    if (!options.quiet) out << result.summary << Summary(u);
+    if (options.print_trace) out << result.trace;
+    std::ofstream(fs::path(u.run_dir) / "report.json") << u.report.dump(2) << "\n";
+    std::ofstream(fs::path(u.run_dir) / "report.html") << HtmlReport({u.report});
+    std::ofstream(fs::path(u.run_dir) / "trace.txt") << result.trace;
+    if (parallel && !options.quiet) {
+      std::lock_guard<std::mutex> lock(output);
+      std::cout << fmt::format("== {} ({}) ==\n", plan.name, plan.source_file) << buffer.str()
+                << std::flush;
     }
-    if (options.print_trace) std::cout << result.trace;
-    std::ofstream(fs::path(settings.run_dir) / "report.json") << result.report.dump(2) << "\n";
-    std::ofstream(fs::path(settings.run_dir) / "trace.txt") << result.trace;
-    reports.push_back(std::move(result.report));
+  };
+  if (!parallel) {
+    for (auto& u : units)
+      execute(u);
+  } else {
+    std::atomic<std::size_t> next{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < std::min<int>(options.jobs, static_cast<int>(units.size())); ++t) {
+      threads.emplace_back([&] {
+        for (std::size_t i; (i = next++) < units.size();)
+          execute(units[i]);
+      });
+    }
+    for (auto& t : threads)
+      t.join();
   }
-  if (!options.json_path.empty()) {
-    std::ofstream out(options.json_path);
+
+  bool all_passed = true;
+  std::vector<nlohmann::json> reports;
+  for (const auto& u : units) {
+    all_passed = all_passed && u.passed;
+    reports.push_back(u.report);
+  }
+  // --repeat: were the outcomes (and, for scripted runs, the traces) identical?
+  if (options.repeat > 1) {
+    for (const auto& plan : plans) {
+      std::set<std::string> outcomes;
+      std::set<std::uint64_t> digests;
+      bool scripted = true;
+      for (const auto& u : units) {
+        if (u.plan != &plan) continue;
+        outcomes.insert(fmt::format("{} {} {}", u.passed ? "PASS" : "FAIL",
+                                    u.report["outcome"].get<std::string>(),
+                                    FinalCondition(u.report)));
+        digests.insert(u.digest);
+        scripted = scripted && u.report["realProcesses"].get<int>() == 0;
+      }
+      const bool same_outcome = outcomes.size() == 1;
+      std::string traces =
+          scripted ? (digests.size() == 1 ? "identical traces"
+                                          : fmt::format("{} different traces", digests.size()))
+                   : "traces not compared (real processes run on real time)";
+      std::cout << fmt::format("repeat {}: {} runs with seed {}: {}, {}\n", plan.name,
+                               options.repeat, plan.seed,
+                               same_outcome ? "identical outcomes"
+                                            : fmt::format("{} different outcomes", outcomes.size()),
+                               traces);
+      if (!same_outcome || (scripted && digests.size() != 1)) all_passed = false;
+    }
+  }
+  if (units.size() > 1 && !options.quiet) {
+    std::cout << fmt::format("\n{:<44} {:<6} {:>10} {:>8}  {}\n", "RUN", "RESULT", "VIRTUAL",
+                             "WALL", "JOB");
+    for (const auto& u : units) {
+      std::cout << fmt::format("{:<44} {:<6} {:>9.1f}s {:>7.2f}s  {}\n",
+                               fs::path(u.run_dir).filename().string(), u.passed ? "PASS" : "FAIL",
+                               u.report["virtualSeconds"].get<double>(),
+                               u.report["wallSeconds"].get<double>(), FinalCondition(u.report));
+    }
+    int failed = 0;
+    for (const auto& u : units)
+      failed += u.passed ? 0 : 1;
+    std::cout << fmt::format("{} run(s): {} passed, {} failed\n", units.size(),
+                             units.size() - failed, failed);
+  }
+  auto write = [](const std::string& path, const std::string& content) {
+    std::ofstream out(path);
     if (!out) {
-      std::cerr << fmt::format("ptsim: cannot write {}\n", options.json_path);
-      return 2;
+      std::cerr << fmt::format("ptsim: cannot write {}\n", path);
+      return false;
     }
-    if (reports.size() == 1) {
-      out << reports[0].dump(2) << "\n";
-    } else {
-      out << nlohmann::json{{"passed", all_passed}, {"runs", reports}}.dump(2) << "\n";
-    }
+    out << content;
+    return true;
+  };
+  if (!options.json_path.empty()) {
+    const nlohmann::json json = reports.size() == 1
+                                    ? reports[0]
+                                    : nlohmann::json{{"passed", all_passed}, {"runs", reports}};
+    if (!write(options.json_path, json.dump(2) + "\n")) return 2;
   }
+  if (!options.junit_path.empty() && !write(options.junit_path, JUnitXml(reports))) return 2;
+  if (!options.html_path.empty() && !write(options.html_path, HtmlReport(reports))) return 2;
   return all_passed ? 0 : 1;
 }
 

@@ -1,0 +1,110 @@
+#include "sim/harness/timeline.hpp"
+
+#include <fmt/format.h>
+
+namespace ptsim {
+namespace {
+
+constexpr const char* kRed = "\x1b[31m";
+constexpr const char* kGreen = "\x1b[32m";
+constexpr const char* kYellow = "\x1b[33m";
+constexpr const char* kMagenta = "\x1b[35m";
+constexpr const char* kCyan = "\x1b[36m";
+constexpr const char* kDim = "\x1b[2m";
+
+const char* ConditionColor(const JobCondition& c) {
+  if (c.status != "True") return kDim;
+  if (c.type == "Succeeded") return kGreen;
+  if (c.type == "Failed") return kRed;
+  if (c.type == "Restarting") return kYellow;
+  return kCyan;
+}
+
+}  // namespace
+
+Timeline::Timeline(Simulation& sim, std::ostream& out, bool color)
+    : sim_(sim), out_(out), color_(color) {
+  sim_.AddObserver(this);
+  sim_.api().collection<Pod>().Watch([this](const WatchEvent<Pod>& e) {
+    const Pod& pod = *e.object;
+    const std::string& uid = pod.metadata.uid;
+    if (e.type == WatchEventType::kAdded) {
+      pod_phase_[uid] = pod.status.phase;
+      Line(fmt::format("pod {} created", pod.metadata.name), kDim);
+      return;
+    }
+    if (e.type == WatchEventType::kDeleted) {
+      Line(fmt::format("pod {} deleted", pod.metadata.name), kDim);
+      pod_phase_.erase(uid);
+      return;
+    }
+    if (e.old && e.old->spec.node_name.empty() && !pod.spec.node_name.empty()) {
+      Line(fmt::format("pod {} scheduled to {}", pod.metadata.name, pod.spec.node_name), kDim);
+    }
+    if (e.old && !e.old->metadata.deletion_timestamp && pod.metadata.deletion_timestamp) {
+      Line(fmt::format("pod {} terminating (grace {}s)", pod.metadata.name,
+                       pod.metadata.deletion_grace_period_seconds.value_or(0)));
+    }
+    std::string& phase = pod_phase_[uid];
+    if (phase != pod.status.phase) {
+      phase = pod.status.phase;
+      std::string text = fmt::format("pod {} {}", pod.metadata.name, phase);
+      if (!pod.status.reason.empty()) text += " (" + pod.status.reason + ")";
+      Line(text, phase == "Failed" ? kRed : (phase == "Succeeded" ? kGreen : nullptr));
+    }
+  });
+  sim_.api().collection<PyTorchJob>().Watch([this](const WatchEvent<PyTorchJob>& e) {
+    const PyTorchJob& job = *e.object;
+    if (e.type == WatchEventType::kDeleted) {
+      Line(fmt::format("PyTorchJob {} deleted", job.metadata.name), kMagenta);
+      return;
+    }
+    // Print the conditions that are new or changed by this write.
+    for (const auto& c : job.status.conditions) {
+      const JobCondition* prev = nullptr;
+      if (e.old) {
+        for (const auto& o : e.old->status.conditions) {
+          if (o.type == c.type) prev = &o;
+        }
+      }
+      if (prev && prev->status == c.status && prev->reason == c.reason) continue;
+      Line(fmt::format("PyTorchJob {}: {}={} {} — {}", job.metadata.name, c.type, c.status,
+                       c.reason, c.message),
+           ConditionColor(c));
+    }
+  });
+  sim_.trace().Subscribe([this](const TraceEntry& e) {
+    if (e.actor == "fault") Line("FAULT " + e.text, kMagenta);
+  });
+}
+
+void Timeline::ContainerStarted(const ContainerIncarnation& inc) {
+  std::string text = fmt::format("{}/{} started", inc.pod, inc.container);
+  if (inc.restart_count > 0) text += fmt::format(" (restart {})", inc.restart_count);
+  if (inc.scripted) text += " [scripted]";
+  if (inc.pid) text += fmt::format(" pid {}", inc.pid);
+  Line(text);
+}
+
+void Timeline::ContainerExited(const ContainerIncarnation& inc, const ProcessExit& exit,
+                               const ContainerStateTerminated& state) {
+  Line(fmt::format("{}/{} exited: {} [{}]", inc.pod, inc.container, exit.Describe(), state.reason),
+       state.exit_code == 0 ? kGreen : kRed);
+}
+
+void Timeline::Line(const std::string& text, const char* color) {
+  const std::string time = FormatTimestamp(sim_.loop().Now());
+  if (color_ && color) {
+    out_ << kDim << time << "\x1b[0m " << color << text << "\x1b[0m\n";
+  } else {
+    out_ << time << " " << text << "\n";
+  }
+  const auto& notes = sim_.notes().list();
+  for (; notes_printed_ < notes.size(); ++notes_printed_) {
+    const Note& n = notes[notes_printed_];
+    out_ << FormatTimestamp(n.time) << " NOTE " << n.text
+         << (n.ref.empty() ? "" : " (" + n.ref + ")") << "\n";
+  }
+}
+
+}  // namespace ptsim
