@@ -77,7 +77,7 @@ long long ResidentBytes(int pid) {
   return 0;
 }
 
-std::vector<std::string> ProcessEnvironment(int pid) {
+std::vector<std::string> InitialEnvironment(int pid) {
   std::vector<std::string> out;
   const std::string data = ReadAll("/proc/" + std::to_string(pid) + "/environ");
   std::size_t start = 0;

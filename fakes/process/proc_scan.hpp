@@ -26,6 +26,6 @@ std::vector<int> ProcessesWithEnv(const std::string& entry);
 // Open file descriptors of `pid` (numbers from /proc/<pid>/fd).
 std::vector<int> OpenDescriptors(int pid);
 // The environment a process started with, as "NAME=value" entries.
-std::vector<std::string> ProcessEnvironment(int pid);
+std::vector<std::string> InitialEnvironment(int pid);
 
 }  // namespace ptsim

@@ -117,11 +117,11 @@ bool FaultInjector::MatchesContainer(const FaultTarget& t, const ContainerIncarn
 std::vector<FaultInjector::Hit> FaultInjector::Resolve(Armed& a) {
   const FaultTarget& t = a.spec.target;
   std::vector<Hit> pods;
-  if (NodeLevel(a.spec.action) && !t.node.empty()) return {{"", "", t.node}};
+  if (NodeLevel(a.spec.action) && !t.node.empty()) return {{"", "", "", t.node}};
   for (const auto& pod : sim_.api().collection<Pod>().List()) {
     if (pod->metadata.deletion_timestamp || pod->IsTerminal()) continue;
     if (!MatchesPod(t, *pod)) continue;
-    pods.push_back({pod->metadata.namespace_, pod->metadata.name, ""});
+    pods.push_back({pod->metadata.namespace_, pod->metadata.name, "", ""});
   }
   // Chaos Mesh's selector modes, drawn from the run's seed.
   std::size_t keep = pods.size();
@@ -157,7 +157,7 @@ std::vector<FaultInjector::Hit> FaultInjector::Resolve(Armed& a) {
     for (const auto& h : pods) {
       auto pod = sim_.api().collection<Pod>().Get(h.ns, h.pod);
       if (pod && !pod->spec.node_name.empty() && nodes.insert(pod->spec.node_name).second) {
-        out.push_back({"", "", pod->spec.node_name});
+        out.push_back({"", "", "", pod->spec.node_name});
       }
     }
     return out;
@@ -196,8 +196,14 @@ void FaultInjector::Fire(std::size_t index, std::vector<Hit> hits) {
   }
   for (const auto& h : hits) {
     if (NodeLevel(a.spec.action)) {
-      ApplyToNode(a, h.container);
-      targets.push_back("node/" + h.container);
+      std::string node = h.node;
+      if (node.empty()) {
+        auto pod = sim_.api().collection<Pod>().Get(h.ns, h.pod);
+        if (pod) node = pod->spec.node_name;
+      }
+      if (node.empty()) continue;
+      ApplyToNode(a, node);
+      targets.push_back("node/" + node);
       continue;
     }
     Apply(a, h);
@@ -336,7 +342,7 @@ void FaultInjector::ContainerStarted(const ContainerIncarnation& inc) {
     if (!CanFire(a) || !MatchesContainer(a.spec.target, inc)) continue;
     if (w.incarnation && inc.restart_count + 1 != *w.incarnation) continue;
     ++a.fired;
-    const Hit hit{inc.namespace_, inc.pod, inc.container};
+    const Hit hit{inc.namespace_, inc.pod, inc.container, ""};
     sim_.loop().After(w.after_running.value_or(Duration{0}) + w.delay,
                       [this, i, hit] { Fire(i, {hit}); });
   }
@@ -350,7 +356,7 @@ void FaultInjector::ContainerOutput(const ContainerIncarnation& inc, std::string
     if (w.incarnation && inc.restart_count + 1 != *w.incarnation) continue;
     if (!std::regex_search(line.begin(), line.end(), *w.log_regex)) continue;
     ++a.fired;
-    const Hit hit{inc.namespace_, inc.pod, inc.container};
+    const Hit hit{inc.namespace_, inc.pod, inc.container, ""};
     sim_.loop().After(w.delay, [this, i, hit] { Fire(i, {hit}); });
   }
 }

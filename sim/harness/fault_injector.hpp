@@ -49,6 +49,7 @@ class FaultInjector final : public KubeletObserver {
     std::string ns;
     std::string pod;
     std::string container;
+    std::string node;  // node faults: the node (else the pod's node)
   };
 
   bool CanFire(const Armed& a) const { return a.spec.repeat == 0 || a.fired < a.spec.repeat; }

@@ -110,6 +110,11 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
         }
         notes.Add(sim.loop().Now(),
                   fmt::format("interrupted by {}: pods deleted gracefully", strsignal(signal)));
+        // Jobs first, so that the operator does not recreate what is deleted;
+        // their pods go by garbage collection, gracefully.
+        for (const auto& j : sim.api().collection<PyTorchJob>().List()) {
+          sim.api().collection<PyTorchJob>().Delete(j->metadata.namespace_, j->metadata.name);
+        }
         for (const auto& p : pods)
           sim.api().collection<Pod>().Delete(p->metadata.namespace_, p->metadata.name);
         arm();

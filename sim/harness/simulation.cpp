@@ -21,6 +21,14 @@ PyTorchJobController::Options ControllerOptions(OperatorVersion version) {
   return o;
 }
 
+elastic::ElasticAgentRunner::Options ElasticOptions(const SimulationOptions& options) {
+  elastic::ElasticAgentRunner::Options o;
+  o.policy = options.elastic_policy;
+  o.agent.profile = elastic::TorchrunProfile::For(options.torch_version);
+  if (!options.run_dir.empty()) o.agent.log_root = options.run_dir + "/torchelastic";
+  return o;
+}
+
 }  // namespace
 
 NodeConfig DefaultNode(const std::string& name) {
@@ -49,9 +57,15 @@ Simulation::Simulation(SimulationOptions options)
       scripted_(loop_),
       mux_(real_, scripted_),
       faulty_(mux_),
+      rendezvous_(loop_),
+      elastic_(
+          loop_, faulty_, rendezvous_, random_.Fork("elastic"), ElasticOptions(options_),
+          {&network_, &ports_, options_.torch_probe ? options_.torch_probe : &own_probe_, &trace_}),
       kubelets_(api_),
       node_lifecycle_(api_, notes_, options_.node_lifecycle),
       controller_(api_, notes_, ControllerOptions(options_.operator_version)) {
+  // torchrun containers may run as an emulated elastic agent (docs/elastic.md).
+  AddInterceptor(&elastic_);
   for (const auto& node : options_.nodes)
     AddNode(node);
 }

@@ -10,6 +10,9 @@
 #include <vector>
 
 #include "fakes/apiserver/api_server.hpp"
+#include "fakes/elastic/elastic_agent_runner.hpp"
+#include "fakes/elastic/rendezvous_registry.hpp"
+#include "fakes/elastic/torch_probe.hpp"
 #include "fakes/kubelet/host_network.hpp"
 #include "fakes/kubelet/images.hpp"
 #include "fakes/kubelet/kubelet.hpp"
@@ -59,6 +62,14 @@ struct SimulationOptions {
   ProcessEnvironment processes;
   OperatorVersion operator_version = kDefaultOperatorVersion;
   NodeLifecycleController::Options node_lifecycle;
+  // torchrun containers (docs/elastic.md): kAuto emulates the agent when real
+  // torchrun cannot run here; kEmulate always; kReal never. `torch_version`
+  // picks the torchrun the emulation follows.
+  elastic::ElasticPolicy elastic_policy = elastic::ElasticPolicy::kAuto;
+  elastic::TorchVersion torch_version = elastic::TorchVersion::kTorch1_13;
+  // Shared by the runs of one ptsim process (the probe caches its answer);
+  // null: the simulation probes for itself.
+  elastic::TorchProbe* torch_probe = nullptr;
   // Tests may drive a manual wall clock; runs use the real one.
   WallClock* wall = nullptr;
 };
@@ -83,6 +94,8 @@ class Simulation {
   FaultyRunner& faulty_runner() { return faulty_; }
   NodeLifecycleController& node_lifecycle() { return node_lifecycle_; }
   RealProcessRunner& real_runner() { return real_; }
+  elastic::ElasticAgentRunner& elastic() { return elastic_; }
+  elastic::RendezvousRegistry& rendezvous() { return rendezvous_; }
   const SimulationOptions& options() const { return options_; }
 
   // Creates the Node object and its kubelet.
@@ -120,6 +133,9 @@ class Simulation {
   ScriptedProcessRunner scripted_;
   RunnerMux mux_;
   FaultyRunner faulty_;
+  elastic::RendezvousRegistry rendezvous_;
+  elastic::RealTorchProbe own_probe_;
+  elastic::ElasticAgentRunner elastic_;
   Kubelets kubelets_;
   Notes notes_;
   NodeLifecycleController node_lifecycle_;
