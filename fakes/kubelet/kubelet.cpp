@@ -172,11 +172,8 @@ void Kubelet::Admit(const Pod& pod) {
     w->app.push_back(std::move(rt));
   }
   const std::string uid = w->uid;
-  std::error_code ignored;
-  std::filesystem::create_directories(PodDir(*w), ignored);
-  api_.trace().Record(
-      api_.loop().Now(), "kubelet",
-      fmt::format("{}: admit pod {}/{} ip {}", config_.node_name, w->ns, w->name, w->pod_ip));
+  api_.trace().Recordf(api_.loop().Now(), "kubelet", "{}: admit pod {}/{} ip {}", config_.node_name,
+                       w->ns, w->name, w->pod_ip);
   if (pod.spec.active_deadline_seconds) {
     w->deadline_timer = api_.loop().After(std::chrono::seconds(*pod.spec.active_deadline_seconds),
                                           [this, uid] { CheckActiveDeadline(uid); });
@@ -325,8 +322,6 @@ void Kubelet::LaunchContainer(PodWorker& w, ContainerRuntime& c) {
 
   const int incarnation = c.starts;
   const std::string log_dir = fmt::format("{}/{}", PodDir(w), c.name);
-  std::error_code ignored;
-  std::filesystem::create_directories(log_dir, ignored);
   ProcessSpec ps;
   ps.name = fmt::format("{}/{}/{}", w.ns, w.name, c.name);
   ps.argv = plan.argv;
@@ -398,9 +393,8 @@ void Kubelet::LaunchContainer(PodWorker& w, ContainerRuntime& c) {
     t.finished_at = c.started_at;
     c.last = t;
     c.state = ContainerRuntime::State::kTerminated;
-    api_.trace().Record(api_.loop().Now(), "kubelet",
-                        fmt::format("{}: {}/{} container {} failed to start: {}", config_.node_name,
-                                    w.ns, w.name, name, message));
+    api_.trace().Recordf(api_.loop().Now(), "kubelet", "{}: {}/{} container {} failed to start: {}",
+                         config_.node_name, w.ns, w.name, name, message);
     for (auto* o : observers_)
       o->ContainerExited(c.incarnation, ProcessExit::Exited(128), t);
     if (ShouldRestart(w, c)) ScheduleRestart(w, c);
@@ -412,12 +406,15 @@ void Kubelet::LaunchContainer(PodWorker& w, ContainerRuntime& c) {
   c.state = ContainerRuntime::State::kRunning;
   c.incarnation.pid = runner.Pid(c.process);
   RecordEvent(w, name, "Normal", "Started", fmt::format("Started container {}", name));
-  api_.trace().Record(
-      api_.loop().Now(), "kubelet",
-      fmt::format("{}: {}/{} container {} started (restart {}{})", config_.node_name, w.ns, w.name,
-                  name, incarnation, plan.script ? ", scripted" : ""));
+  api_.trace().Recordf(api_.loop().Now(), "kubelet",
+                       "{}: {}/{} container {} started (restart {}{})", config_.node_name, w.ns,
+                       w.name, name, incarnation, plan.script ? ", scripted" : "");
   for (auto* o : observers_)
     o->ContainerStarted(c.incarnation);
+  // Observers have what they need of the command line and environment; keep
+  // only the incarnation's identity for its output and its end.
+  c.incarnation.argv = {};
+  c.incarnation.env = {};
   WriteStatus(w);
 }
 
@@ -442,9 +439,9 @@ void Kubelet::OnContainerExit(const std::string& uid, const std::string& name, i
   c->last = t;
   c->state = ContainerRuntime::State::kTerminated;
   c->process = 0;
-  api_.trace().Record(api_.loop().Now(), "kubelet",
-                      fmt::format("{}: {}/{} container {} exited: {}{}", config_.node_name, w.ns,
-                                  w.name, name, exit.Describe(), crashed_ ? " (node down)" : ""));
+  api_.trace().Recordf(api_.loop().Now(), "kubelet", "{}: {}/{} container {} exited: {}{}",
+                       config_.node_name, w.ns, w.name, name, exit.Describe(),
+                       crashed_ ? " (node down)" : "");
   for (auto* o : observers_)
     o->ContainerExited(c->incarnation, exit, t);
   if (crashed_) return;
@@ -486,9 +483,8 @@ void Kubelet::ScheduleRestart(PodWorker& w, ContainerRuntime& c) {
   RecordEvent(
       w, c.name, "Warning", "BackOff",
       fmt::format("Back-off restarting failed container {} in pod {}", c.name, PodDesc(*w.pod)));
-  api_.trace().Record(now, "kubelet",
-                      fmt::format("{}: {}/{} container {} in CrashLoopBackOff until {}",
-                                  config_.node_name, w.ns, w.name, c.name, FormatTimestamp(at)));
+  api_.trace().Recordf(now, "kubelet", "{}: {}/{} container {} in CrashLoopBackOff until {}",
+                       config_.node_name, w.ns, w.name, c.name, FormatTimestamp(at));
   const std::string uid = w.uid;
   const std::string name = c.name;
   c.timer = api_.loop().At(at, [this, uid, name, finished] {
@@ -521,9 +517,8 @@ void Kubelet::BeginTermination(PodWorker& w, std::int64_t grace_seconds) {
       c.runner->Signal(c.process, SIGTERM);
     }
   }
-  api_.trace().Record(
-      api_.loop().Now(), "kubelet",
-      fmt::format("{}: terminate pod {}/{} (grace {}s)", config_.node_name, w.ns, w.name, grace));
+  api_.trace().Recordf(api_.loop().Now(), "kubelet", "{}: terminate pod {}/{} (grace {}s)",
+                       config_.node_name, w.ns, w.name, grace);
   const std::string uid = w.uid;
   w.kill_timer = api_.loop().After(std::chrono::seconds(grace), [this, uid] {
     auto found = workers_.find(uid);
@@ -564,7 +559,10 @@ void Kubelet::MaybeFinishTermination(PodWorker& w) {
 void Kubelet::CleanUp(PodWorker& w) {
   // emptyDir volumes go with the pod; logs stay for `ptsim logs`.
   std::error_code ignored;
-  std::filesystem::remove_all(PodDir(w) + "/volumes", ignored);
+  bool empty_dirs = false;
+  for (const auto& v : w.pod->spec.volumes)
+    empty_dirs = empty_dirs || v.kind == Volume::Kind::kEmptyDir;
+  if (empty_dirs) std::filesystem::remove_all(PodDir(w) + "/volumes", ignored);
   api_.loop().Cancel(w.kill_timer);
   api_.loop().Cancel(w.deadline_timer);
   for (auto* list : {&w.init, &w.app}) {
@@ -602,8 +600,8 @@ void Kubelet::Evict(const std::string& ns, const std::string& pod, const std::st
 void Kubelet::Crash() {
   if (crashed_) return;
   crashed_ = true;
-  api_.trace().Record(api_.loop().Now(), "kubelet",
-                      fmt::format("{}: node down, every process on it dies", config_.node_name));
+  api_.trace().Recordf(api_.loop().Now(), "kubelet", "{}: node down, every process on it dies",
+                       config_.node_name);
   for (auto& [uid, w] : workers_) {
     for (auto* list : {&w->init, &w->app}) {
       for (auto& c : *list) {
@@ -655,8 +653,8 @@ std::size_t Kubelet::running_containers() const {
 void Kubelet::Recover() {
   if (!crashed_) return;
   crashed_ = false;
-  api_.trace().Record(api_.loop().Now(), "kubelet",
-                      fmt::format("{}: node back, kubelet resyncs its pods", config_.node_name));
+  api_.trace().Recordf(api_.loop().Now(), "kubelet", "{}: node back, kubelet resyncs its pods",
+                       config_.node_name);
   std::vector<std::string> uids;
   for (const auto& [uid, w] : workers_)
     uids.push_back(uid);

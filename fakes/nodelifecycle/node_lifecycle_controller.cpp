@@ -38,7 +38,7 @@ void NodeLifecycleController::KubeletResumed(const std::string& node) {
   });
   api_.events().Record({"Node", "", node, "", ""}, "Normal", "NodeReady",
                        fmt::format("Node {} status is now: NodeReady", node), "kubelet");
-  api_.trace().Record(now, "node-lifecycle", fmt::format("{} is Ready again", node));
+  api_.trace().Recordf(now, "node-lifecycle", "{} is Ready again", node);
 }
 
 void NodeLifecycleController::MarkUnknown(const std::string& node, std::uint64_t epoch) {
@@ -56,8 +56,8 @@ void NodeLifecycleController::MarkUnknown(const std::string& node, std::uint64_t
   });
   api_.events().Record({"Node", "", node, "", ""}, "Normal", "NodeNotReady",
                        fmt::format("Node {} status is now: NodeNotReady", node), "node-controller");
-  api_.trace().Record(now, "node-lifecycle",
-                      fmt::format("{}: Ready=Unknown (kubelet stopped posting status)", node));
+  api_.trace().Recordf(now, "node-lifecycle", "{}: Ready=Unknown (kubelet stopped posting status)",
+                       node);
   // MarkPodsNotReady: only the pods' Ready condition changes.
   for (const auto& pod : api_.collection<Pod>().List()) {
     if (pod->spec.node_name != node) continue;

@@ -10,6 +10,13 @@
 //    which keeps Boost's exec-error pipe working;
 //  - never waitpid(-1) and never SIG_IGN for SIGCHLD (Boost's sigchld service
 //    reaps registered children by pid).
+// Children start with vfork (bp::posix::use_vfork): no copy of ptsim's page
+// tables, so a spawn costs about what posix_spawn costs. The setup handler
+// below therefore only makes system calls and writes to its own stack.
+// Boost.Process 1.74 only enables vfork for pre-2008 POSIX feature levels;
+// glibc still provides it, and it is what makes a spawn cheap.
+#define BOOST_POSIX_HAS_VFORK 1
+
 #include "sim/core/asio_context.hpp"
 
 #include <fcntl.h>
@@ -31,10 +38,12 @@
 #include <boost/process/exe.hpp>
 #include <boost/process/extend.hpp>
 #include <boost/process/io.hpp>
+#include <boost/process/posix.hpp>
 #include <boost/process/start_dir.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 #include "fakes/process/proc_scan.hpp"
 
@@ -192,6 +201,9 @@ Result<ProcessId> RealProcessRunner::Spawn(const ProcessSpec& spec, Callbacks ca
   child->spec = spec;
   child->callbacks = std::move(callbacks);
   if (!spec.log_path.empty()) {
+    std::error_code ignored;
+    std::filesystem::create_directories(std::filesystem::path(spec.log_path).parent_path(),
+                                        ignored);
     child->log = std::fopen(spec.log_path.c_str(), "ae");
     if (child->log == nullptr) {
       diags.Error({}, spec.name, "",
@@ -227,11 +239,11 @@ Result<ProcessId> RealProcessRunner::Spawn(const ProcessSpec& spec, Callbacks ca
     if (dir.empty()) {
       child->process = bp::child(bp::exe = exe, bp::args = args, environment,
                                  bp::std_in<bp::null, (bp::std_out & bp::std_err)> child->pipe, io,
-                                 bp::on_exit = on_exit, setup);
+                                 bp::on_exit = on_exit, setup, bp::posix::use_vfork);
     } else {
       child->process = bp::child(bp::exe = exe, bp::args = args, environment, bp::start_dir = dir,
                                  bp::std_in<bp::null, (bp::std_out & bp::std_err)> child->pipe, io,
-                                 bp::on_exit = on_exit, setup);
+                                 bp::on_exit = on_exit, setup, bp::posix::use_vfork);
     }
   } catch (const std::exception& e) {
     if (child->cgroup && options_.cgroups) options_.cgroups->Remove(*child->cgroup);

@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 #include <signal.h>
 
+#include <filesystem>
+
 namespace ptsim {
 
 struct ScriptedProcessRunner::Process {
-  ProcessSpec spec;
+  std::string log_path;  // the only part of the spec a scripted container needs
   Callbacks callbacks;
   const ScriptIncarnation* script = nullptr;
   std::size_t step = 0;      // the next step to run
@@ -30,7 +32,7 @@ ScriptedProcessRunner::~ScriptedProcessRunner() {
 
 Result<ProcessId> ScriptedProcessRunner::Spawn(const ProcessSpec& spec, Callbacks callbacks) {
   auto p = std::make_unique<Process>();
-  p->spec = spec;
+  p->log_path = spec.log_path;
   p->callbacks = std::move(callbacks);
   p->script = &spec.script->ForRestart(spec.incarnation);
   const ProcessId id = next_id_++;
@@ -40,8 +42,13 @@ Result<ProcessId> ScriptedProcessRunner::Spawn(const ProcessSpec& spec, Callback
 }
 
 void ScriptedProcessRunner::Emit(Process& p, const std::string& line) {
-  if (!p.spec.log_path.empty()) {
-    if (p.log == nullptr) p.log = std::fopen(p.spec.log_path.c_str(), "ae");
+  if (!p.log_path.empty()) {
+    if (p.log == nullptr) {
+      // Directories are made only when there is something to write.
+      std::error_code ignored;
+      std::filesystem::create_directories(std::filesystem::path(p.log_path).parent_path(), ignored);
+      p.log = std::fopen(p.log_path.c_str(), "ae");
+    }
     if (p.log) {
       std::fprintf(p.log, "%s\n", line.c_str());
       std::fflush(p.log);

@@ -245,8 +245,7 @@ void Scheduler::Cycle() {
         p.status.SetCondition({"PodScheduled", "False", "Unschedulable", why, now});
       });
       api_.events().Record(ref, "Warning", "FailedScheduling", why, kName);
-      api_.trace().Record(now, "scheduler",
-                          fmt::format("{}/{} unschedulable: {}", key.first, key.second, why));
+      api_.trace().Recordf(now, "scheduler", "{}/{} unschedulable: {}", key.first, key.second, why);
       continue;
     }
     auto bound = api_.collection<Pod>().Mutate(key.first, key.second, [&](Pod& p) {
@@ -257,8 +256,7 @@ void Scheduler::Cycle() {
     api_.events().Record(
         ref, "Normal", "Scheduled",
         fmt::format("Successfully assigned {}/{} to {}", key.first, key.second, node), kName);
-    api_.trace().Record(now, "scheduler",
-                        fmt::format("bind {}/{} to {}", key.first, key.second, node));
+    api_.trace().Recordf(now, "scheduler", "bind {}/{} to {}", key.first, key.second, node);
   }
 }
 

@@ -7,7 +7,9 @@
 // subscribed to see each entry as it is added.
 #pragma once
 
+#include <fmt/format.h>
 #include <cstdint>
+
 #include <functional>
 #include <string>
 #include <string_view>
@@ -28,6 +30,13 @@ class Trace {
   using Observer = std::function<void(const TraceEntry&)>;
 
   void Record(Time time, std::string_view actor, std::string text);
+  // Formats and records only when someone will see the entry (kept or observed).
+  template <typename... Args>
+  void Recordf(Time time, std::string_view actor, fmt::format_string<Args...> format,
+               Args&&... args) {
+    if (active()) Record(time, actor, fmt::format(format, std::forward<Args>(args)...));
+  }
+  bool active() const { return keep_ || !observers_.empty(); }
   const std::vector<TraceEntry>& entries() const { return entries_; }
   // When false, entries are passed to observers but not kept (scale runs).
   void set_keep(bool keep) { keep_ = keep; }

@@ -210,10 +210,8 @@ void FaultInjector::Fire(std::size_t index, std::vector<Hit> hits) {
     targets.push_back(h.container.empty() ? h.pod : h.pod + "/" + h.container);
   }
   a.firings.push_back({{"time", ToSeconds(now)}, {"targets", targets}});
-  sim_.trace().Record(
-      now, "fault",
-      fmt::format("{} ({}): {}", a.spec.name, FaultActionName(a.spec.action),
-                  targets.empty() ? std::string("no target matched") : targets.dump()));
+  sim_.trace().Recordf(now, "fault", "{} ({}): {}", a.spec.name, FaultActionName(a.spec.action),
+                       targets.empty() ? std::string("no target matched") : targets.dump());
   if (targets.empty()) {
     sim_.notes().Add(now, fmt::format("fault \"{}\" fired but matched no running target ({})",
                                       a.spec.name, a.spec.target.Describe()));
