@@ -1,5 +1,7 @@
 #include "fakes/operator/job_policies.hpp"
 
+#include <charconv>
+
 #include "fakes/operator/job_conditions.hpp"
 
 namespace ptsim {
@@ -13,10 +15,7 @@ bool PastBackoffLimit(const RunPolicy& policy, const ReplicaSpecs& replicas,
         spec.restart_policy != "ExitCode") {
       continue;  // "Not counted in backoff limit."
     }
-    const std::string rt = ToLower(rtype);
-    for (const auto& pod : pods) {
-      auto it = pod->metadata.labels.find(kReplicaTypeLabel);
-      if (it == pod->metadata.labels.end() || it->second != rt) continue;
+    for (const auto& pod : FilterPodsForReplicaType(pods, ToLower(rtype))) {
       if (pod->status.phase != "Running") continue;
       for (const auto& s : pod->status.init_container_statuses)
         restarts += s.restart_count;
@@ -67,6 +66,28 @@ std::vector<PodPtr> FilterActivePods(const std::vector<PodPtr>& pods) {
     }
   }
   return out;
+}
+
+bool IsJobSuspended(const RunPolicy* policy) {
+  return policy != nullptr && policy->suspend.value_or(false);
+}
+
+std::optional<int> ReplicaIndex(const Labels& labels) {
+  auto it = labels.find(kReplicaIndexLabel);
+  if (it == labels.end()) return std::nullopt;
+  std::string_view v = it->second;
+  // strconv.Atoi: one optional sign, then decimal digits only.
+  bool negative = false;
+  if (!v.empty() && (v[0] == '+' || v[0] == '-')) {
+    negative = v[0] == '-';
+    v.remove_prefix(1);
+  }
+  int out = 0;
+  const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (v.empty() || v[0] == '-' || ec != std::errc() || ptr != v.data() + v.size()) {
+    return std::nullopt;
+  }
+  return negative ? -out : out;
 }
 
 }  // namespace ptsim

@@ -1,9 +1,11 @@
 // The run-policy checks of the training-operator's generic job loop
 // (pkg/core/job.go PastBackoffLimit, PastActiveDeadline; pkg/common/util/util.go
 // DurationUntilExpireTime; pkg/controller.v1/common/job.go DeletePodsAndServices'
-// choice of pods). Pure functions (reference/training-operator.md §5-§8).
+// choice of pods; the pod-slice helpers of pkg/core/pod.go). Pure functions
+// (reference/training-operator.md §2.1, §5-§8).
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -38,5 +40,46 @@ std::vector<PodPtr> PodsToClean(const RunPolicy& policy, bool job_finished,
 
 // Pods not Succeeded/Failed and without deletionTimestamp (k8sutil.FilterActivePods).
 std::vector<PodPtr> FilterActivePods(const std::vector<PodPtr>& pods);
+
+// pkg/util/train IsJobSuspended: runPolicy set and suspend true.
+bool IsJobSuspended(const RunPolicy* policy);
+
+// pkg/util/labels ReplicaIndex: the replica-index label as Go's strconv.Atoi
+// reads it; nullopt when missing or not an integer.
+std::optional<int> ReplicaIndex(const Labels& labels);
+
+// pkg/core/pod.go FilterPodsForReplicaType (and service.go
+// FilterServicesForReplicaType): the objects labelled replica-type=`rtype_lower`,
+// in their order.
+template <typename Ptr>
+std::vector<Ptr> FilterForReplicaType(const std::vector<Ptr>& objects,
+                                      const std::string& rtype_lower) {
+  std::vector<Ptr> out;
+  for (const auto& o : objects) {
+    auto it = o->metadata.labels.find(kReplicaTypeLabel);
+    if (it != o->metadata.labels.end() && it->second == rtype_lower) out.push_back(o);
+  }
+  return out;
+}
+inline std::vector<PodPtr> FilterPodsForReplicaType(const std::vector<PodPtr>& pods,
+                                                    const std::string& rtype_lower) {
+  return FilterForReplicaType(pods, rtype_lower);
+}
+
+// pkg/core/pod.go CalculatePodSliceSize (and service.go
+// CalculateServiceSliceSize): max(highest replica-index + 1, replicas), where
+// objects without a readable index are skipped and the highest index starts
+// at 0, so that no objects and 0 replicas still give 1 (kubeflow/trainer#1709).
+template <typename Ptr>
+int CalculateSliceSize(const std::vector<Ptr>& objects, int replicas) {
+  int size = 0;
+  for (const auto& o : objects) {
+    if (auto index = ReplicaIndex(o->metadata.labels)) size = std::max(size, *index);
+  }
+  return std::max(size + 1, replicas);
+}
+inline int CalculatePodSliceSize(const std::vector<PodPtr>& pods, int replicas) {
+  return CalculateSliceSize(pods, replicas);
+}
 
 }  // namespace ptsim

@@ -20,6 +20,7 @@ OperatorProfile ProfileFor(OperatorVersion version) {
       p.exit_code_permanent_fails_job = false;
       p.ttl_skips_suspended = false;
       p.template_restart_policy_reason = "SettedPodTemplateRestartPolicy";
+      p.nproc_env_with_master_only = true;
       break;
     case OperatorVersion::kFixed:
       p.clean_pod_policy_on_limit_failure = true;

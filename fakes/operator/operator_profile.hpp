@@ -26,6 +26,10 @@ struct OperatorProfile {
   bool managed_by = true;
   // v1.9.4: the backoff/deadline failure path honours cleanPodPolicy (PR #3420).
   bool clean_pod_policy_on_limit_failure = false;
+  // v1.7.0: PET_NPROC_PER_NODE is set only in jobs with a Master, between RANK
+  // and PET_NODE_RANK (envvar.go @v1.7.0); v1.8+ sets it whenever
+  // spec.nprocPerNode is set, after the master block.
+  bool nproc_env_with_master_only = false;
   // The event reason when a pod template sets restartPolicy.
   std::string template_restart_policy_reason = "SetPodTemplateRestartPolicy";
 

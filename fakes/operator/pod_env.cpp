@@ -7,10 +7,14 @@
 namespace ptsim {
 namespace {
 
-// Go's strconv.Atoi: an optional sign and decimal digits, nothing else.
+// Go's strconv.Atoi: one optional sign and decimal digits, nothing else
+// ("+-2" is not a number).
 std::optional<int> Atoi(const std::string& s) {
   std::string_view v = s;
-  if (!v.empty() && v[0] == '+') v.remove_prefix(1);
+  if (!v.empty() && v[0] == '+') {
+    v.remove_prefix(1);
+    if (!v.empty() && v[0] == '-') return std::nullopt;
+  }
   int out = 0;
   const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
   if (v.empty() || ec != std::errc() || ptr != v.data() + v.size()) return std::nullopt;
@@ -30,7 +34,7 @@ std::optional<std::int32_t> PytorchPort(const ReplicaSpec& spec) {
 }  // namespace
 
 Result<bool> SetPodEnv(const PyTorchJob& job, const std::string& rtype_lower, int index,
-                       PodSpec* spec) {
+                       PodSpec* spec, const OperatorProfile& profile) {
   const ReplicaSpecs& replicas = *job.spec.pytorch_replica_specs;
   const std::int32_t total = GetTotalReplicas(replicas);
   int nproc = 1;
@@ -58,9 +62,19 @@ Result<bool> SetPodEnv(const PyTorchJob& job, const std::string& rtype_lower, in
     const int rank = index + (rtype_lower == "worker" ? 1 : 0);
     vars.push_back({"WORLD_SIZE", std::to_string(world_size), {}});
     vars.push_back({"RANK", std::to_string(rank), {}});
+    // v1.7.0 appends PET_NPROC_PER_NODE here, inside the master block
+    // (envvar.go @v1.7.0). Upstream dereferences spec.nprocPerNode without a
+    // check and would crash when it is unset (only possible with the
+    // deprecated elasticPolicy.nProcPerNode); ptsim leaves the variable out.
+    if (profile.nproc_env_with_master_only && job.spec.nproc_per_node) {
+      vars.push_back({"PET_NPROC_PER_NODE", *job.spec.nproc_per_node, {}});
+    }
     vars.push_back({"PET_NODE_RANK", std::to_string(rank), {}});
   }
-  if (job.spec.nproc_per_node) vars.push_back({"PET_NPROC_PER_NODE", *job.spec.nproc_per_node, {}});
+  // v1.8+: whenever spec.nprocPerNode is set, master or not.
+  if (!profile.nproc_env_with_master_only && job.spec.nproc_per_node) {
+    vars.push_back({"PET_NPROC_PER_NODE", *job.spec.nproc_per_node, {}});
+  }
   if (job.spec.elastic_policy) {
     // elastic.go: the elastic generator, in its order.
     const ElasticPolicy& e = *job.spec.elastic_policy;

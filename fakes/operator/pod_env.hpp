@@ -15,10 +15,11 @@
 namespace ptsim {
 
 // Appends the operator's variables to every app container of `spec`, in
-// upstream order. Fails like the master generator does ("port not found")
-// when the Master's pytorch container has no pytorchjob-port.
+// upstream order (that of `profile`'s release). Fails like the master
+// generator does ("port not found") when the Master's pytorch container has
+// no pytorchjob-port.
 Result<bool> SetPodEnv(const PyTorchJob& job, const std::string& rtype_lower, int index,
-                       PodSpec* spec);
+                       PodSpec* spec, const OperatorProfile& profile = OperatorProfile());
 
 // The init container's script, character for character.
 std::string InitContainerScript(const std::string& master_addr, int max_tries);

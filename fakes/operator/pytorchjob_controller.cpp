@@ -20,16 +20,6 @@ std::string Quote(const std::string& s) {
   return "\"" + s + "\"";
 }  // Go %q for plain names
 
-int ReplicaIndex(const Pod& pod) {
-  auto it = pod.metadata.labels.find(kReplicaIndexLabel);
-  if (it == pod.metadata.labels.end()) return -1;
-  try {
-    return std::stoi(it->second);
-  } catch (const std::exception&) {
-    return -1;
-  }
-}
-
 }  // namespace
 
 PyTorchJobController::PyTorchJobController(ApiServer& api, Notes& notes, Options options)
@@ -75,10 +65,18 @@ void PyTorchJobController::Enqueue(const Key& key) {
   });
 }
 
+// workqueue.AddAfter: a key waits at most once; a new AddAfter only moves its
+// ready time earlier (client-go util/workqueue/delaying_queue.go insert).
 void PyTorchJobController::EnqueueAfter(const Key& key, Duration delay) {
+  if (delay <= Duration{0}) {
+    Enqueue(key);
+    return;
+  }
   auto& timer = delayed_[key];
+  const Time at = api_.loop().Now() + delay;
+  if (timer && timer.at <= at) return;
   api_.loop().Cancel(timer);
-  timer = api_.loop().After(delay, [this, key] {
+  timer = api_.loop().At(at, [this, key] {
     delayed_.erase(key);
     Enqueue(key);
   });
@@ -143,7 +141,10 @@ PyTorchJobController::Outcome PyTorchJobController::Reconcile(const Key& key) {
     UpdateJobConditions(&job.status, "Created", "True", JobReason("Created"),
                         fmt::format("PyTorchJob {} is created.", job.metadata.name), c->second);
   }
-  // v1.7.0 validated in the controller: an invalid job gets an event and nothing else.
+  // v1.7.0 validated in the controller: an invalid job gets a Warning event
+  // and nothing else. Reconcile returns the validation error, so the key is
+  // requeued with the rate limiter's back-off and the event repeats
+  // (pytorchjob_controller.go Reconcile @v1.7.0: `return ctrl.Result{}, err`).
   if (!profile.webhook && options_.validate_in_controller) {
     auto problems = options_.validate_in_controller(job);
     if (!problems.empty()) {
@@ -151,7 +152,7 @@ PyTorchJobController::Outcome PyTorchJobController::Reconcile(const Key& key) {
         Event(job, "Warning", "PyTorchJobFailedValidation",
               fmt::format("PyTorchJob failed validation because {}", p));
       }
-      return {};
+      return {problems.front(), std::nullopt};
     }
   }
   // A job being deleted is not reconciled.
@@ -181,7 +182,7 @@ std::optional<std::string> PyTorchJobController::ReconcileHpa(const PyTorchJob& 
   const auto& e = job.spec.elastic_policy;
   if (!e || !e->metrics) return std::nullopt;  // "No ElasicPolicy or Metric is specified"
   auto& hpas = api_.collection<HorizontalPodAutoscaler>();
-  const bool suspended = job.spec.run_policy.suspend.value_or(false);
+  const bool suspended = IsJobSuspended(&job.spec.run_policy);
   HorizontalPodAutoscaler desired;
   desired.metadata.name = job.metadata.name;
   desired.metadata.namespace_ = job.metadata.namespace_;
@@ -241,7 +242,7 @@ std::optional<std::string> PyTorchJobController::ReconcileJobs(const PyTorchJob&
   }
 
   // 2. A suspended job: delete everything, whatever the cleanPodPolicy.
-  if (policy.suspend.value_or(false)) {
+  if (IsJobSuspended(&policy)) {
     if (auto err = CleanUpResources(job, status, pods)) return err;
     for (auto& [rtype, rs] : status.replica_statuses)
       rs.active = 0;
@@ -262,6 +263,8 @@ std::optional<std::string> PyTorchJobController::ReconcileJobs(const PyTorchJob&
     UpdateJobConditions(&status, "Suspended", "False", JobReason("Resumed"), msg, now);
     status.start_time = now;
     Event(job, "Normal", JobReason("Resumed"), msg);
+    // Upstream schedules nothing here; note a deadline that passes unchecked.
+    if (policy.active_deadline_seconds && !profile.deadline_timer) WatchDeadline(job, now);
   }
 
   // 4. backoffLimit and activeDeadlineSeconds. The work queue's NumRequeues is
@@ -336,6 +339,15 @@ std::optional<std::string> PyTorchJobController::ReconcileJobs(const PyTorchJob&
   }
   UpdateJobStatus(job, &status);
   if (!SameStatus(old, status)) WriteStatus(job, status);
+  // The `fixed` profile wakes the job when its deadline passes, from whatever
+  // startTime is now (also after a resume), as batch/v1 Job's controller does;
+  // upstream relies on the no-op FakeWorkQueue.AddAfter (kubeflow/trainer#3358).
+  if (profile.deadline_timer && policy.active_deadline_seconds && status.start_time &&
+      !IsFinished(status)) {
+    const Time deadline =
+        *status.start_time + std::chrono::seconds(*policy.active_deadline_seconds);
+    EnqueueAfter({job.metadata.namespace_, name}, std::max(deadline - now, Duration{0}));
+  }
   return std::nullopt;
 }
 
@@ -344,7 +356,7 @@ std::optional<std::string> PyTorchJobController::CleanUpResources(const PyTorchJ
                                                                   const std::vector<PodPtr>& pods) {
   if (auto err = DeletePodsAndServices(job, status, pods)) return err;
   // v1.8.1+ skips the TTL while suspended.
-  if (options_.profile.ttl_skips_suspended && job.spec.run_policy.suspend.value_or(false)) {
+  if (options_.profile.ttl_skips_suspended && IsJobSuspended(&job.spec.run_policy)) {
     return std::nullopt;
   }
   return CleanupJob(job, status);
@@ -396,22 +408,17 @@ std::optional<std::string> PyTorchJobController::ReconcilePods(const PyTorchJob&
                                                                const std::string& rtype,
                                                                const ReplicaSpec& spec) {
   const std::string rt = ToLower(rtype);
-  std::vector<PodPtr> pods;
-  for (const auto& p : all_pods) {
-    auto it = p->metadata.labels.find(kReplicaTypeLabel);
-    if (it != p->metadata.labels.end() && it->second == rt) pods.push_back(p);
-  }
+  const std::vector<PodPtr> pods = FilterPodsForReplicaType(all_pods, rt);
   const int num_replicas = spec.replicas.value_or(1);
   // initializeReplicaStatuses: the counts are recomputed from scratch.
   status->replica_statuses[rtype] = ReplicaStatus{};
-  // GetPodSlices: size = max(highest index + 1, replicas).
-  int size = num_replicas;
-  for (const auto& p : pods)
-    size = std::max(size, ReplicaIndex(*p) + 1);
-  std::vector<std::vector<PodPtr>> slices(static_cast<std::size_t>(std::max(size, 0)));
+  // GetPodSlices: size = max(highest index + 1, replicas), at least 1.
+  const int size = CalculatePodSliceSize(pods, num_replicas);
+  std::vector<std::vector<PodPtr>> slices(static_cast<std::size_t>(size));
   for (const auto& p : pods) {
-    const int index = ReplicaIndex(*p);
-    if (index >= 0 && index < size) slices[static_cast<std::size_t>(index)].push_back(p);
+    const auto index = ReplicaIndex(p->metadata.labels);
+    if (index && *index >= 0 && *index < size)
+      slices[static_cast<std::size_t>(*index)].push_back(p);
   }
   const Time now = api_.loop().Now();
   for (int index = 0; index < size; ++index) {
@@ -423,6 +430,14 @@ std::optional<std::string> PyTorchJobController::ReconcilePods(const PyTorchJob&
     if (slice.empty()) {
       if (index < num_replicas) {
         if (auto err = CreateNewPod(job, rtype, index, spec)) return err;
+      } else {
+        // Upstream creates a pod for every empty slot, even one at or beyond
+        // `replicas` (a slot below a higher surviving index, or slot 0 when
+        // replicas is 0), and deletes it again on the next reconcile: the
+        // create/delete churn of kubeflow/trainer#1709. The fake API server
+        // answers within the same virtual instant, so that churn would never
+        // let virtual time advance; ptsim leaves the slot empty and says so.
+        NoteChurn(job, GenGeneralName(job.metadata.name, rtype, index), num_replicas);
       }
       continue;
     }
@@ -501,24 +516,19 @@ std::optional<std::string> PyTorchJobController::ReconcileServices(
     const std::string& rtype, const ReplicaSpec& spec) {
   const std::string rt = ToLower(rtype);
   const int num_replicas = spec.replicas.value_or(1);
+  const auto services = FilterForReplicaType(all, rt);
+  // GetServiceSlices: the same slot rule as pods.
+  const int size = CalculateSliceSize(services, num_replicas);
   std::map<int, std::vector<std::shared_ptr<const Service>>> slices;
-  int size = num_replicas;
-  for (const auto& s : all) {
-    auto t = s->metadata.labels.find(kReplicaTypeLabel);
-    auto i = s->metadata.labels.find(kReplicaIndexLabel);
-    if (t == s->metadata.labels.end() || t->second != rt || i == s->metadata.labels.end()) continue;
-    int index = -1;
-    try {
-      index = std::stoi(i->second);
-    } catch (const std::exception&) {
-      continue;
-    }
-    slices[index].push_back(s);
-    size = std::max(size, index + 1);
+  for (const auto& s : services) {
+    if (auto index = ReplicaIndex(s->metadata.labels)) slices[*index].push_back(s);
   }
   for (int index = 0; index < size; ++index) {
     auto it = slices.find(index);
-    if (it == slices.end() || it->second.empty()) {
+    if (it != slices.end() && it->second.size() > 1) {
+      Trace(fmt::format("We have too many services for {} {}", rtype, index));
+    } else if (it == slices.end() || it->second.empty()) {
+      // As for pods, no service for a slot at or beyond `replicas` (#1709).
       if (index < num_replicas) {
         if (auto err = CreateNewService(job, rtype, index, spec)) return err;
       }
@@ -528,6 +538,15 @@ std::optional<std::string> PyTorchJobController::ReconcileServices(
     }
   }
   return std::nullopt;
+}
+
+void PyTorchJobController::NoteChurn(const PyTorchJob& job, const std::string& pod, int replicas) {
+  notes_.AddOnce(api_.loop().Now(),
+                 fmt::format("PyTorchJob {}: the operator would create pod {} although its replica "
+                             "type has {} replica(s), and delete it again on the next reconcile, "
+                             "over and over; ptsim does not create it",
+                             job.metadata.name, pod, replicas),
+                 "kubeflow/trainer#1709");
 }
 
 // ---------------------------------------------------------------------------
@@ -542,14 +561,10 @@ void PyTorchJobController::UpdateJobStatus(const PyTorchJob& job, JobStatus* sta
   if (!status->start_time) {
     status->start_time = now;
     // r.WorkQueue.AddAfter(job, activeDeadlineSeconds): a no-op on the
-    // FakeWorkQueue; the `fixed` profile enforces the deadline on time.
-    if (job.spec.run_policy.active_deadline_seconds) {
-      if (options_.profile.deadline_timer) {
-        EnqueueAfter({job.metadata.namespace_, name},
-                     std::chrono::seconds(*job.spec.run_policy.active_deadline_seconds));
-      } else {
-        WatchDeadline(job);
-      }
+    // FakeWorkQueue; the `fixed` profile enforces the deadline on time (see
+    // the end of ReconcileJobs).
+    if (job.spec.run_policy.active_deadline_seconds && !options_.profile.deadline_timer) {
+      WatchDeadline(job, now);
     }
   }
   const bool has_master = ContainsMasterSpec(replicas);
@@ -648,7 +663,7 @@ std::optional<std::string> PyTorchJobController::CreateNewPod(const PyTorchJob& 
   for (const auto& [k, v] : labels)
     pod.metadata.labels[k] = v;  // the controller's labels win
   pod.spec = spec.template_.spec;
-  if (auto r = SetPodEnv(job, rt, index, &pod.spec); !r.ok()) {
+  if (auto r = SetPodEnv(job, rt, index, &pod.spec, options_.profile); !r.ok()) {
     return r.diagnostics().items().front().message;
   }
   SetInitContainer(job, rt, &pod.spec, options_.init_container_image,
@@ -793,15 +808,18 @@ void PyTorchJobController::Trace(const std::string& text) {
 
 // With the FakeWorkQueue, nothing wakes the controller when the deadline
 // passes; note it if the job is still running then (kubeflow/trainer#3358).
-void PyTorchJobController::WatchDeadline(const PyTorchJob& job) {
-  if (!deadline_watched_.insert(job.metadata.uid).second) return;
+// One watch per job, for the startTime it was armed with.
+void PyTorchJobController::WatchDeadline(const PyTorchJob& job, Time start) {
   const Key key{job.metadata.namespace_, job.metadata.name};
   const std::string uid = job.metadata.uid;
   const std::int64_t ads = *job.spec.run_policy.active_deadline_seconds;
-  api_.loop().After(std::chrono::seconds(ads), [this, key, uid, ads] {
-    deadline_watched_.erase(uid);
+  auto& timer = deadline_watches_[uid];
+  api_.loop().Cancel(timer);
+  timer = api_.loop().At(start + std::chrono::seconds(ads), [this, key, uid, ads, start] {
+    deadline_watches_.erase(uid);
     auto j = api_.collection<PyTorchJob>().Get(key.first, key.second);
     if (!j || j->metadata.uid != uid || IsFinished(j->status)) return;
+    if (IsJobSuspended(&j->spec.run_policy) || j->status.start_time != start) return;
     notes_.Add(
         api_.loop().Now(),
         fmt::format("PyTorchJob {}: activeDeadlineSeconds ({}s) has passed, but the operator "

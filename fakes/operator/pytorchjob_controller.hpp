@@ -101,7 +101,8 @@ class PyTorchJobController {
   void Event(const PyTorchJob& job, const std::string& type, const std::string& reason,
              const std::string& message);
   void Trace(const std::string& text);
-  void WatchDeadline(const PyTorchJob& job);
+  void WatchDeadline(const PyTorchJob& job, Time start);
+  void NoteChurn(const PyTorchJob& job, const std::string& pod, int replicas);
 
   ApiServer& api_;
   Notes& notes_;
@@ -111,7 +112,7 @@ class PyTorchJobController {
   std::map<Key, EventLoop::TimerId> delayed_;
   std::map<std::string, Time> created_;            // job uid -> when the create event was seen
   std::map<std::string, int> exit_code_restarts_;  // job uid -> ExitCode recreations
-  std::set<std::string> deadline_watched_;
+  std::map<std::string, EventLoop::TimerId> deadline_watches_;  // job uid -> note timer
   std::uint64_t reconciles_ = 0;
 };
 

@@ -36,6 +36,10 @@ bool HasValidatingWebhook(OperatorVersion version) {
   return version != OperatorVersion::kV1_7_0;
 }
 
+bool HasQueueImmutabilityRule(OperatorVersion version) {
+  return version != OperatorVersion::kV1_7_0;
+}
+
 bool ValidatesWorkerReplicasAndManagedBy(OperatorVersion version) {
   return version == OperatorVersion::kV1_9_0 || version == OperatorVersion::kV1_9_4 ||
          version == OperatorVersion::kFixed;

@@ -36,5 +36,7 @@ bool ValidatesWorkerReplicasAndManagedBy(OperatorVersion version);
 // v1.9.0-v1.9.4: Webhook.ValidateUpdate reads its "old" job from newObj
 // (pytorchjob_webhook.go ValidateUpdate), so managedBy immutability never fires.
 bool ValidateUpdateComparesNewWithNew(OperatorVersion version);
+// v1.8.0+: the CRD makes runPolicy.schedulingPolicy.queue immutable (CEL rule).
+bool HasQueueImmutabilityRule(OperatorVersion version);
 
 }  // namespace ptsim
