@@ -231,10 +231,18 @@ Result<ProcessId> RealProcessRunner::Spawn(const ProcessSpec& spec, Callbacks ca
   const std::string dir =
       spec.working_dir.empty() ? options_.default_working_dir : spec.working_dir;
   try {
+    // Boost 1.74's sigchld service runs this handler inline when the child
+    // has already exited by the time bp::child registers it from inside the
+    // io_context (an immediate restart of a process that dies at once), i.e.
+    // before `children_` holds the child. Posting defers it until Spawn has
+    // returned; the wait status is already stored in the child's shared exit
+    // status, which native_exit_code() reads.
     auto on_exit = [this, id](int, const std::error_code&) {
-      auto it = children_.find(id);
-      if (it == children_.end()) return;
-      OnExit(id, it->second->process.native_exit_code());
+      boost::asio::post(IoContext(loop_), [this, id] {
+        auto it = children_.find(id);
+        if (it == children_.end() || it->second->exited) return;
+        OnExit(id, it->second->process.native_exit_code());
+      });
     };
     if (dir.empty()) {
       child->process = bp::child(bp::exe = exe, bp::args = args, environment,

@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -118,6 +119,31 @@ TEST_CASE_METHOD(Fixture, "SIGSTOP freezes a process and lets virtual time jump"
   runner.Signal(*id, SIGKILL);
   loop.Run(kNever, [&] { return exit.has_value(); });
   CHECK(exit->Signal() == SIGKILL);
+  CHECK(Zombies().empty());
+}
+
+// Regression: Boost's sigchld service runs the exit handler inline when the
+// child is gone before the wait is registered from inside the io_context (an
+// immediate restart of a process that dies at once); the exit used to be lost
+// and the chain below stalled until its deadline.
+TEST_CASE_METHOD(Fixture,
+                 "processes respawned from inside the loop as they exit are all reported") {
+  constexpr int kChain = 200;
+  int exits = 0;
+  ProcessSpec spec;
+  spec.name = "quick";
+  spec.argv = {"/bin/true"};
+  std::function<void()> spawn_next = [&] {
+    auto id = runner.Spawn(spec, {{}, [&](const ProcessExit& e) {
+                                    CHECK(e.ExitCode() == 0);
+                                    if (++exits < kChain) spawn_next();
+                                  }});
+    REQUIRE(id.ok());
+  };
+  loop.Post([&] { spawn_next(); });
+  loop.Run(kRunStart + Seconds(30), [&] { return exits == kChain; });
+  CHECK(exits == kChain);
+  CHECK(runner.alive() == 0);
   CHECK(Zombies().empty());
 }
 
