@@ -1,0 +1,77 @@
+// What an emulated agent knows about where it runs, shared with its
+// rendezvous handler: the loop, the simulation's rendezvous registry, its
+// identity (ptsim's agent id, the pod's hostname and address, the pid its
+// workers would see), its own random stream, where its log lines go, and the
+// Unix time that virtual time 0 stands for (timestamps torch prints). Owned by
+// the agent; loop thread only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "fakes/elastic/rendezvous_registry.hpp"
+#include "sim/core/event_loop.hpp"
+#include "sim/core/random.hpp"
+
+namespace ptsim::elastic {
+
+struct AgentContext {
+  EventLoop* loop = nullptr;
+  RendezvousRegistry* registry = nullptr;
+  std::uint64_t agent_id = 0;          // unique within the simulation, never 0
+  std::string hostname = "localhost";  // socket.getfqdn(): the pod's hostname
+  std::string address;                 // the pod's address; empty when unknown
+  int pid = 1;                         // torchrun is a container's main process
+  Random random{1};
+  std::function<void(const std::string&)> log;  // one line of the container's output
+  double epoch_seconds = 0;                     // Unix time at virtual time 0
+
+  // Unix time now (virtual).
+  double UnixNow() const { return epoch_seconds + ToSeconds(loop->Now()); }
+  void Log(const std::string& line) const {
+    if (log) log(line);
+  }
+};
+
+// A client connection to a store, as the agent holds one: the store, the
+// server epoch it connected in, and its PrefixStore prefix.
+struct StoreHandle {
+  TcpStore* store = nullptr;
+  std::uint64_t epoch = 0;
+  std::string prefix;
+
+  bool connected() const { return store != nullptr && store->Connected(epoch); }
+  std::string Key(const std::string& key) const {
+    return prefix.empty() ? key : prefix + "/" + key;
+  }
+};
+
+}  // namespace ptsim::elastic
+
+namespace ptsim::elastic {
+
+// Callbacks that outlive their owner, or the operation that scheduled them,
+// must do nothing: an owner holds a LifeToken, bumps it to abandon what is in
+// flight, and wraps each continuation with Wrap().
+class LifeToken {
+ public:
+  // Invalidates every continuation wrapped so far.
+  void Abandon() { ++*generation_; }
+  template <typename F>
+  auto Wrap(F f) const {
+    return [weak = std::weak_ptr<std::uint64_t>(generation_), gen = *generation_,
+            f = std::move(f)](auto&&... args) mutable {
+      auto live = weak.lock();
+      if (!live || *live != gen) return;
+      f(std::forward<decltype(args)>(args)...);
+    };
+  }
+
+ private:
+  std::shared_ptr<std::uint64_t> generation_ = std::make_shared<std::uint64_t>(0);
+};
+
+}  // namespace ptsim::elastic
