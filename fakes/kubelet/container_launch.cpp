@@ -206,18 +206,7 @@ LaunchPlan PlanContainer(const Pod& pod, const Container& c, const ImageSpec* im
     value = MapMounts(value, mounts);
   plan.env = std::move(unique);
 
-  std::vector<std::string> entrypoint = c.command;
-  std::vector<std::string> args = c.args;
-  if (image && !image->run.empty()) {
-    entrypoint = image->run;
-    args.clear();
-  } else if (entrypoint.empty() && image) {
-    entrypoint = image->entrypoint;
-    if (args.empty()) args = image->cmd;
-  }
-  for (const auto& part : entrypoint)
-    plan.argv.push_back(ExpandReferences(part, plan.env));
-  for (const auto& part : args)
+  for (const auto& part : CommandLine(c, image))
     plan.argv.push_back(ExpandReferences(part, plan.env));
   for (auto& part : plan.argv)
     part = MapMounts(part, mounts);

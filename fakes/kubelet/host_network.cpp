@@ -134,6 +134,10 @@ void HostNetwork::Rewrite(const std::string& ns,
     }
   }
   for (auto& [name, value] : *env) {
+    // HOSTNAME is the pod's own name, as the kubelet sets it; that it is also
+    // the name of the pod's Service makes it look like an address, but it is
+    // not used as one.
+    if (name == "HOSTNAME") continue;
     if (auto rewritten = RewriteValue(ns, value, remap_ports)) {
       value = *rewritten;
       continue;

@@ -15,6 +15,18 @@ const ImageSpec* MapImageRegistry::Find(const std::string& image) const {
   return nullptr;
 }
 
+std::vector<std::string> CommandLine(const Container& container, const ImageSpec* image) {
+  if (image && !image->run.empty()) return image->run;
+  std::vector<std::string> argv = container.command;
+  std::vector<std::string> args = container.args;
+  if (argv.empty() && image) {
+    argv = image->entrypoint;
+    if (args.empty()) args = image->cmd;
+  }
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
 std::string ScriptAnnotation(const std::string& container_name) {
   return "script.ptsim.io/" + container_name;
 }

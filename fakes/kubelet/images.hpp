@@ -64,6 +64,13 @@ class InstantImagePuller final : public ImagePuller {
   PullOutcome Pull(const Pod&, const Container&) override { return {}; }
 };
 
+// The command line a container of `image` (null: unknown) runs, before $(VAR)
+// expansion: the image's `run` when it has one; else the container's command
+// and args, where a missing command takes the image's ENTRYPOINT and, when
+// args are missing too, its CMD (the Kubernetes rule for command/args against
+// an image's ENTRYPOINT/CMD). Empty when there is nothing to run.
+std::vector<std::string> CommandLine(const Container& container, const ImageSpec* image);
+
 // The pod annotation that makes a container scripted:
 // `script.ptsim.io/<container name>: "run 30s, exit 1 | run 10s, exit 0"`.
 std::string ScriptAnnotation(const std::string& container_name);

@@ -23,6 +23,17 @@ std::string PodDesc(const Pod& pod) {
   return fmt::format("{}_{}({})", pod.metadata.name, pod.metadata.namespace_, pod.metadata.uid);
 }
 
+// pkg/kubelet/pleg/generic.go: the kubelet learns that a container has died
+// from its pod lifecycle event generator, which relists the runtime's
+// containers every second (relistPeriod, kubelet.go). The relists are aligned
+// to whole virtual seconds, so the moment is deterministic. Strictly after
+// `now`: a death is never confirmed in the instant it happened.
+constexpr Duration kRelistPeriod = std::chrono::seconds(1);
+Time NextRelist(Time now) {
+  const auto since_start = now - kRunStart;
+  return kRunStart + (since_start / kRelistPeriod + 1) * kRelistPeriod;
+}
+
 }  // namespace
 
 struct Kubelet::ContainerRuntime {
@@ -64,6 +75,7 @@ struct Kubelet::PodWorker {
   bool evicted = false;
   EventLoop::TimerId kill_timer;
   EventLoop::TimerId deadline_timer;
+  EventLoop::TimerId relist_timer;  // a termination check at the next PLEG relist
 
   ContainerRuntime* Find(const std::string& container) {
     for (auto& c : init) {
@@ -105,6 +117,7 @@ Kubelet::~Kubelet() {
   for (auto& [uid, w] : workers_) {
     api_.loop().Cancel(w->kill_timer);
     api_.loop().Cancel(w->deadline_timer);
+    api_.loop().Cancel(w->relist_timer);
     for (auto* list : {&w->init, &w->app}) {
       for (auto& c : *list)
         api_.loop().Cancel(c.timer);
@@ -446,7 +459,7 @@ void Kubelet::OnContainerExit(const std::string& uid, const std::string& name, i
     o->ContainerExited(c->incarnation, exit, t);
   if (crashed_) return;
   if (w.terminating) {
-    MaybeFinishTermination(w);
+    ConfirmTerminationAtRelist(w);
     return;
   }
   if (ShouldRestart(w, *c)) ScheduleRestart(w, *c);
@@ -534,6 +547,17 @@ void Kubelet::BeginTermination(PodWorker& w, std::int64_t grace_seconds) {
   MaybeFinishTermination(w);
 }
 
+void Kubelet::ConfirmTerminationAtRelist(PodWorker& w) {
+  if (w.relist_timer) return;
+  const std::string uid = w.uid;
+  w.relist_timer = api_.loop().At(NextRelist(api_.loop().Now()), [this, uid] {
+    auto found = workers_.find(uid);
+    if (found == workers_.end()) return;
+    found->second->relist_timer = {};
+    MaybeFinishTermination(*found->second);
+  });
+}
+
 void Kubelet::MaybeFinishTermination(PodWorker& w) {
   if (w.AnyRunning()) return;
   api_.loop().Cancel(w.kill_timer);
@@ -565,6 +589,7 @@ void Kubelet::CleanUp(PodWorker& w) {
   if (empty_dirs) std::filesystem::remove_all(PodDir(w) + "/volumes", ignored);
   api_.loop().Cancel(w.kill_timer);
   api_.loop().Cancel(w.deadline_timer);
+  api_.loop().Cancel(w.relist_timer);
   for (auto* list : {&w.init, &w.app}) {
     for (auto& c : *list)
       api_.loop().Cancel(c.timer);
@@ -647,6 +672,13 @@ std::size_t Kubelet::running_containers() const {
         n += c.state == ContainerRuntime::State::kRunning ? 1 : 0;
     }
   }
+  return n;
+}
+
+std::size_t Kubelet::terminating_pods() const {
+  std::size_t n = 0;
+  for (const auto& [uid, w] : workers_)
+    n += w->terminating && !w->terminal ? 1 : 0;
   return n;
 }
 

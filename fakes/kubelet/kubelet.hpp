@@ -3,8 +3,9 @@
 // sources cited in each function): init containers one at a time, then the app
 // containers; container states and lastState; in-place restarts by
 // restartPolicy with CrashLoopBackOff; the pod phase and conditions; graceful
-// deletion (SIGTERM, SIGKILL after the grace period, at least 2s), a terminal
-// phase for deleted pods, then removal of the object; spec.activeDeadlineSeconds;
+// deletion (SIGTERM, SIGKILL after the grace period, at least 2s; a death
+// confirmed at the next whole-second PLEG relist), a terminal phase for
+// deleted pods, then removal of the object; spec.activeDeadlineSeconds;
 // node-pressure eviction; image pulls through an ImagePuller; logs of every
 // container incarnation under the run directory.
 //
@@ -81,6 +82,9 @@ class Kubelet {
   // Processes (real or scripted) still running.
   std::size_t running_containers() const;
   bool crashed() const { return crashed_; }
+  // Pods whose containers this kubelet is still stopping (deleted, evicted,
+  // past their deadline) and whose final phase is not yet written.
+  std::size_t terminating_pods() const;
   std::size_t pod_count() const { return workers_.size(); }
 
   struct PodWorker;
@@ -96,6 +100,11 @@ class Kubelet {
   bool ShouldRestart(const PodWorker& w, const ContainerRuntime& c) const;
   void ScheduleRestart(PodWorker& w, ContainerRuntime& c);
   void BeginTermination(PodWorker& w, std::int64_t grace_seconds);
+  // A container of a terminating pod died: the kubelet confirms it, and
+  // writes the terminal phase, at its next PLEG relist. Until then the API
+  // shows the pod still running with its deletionTimestamp, which is what the
+  // operator sees and counts as failed (reference §4.3, §15 item 10).
+  void ConfirmTerminationAtRelist(PodWorker& w);
   void MaybeFinishTermination(PodWorker& w);
   void WriteStatus(PodWorker& w);
   ContainerStatus BuildStatus(const PodWorker& w, const ContainerRuntime& c) const;

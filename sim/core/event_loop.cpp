@@ -72,7 +72,14 @@ void EventLoop::Drop(Hold::Kind kind) {
   --real_time_holds_;
 }
 
-std::size_t EventLoop::pending() const { return impl_->queue.size(); }
+std::size_t EventLoop::pending() const {
+  return impl_->queue.size();
+}
+
+bool EventLoop::due_now() const {
+  const auto& queue = impl_->queue;
+  return !queue.empty() && queue.begin()->first.first <= Now();
+}
 
 bool EventLoop::RunOneDue(Time limit) {
   auto& queue = impl_->queue;
@@ -95,13 +102,14 @@ EventLoop::Outcome EventLoop::Run(Time deadline, const std::function<bool()>& do
     if (stop_) return Outcome::kStopped;
     if (done && done()) return Outcome::kPredicate;
     FollowWall();
-    if (now_ > deadline) {
-      now_ = deadline;
-      return Outcome::kDeadline;
-    }
-    // Run everything that is due, one callback at a time so that a callback
-    // that stops the loop or satisfies `done` is noticed at once.
+    // Run everything that is due by the deadline, one callback at a time so
+    // that a callback that stops the loop or satisfies `done` is noticed at
+    // once. Events due by the deadline run even when the wall clock has
+    // already carried virtual time past it (Run(Now()) drains what is due).
     if (RunOneDue(std::min(now_, deadline))) continue;
+    // Virtual time never goes back: past the deadline, Now() stays where the
+    // wall clock took it.
+    if (now_ >= deadline) return Outcome::kDeadline;
 
     auto& queue = impl_->queue;
     const Time next = queue.empty() ? kNever : queue.begin()->first.first;

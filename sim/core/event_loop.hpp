@@ -74,13 +74,18 @@ class EventLoop {
   Hold HoldIo() { return Hold(this, Hold::kIo); }
   bool real_time() const { return real_time_holds_ > 0; }
 
-  // Runs until Stop(), until nothing can happen any more (kIdle), until virtual
-  // time would pass `deadline` (kDeadline; Now() is then `deadline`), or until
-  // `done` returns true after a callback (kPredicate).
+  // Runs until Stop(), until nothing can happen any more (kIdle), until
+  // virtual time reaches `deadline` with every event due by then run
+  // (kDeadline; Now() is then `deadline`, or later when a real process kept
+  // virtual time following the wall clock past it: time never goes back), or
+  // until `done` returns true after a callback (kPredicate).
   Outcome Run(Time deadline = kNever, const std::function<bool()>& done = {});
   void Stop() { stop_ = true; }
 
   std::size_t pending() const;
+  // True when a callback is due at the current virtual time: work of this
+  // instant (watch deliveries, posted reactions) is still in flight.
+  bool due_now() const;
   std::uint64_t callbacks_run() const { return callbacks_run_; }
   WallClock& wall() const { return wall_; }
 

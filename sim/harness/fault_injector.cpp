@@ -119,7 +119,11 @@ std::vector<FaultInjector::Hit> FaultInjector::Resolve(Armed& a) {
   std::vector<Hit> pods;
   if (NodeLevel(a.spec.action) && !t.node.empty()) return {{"", "", "", t.node}};
   for (const auto& pod : sim_.api().collection<Pod>().List()) {
-    if (pod->metadata.deletion_timestamp || pod->IsTerminal()) continue;
+    // A terminating pod is no target, except for a forced deletion: that is
+    // how a pod stuck Terminating on a lost node is cleared.
+    const bool terminating = pod->metadata.deletion_timestamp.has_value();
+    if (terminating && a.spec.action != FaultAction::kForceDelete) continue;
+    if (pod->IsTerminal() && !terminating) continue;
     if (!MatchesPod(t, *pod)) continue;
     pods.push_back({pod->metadata.namespace_, pod->metadata.name, "", ""});
   }

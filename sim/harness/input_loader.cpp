@@ -181,9 +181,7 @@ void CheckContainersCanStart(const RunPlan& plan, const std::vector<std::string>
     if (annotations.count(ScriptAnnotation(c.name))) return;
     const ImageSpec* image = registry.Find(c.image);
     if (image && image->script) return;
-    std::vector<std::string> argv = c.command;
-    if (argv.empty() && image) argv = image->entrypoint;
-    if (argv.empty() && image && c.args.empty()) argv = image->cmd;
+    const std::vector<std::string> argv = CommandLine(c, image);
     if (argv.empty()) {
       diagnostics->Error(
           where, object, field,

@@ -20,13 +20,22 @@ namespace ptsim {
 namespace {
 
 // True when every job the run created has finished, its clean-pod policy has
-// been applied and its TTL deletion (if any) has happened, and every pod the
-// run created directly has finished.
+// been applied and its TTL deletion (if any) has happened, no live kubelet is
+// still stopping a deleted pod, and every pod the run created directly has
+// finished.
 bool AllFinished(Simulation& sim, const RunPlan& plan,
                  const std::vector<std::shared_ptr<const Pod>>& bare_pods) {
+  // What this instant already set in motion (a watch delivery, the garbage
+  // collector reacting to a deleted job) happens before the run can end.
+  if (sim.loop().due_now()) return false;
   for (const auto& entry : plan.jobs) {
     if (!sim.controller().Settled(entry.job.metadata.namespace_, entry.job.metadata.name))
       return false;
+  }
+  // Deletions under way on a live node finish first (pods of a job its TTL
+  // deleted, pods its cleanPodPolicy deleted); a dead node's never do.
+  for (const auto& k : sim.kubelets().all()) {
+    if (!k->crashed() && k->terminating_pods() > 0) return false;
   }
   for (const auto& created : bare_pods) {
     auto live =
@@ -51,6 +60,10 @@ std::string ConditionHistory(const RunRecorder& recorder) {
   }
   return out;
 }
+
+// How long real processes may keep running after every job has finished
+// before ptsim terminates them.
+constexpr Duration kSurvivorGrace = std::chrono::seconds(1);
 
 std::size_t RunningContainers(Simulation& sim) {
   std::size_t n = 0;
@@ -156,7 +169,18 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
     if (interrupts > 0) return sim.api().collection<Pod>().size() == 0;
     return AllFinished(sim, plan, bare_pods);
   };
-  const auto outcome = sim.loop().Run(deadline, finished);
+  auto outcome = sim.loop().Run(deadline, finished);
+  if (outcome == EventLoop::Outcome::kPredicate && interrupts == 0 &&
+      sim.real_runner().alive() > 0) {
+    // Real processes that outlive their finished job (a worker still
+    // finishing when the Master's success decided the job, a millisecond
+    // race) get a moment to end on their own, as they would on a cluster,
+    // before they are reported as survivors. Scripted containers need no
+    // grace: their end is decided in virtual time.
+    const Time grace_end = std::min(deadline, sim.loop().Now() + kSurvivorGrace);
+    sim.loop().Run(grace_end, [&] { return interrupts > 0 || sim.real_runner().alive() == 0; });
+    if (interrupts > 0) outcome = sim.loop().Run(deadline, finished);
+  }
   RunResult result;
   if (interrupts > 0) {
     result.outcome = RunResult::Outcome::kInterrupted;

@@ -138,6 +138,24 @@ TEST_CASE("force-delete removes the pod object at once") {
   }
 }
 
+TEST_CASE("force-delete clears a pod stuck Terminating on a lost node") {
+  for (Kind kind : {Kind::kReal, Kind::kScripted}) {
+    TempDir dir;
+    const json r = RunScenario(dir, "stuck",
+                               Scenario(kind, "exec sleep 30", "forever",
+                                        "- action: node-down\n  target: {pod: p}\n"
+                                        "  when: {logLine: ready}\n"
+                                        "- action: delete\n  target: {pod: p}\n  when: {at: 1m}\n"
+                                        "- action: force-delete\n  target: {pod: p}\n"
+                                        "  when: {at: 2m}\n",
+                                        "cluster: {nodes: 2}\n"));
+    // The kubelet of the lost node never finishes the graceful deletion; only
+    // the forced one removes the object.
+    CHECK(PodNamed(r, "p")["deletedAt"].get<double>() == Approx(120.0).margin(0.01));
+    CHECK(r["faults"][2]["fired"].size() == 1);
+  }
+}
+
 TEST_CASE("evict fails the pod with reason Evicted") {
   for (Kind kind : {Kind::kReal, Kind::kScripted}) {
     TempDir dir;

@@ -33,6 +33,31 @@ TEST_CASE("command replaces the entrypoint and drops the image's cmd, and args r
   CHECK(plan.argv == std::vector<std::string>{"sh", "-c", "echo hi"});
 }
 
+TEST_CASE("an image's run replaces the whole command line, with or without a command") {
+  Pod pod = MakePod();
+  ImageSpec image;
+  image.entrypoint = {"python3", "train.py"};
+  image.run = {"ptsim-worker", "--steps", "3"};
+  Container c;
+  c.name = "pytorch";
+  CHECK(PlanContainer(pod, c, &image, nullptr, {}, {}).argv == image.run);
+  c.command = {"python3"};
+  c.args = {"other.py"};
+  CHECK(PlanContainer(pod, c, &image, nullptr, {}, {}).argv == image.run);
+  CHECK(CommandLine(c, &image) == image.run);
+}
+
+TEST_CASE("args without a command run after the image's entrypoint, or alone without one") {
+  Container c;
+  c.args = {"--epochs", "5"};
+  ImageSpec image;
+  image.cmd = {"python3", "train.py"};
+  CHECK(CommandLine(c, &image) == std::vector<std::string>{"--epochs", "5"});
+  image.entrypoint = {"python3", "train.py"};
+  CHECK(CommandLine(c, &image) == std::vector<std::string>{"python3", "train.py", "--epochs", "5"});
+  CHECK(CommandLine(Container{}, nullptr).empty());
+}
+
 TEST_CASE(
     "env values expand earlier variables, duplicates resolve last-wins, and argv expands too") {
   Pod pod = MakePod();
