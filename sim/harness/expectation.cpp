@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "sim/model/go_duration.hpp"
@@ -15,9 +17,87 @@ std::string Str(const json& j, const char* key) {
   return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
 }
 
+double Num(const json& j, const char* key) {
+  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
+}
+
+// `c` is a condition of the report; its time is `time` in the history (when
+// ptsim saw the transition), else lastTransitionTime.
 bool Matches(const ConditionPattern& p, const json& c) {
-  return Str(c, "type") == p.type && Str(c, "status") == p.status &&
-         (p.reason.empty() || Str(c, "reason") == p.reason);
+  if (Str(c, "type") != p.type || Str(c, "status") != p.status) return false;
+  if (!p.reason.empty() && Str(c, "reason") != p.reason) return false;
+  if (p.message && !std::regex_search(Str(c, "message"), *p.message)) return false;
+  const double at = c.contains("time") ? Num(c, "time") : Num(c, "lastTransitionTime");
+  if (p.after && at < ToSeconds(*p.after)) return false;
+  if (p.before && at > ToSeconds(*p.before)) return false;
+  return true;
+}
+
+// The container incarnations an expectation about `pod`/`container` looks at:
+// with `any_attempt`, every run of every pod ever created with the name;
+// otherwise the runs of the newest such pod, filtered to `attempt` (a
+// restartCount) when given, else its last run.
+std::vector<const json*> RunsOf(const ExpectationSpec& s, const json& report, bool last_by_default,
+                                std::string* why) {
+  std::vector<const json*> pods;
+  for (const auto& p : report["pods"]) {
+    if (Str(p, "name") == s.pod) pods.push_back(&p);
+  }
+  std::vector<const json*> out;
+  if (pods.empty()) {
+    *why = "no such pod";
+    return out;
+  }
+  if (!s.any_attempt) pods = {pods.back()};
+  bool container_seen = false;
+  for (const json* p : pods) {
+    for (const auto* list : {&(*p)["initContainers"], &(*p)["containers"]}) {
+      for (const auto& c : *list) {
+        if (s.container.empty() ? list == &(*p)["initContainers"] : Str(c, "name") != s.container)
+          continue;
+        container_seen = true;
+        const json& runs = c["runs"];
+        if (s.any_attempt || (!s.attempt && !last_by_default)) {
+          for (const auto& r : runs)
+            out.push_back(&r);
+        } else if (s.attempt) {
+          for (const auto& r : runs) {
+            if (r["restartCount"] == *s.attempt) out.push_back(&r);
+          }
+        } else if (!runs.empty()) {
+          out.push_back(&runs.back());
+        }
+        if (s.container.empty()) break;  // the first app container
+      }
+    }
+  }
+  if (!container_seen)
+    *why = "no such container";
+  else if (out.empty())
+    *why = "no such attempt";
+  return out;
+}
+
+std::string AttemptText(const ExpectationSpec& s, bool last_by_default) {
+  if (s.any_attempt) return "any run";
+  if (s.attempt) return fmt::format("run {}", *s.attempt);
+  return last_by_default ? "the last run" : "any run";
+}
+
+std::string PodContainer(const ExpectationSpec& s) {
+  return s.container.empty() ? s.pod : s.pod + "/" + s.container;
+}
+
+// Lines of `path` that match `re`, or nullopt when the file cannot be read.
+std::optional<std::vector<std::string>> MatchingLines(const std::string& path,
+                                                      const std::regex& re) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::vector<std::string> out;
+  for (std::string line; std::getline(in, line);) {
+    if (std::regex_search(line, re)) out.push_back(line);
+  }
+  return out;
 }
 
 json ConditionBrief(const json& c) {
@@ -66,6 +146,8 @@ std::string ConditionPattern::Describe() const {
   std::string out = type;
   if (status != "True") out += "=" + status;
   if (!reason.empty()) out += " (" + reason + ")";
+  if (!message_text.empty()) out += fmt::format(" /{}/", message_text);
+  if (const std::string range = Range(after, before); !range.empty()) out += " " + range;
   return out;
 }
 
@@ -125,6 +207,40 @@ std::string DescribeExpectation(const ExpectationSpec& s) {
       return fmt::format("a note matches /{}/", s.message_text);
     case K::kFlytePhase:
       return fmt::format("the Flyte task ends in phase {}", s.phase);
+    case K::kNeverCondition:
+      return fmt::format("the job never has condition {}", s.condition.Describe());
+    case K::kTermination: {
+      std::vector<std::string> parts;
+      if (!s.reason.empty()) parts.push_back("reason " + s.reason);
+      if (s.exit_code) parts.push_back(fmt::format("exit code {}", *s.exit_code));
+      if (s.signal) parts.push_back(fmt::format("signal {}", *s.signal));
+      return fmt::format("{} of {} ended with {}", AttemptText(s, true), PodContainer(s),
+                         fmt::join(parts, ", "));
+    }
+    case K::kLog: {
+      std::string d = fmt::format("the log of {} of {} has lines matching /{}/",
+                                  AttemptText(s, false), PodContainer(s), s.message_text);
+      if (s.min || s.max || s.equals) d += fmt::format(", count {}", Bounds(s));
+      return d;
+    }
+    case K::kFault:
+      return fmt::format("fault \"{}\" fired, count {}", s.target,
+                         (s.min || s.max || s.equals) ? Bounds(s) : ">= 1");
+    case K::kFile: {
+      if (s.exists && !*s.exists) return fmt::format("file {} does not exist", s.target);
+      if (!s.message_text.empty())
+        return fmt::format("file {} has a line matching /{}/", s.target, s.message_text);
+      return fmt::format("file {} exists", s.target);
+    }
+    case K::kReport: {
+      std::vector<std::string> parts;
+      if (s.exists) parts.push_back(*s.exists ? "exists" : "does not exist");
+      if (s.value) parts.push_back("= " + s.value->dump());
+      if (!s.message_text.empty()) parts.push_back(fmt::format("matches /{}/", s.message_text));
+      if (s.number_min) parts.push_back(fmt::format(">= {}", *s.number_min));
+      if (s.number_max) parts.push_back(fmt::format("<= {}", *s.number_max));
+      return fmt::format("report {} {}", s.target, fmt::join(parts, ", "));
+    }
   }
   return "";
 }
@@ -304,6 +420,135 @@ ExpectationResult Evaluate(const ExpectationSpec& s, const json& report) {
       const bool has = report.contains("flyte") && report["flyte"].is_object();
       r.actual = has ? json(Str(report["flyte"], "phase")) : json("not a Flyte task");
       r.passed = has && Str(report["flyte"], "phase") == s.phase;
+      break;
+    }
+    case K::kNeverCondition: {
+      r.expected = "never " + s.condition.Describe();
+      json seen = json::array();
+      if (job) {
+        for (const auto& c : job->at("conditionHistory")) {
+          if (Matches(s.condition, c))
+            seen.push_back(
+                fmt::format("{} at {:.3f}s", ConditionBrief(c).get<std::string>(), Num(c, "time")));
+        }
+      }
+      r.actual = seen.empty() ? json("never") : seen;
+      r.passed = seen.empty();
+      break;
+    }
+    case K::kTermination: {
+      r.expected = r.description;
+      std::string why;
+      const auto runs = RunsOf(s, report, true, &why);
+      json got = json::array();
+      for (const json* run : runs) {
+        const int signal = (*run)["signal"].is_number() ? (*run)["signal"].get<int>() : 0;
+        const int code = (*run)["exitCode"].is_number() ? (*run)["exitCode"].get<int>() : -1;
+        got.push_back(fmt::format("run {}: reason {}, exit code {}, signal {}",
+                                  (*run)["restartCount"].dump(), Str(*run, "reason"),
+                                  (*run)["exitCode"].dump(), signal));
+        if ((s.reason.empty() || Str(*run, "reason") == s.reason) &&
+            (!s.exit_code || code == *s.exit_code) && (!s.signal || signal == *s.signal)) {
+          r.passed = true;
+        }
+      }
+      r.actual = runs.empty() ? json(why) : got;
+      break;
+    }
+    case K::kLog: {
+      r.expected = r.description;
+      std::string why;
+      const auto runs = RunsOf(s, report, false, &why);
+      int count = 0;
+      json got = json::array();
+      for (const json* run : runs) {
+        const std::string path = Str(*run, "log");
+        auto lines = path.empty() ? std::nullopt : MatchingLines(path, *s.message);
+        if (!lines) {
+          got.push_back(fmt::format("run {}: no log", (*run)["restartCount"].dump()));
+          continue;
+        }
+        count += static_cast<int>(lines->size());
+        for (const auto& l : *lines) {
+          if (got.size() < 5)
+            got.push_back(fmt::format("run {}: {}", (*run)["restartCount"].dump(), l));
+        }
+      }
+      if (runs.empty()) {
+        r.actual = why;
+        break;
+      }
+      r.actual = got.empty() ? json("no matching line") : got;
+      r.passed = (s.min || s.max || s.equals) ? InBounds(s, count) : count > 0;
+      break;
+    }
+    case K::kFault: {
+      r.expected = r.description;
+      const json* fault = nullptr;
+      for (const auto& f : report["faults"]) {
+        if (Str(f, "name") == s.target) fault = &f;
+      }
+      if (!fault) {
+        r.actual = "no fault with this name";
+        break;
+      }
+      const int fired = static_cast<int>((*fault)["fired"].size());
+      json got = json::array();
+      for (const auto& f : (*fault)["fired"])
+        got.push_back(fmt::format("at {:.3f}s on {}", Num(f, "time"), f["targets"].dump()));
+      r.actual = got.empty() ? json("never fired") : got;
+      r.passed = (s.min || s.max || s.equals) ? InBounds(s, fired) : fired > 0;
+      break;
+    }
+    case K::kFile: {
+      r.expected = r.description;
+      const std::filesystem::path path = std::filesystem::path(Str(report, "runDir")) / s.target;
+      std::error_code ec;
+      const bool present = std::filesystem::is_regular_file(path, ec);
+      if (s.exists && !*s.exists) {
+        r.actual = present ? "exists" : "does not exist";
+        r.passed = !present;
+        break;
+      }
+      if (!present) {
+        r.actual = "does not exist";
+        break;
+      }
+      if (!s.message) {
+        r.actual = "exists";
+        r.passed = true;
+        break;
+      }
+      auto lines = MatchingLines(path.string(), *s.message);
+      r.actual = !lines           ? json("cannot be read")
+                 : lines->empty() ? json("no matching line")
+                                  : json(lines->front());
+      r.passed = lines && !lines->empty();
+      break;
+    }
+    case K::kReport: {
+      r.expected = r.description;
+      const json::json_pointer pointer(s.target);
+      // The report writes absent values as null.
+      if (!report.contains(pointer) || report.at(pointer).is_null()) {
+        r.actual = "absent";
+        r.passed = s.exists && !*s.exists;
+        break;
+      }
+      const json& v = report.at(pointer);
+      r.actual = v;
+      r.passed = !(s.exists && !*s.exists);
+      if (s.value && v != *s.value) {
+        // 1 and 1.0 are the same number in the report.
+        const bool same_number =
+            v.is_number() && s.value->is_number() && v.get<double>() == s.value->get<double>();
+        if (!same_number) r.passed = false;
+      }
+      if (s.message && !(v.is_string() && std::regex_search(v.get<std::string>(), *s.message)))
+        r.passed = false;
+      if ((s.number_min || s.number_max) && !v.is_number()) r.passed = false;
+      if (s.number_min && v.is_number() && v.get<double>() < *s.number_min) r.passed = false;
+      if (s.number_max && v.is_number() && v.get<double>() > *s.number_max) r.passed = false;
       break;
     }
   }

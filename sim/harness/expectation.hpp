@@ -19,7 +19,11 @@ namespace ptsim {
 struct ConditionPattern {
   std::string type;
   std::string status = "True";
-  std::string reason;  // empty: any
+  std::string reason;                 // empty: any
+  std::string message_text;           // a regex searched in the message; empty: any
+  std::optional<std::regex> message;  // compiled message_text
+  std::optional<Duration> after;      // the transition happened at or after this time
+  std::optional<Duration> before;     // ... and at or before this one
   std::string Describe() const;
 };
 
@@ -34,13 +38,19 @@ struct ExpectationSpec {
     kServicesDeleted,
     kJobDeleted,  // the job was deleted (by its TTL), optionally within a window
     kJobNotDeleted,
-    kEvent,       // an event with this reason (and object, message) was recorded
-    kEnv,         // a container saw (or declared) this environment variable
-    kDuration,    // the run's virtual duration within bounds
-    kPodPhase,    // a pod's final phase
-    kOutcome,     // completed / timedOut
-    kNote,        // a note mentions this (regex), e.g. an upstream issue
-    kFlytePhase,  // the final Flyte phase (for Flyte tasks)
+    kEvent,           // an event with this reason (and object, message) was recorded
+    kEnv,             // a container saw (or declared) this environment variable
+    kDuration,        // the run's virtual duration within bounds
+    kPodPhase,        // a pod's final phase
+    kOutcome,         // completed / timedOut
+    kNote,            // a note mentions this (regex), e.g. an upstream issue
+    kFlytePhase,      // the final Flyte phase (for Flyte tasks)
+    kNeverCondition,  // the job never had this condition
+    kTermination,     // how a container incarnation ended (reason, exit code, signal)
+    kLog,             // lines of a container's log match a regex
+    kFault,           // a fault fired (a number of times)
+    kFile,            // a file under the run directory exists / matches a regex
+    kReport,          // a value of the JSON report, addressed by a JSON pointer
   };
   Kind kind = Kind::kFinalCondition;
   SourceLocation where;
@@ -64,6 +74,19 @@ struct ExpectationSpec {
   bool resolved = true;
   std::string phase;
   std::string outcome;
+  // kTermination and kLog: which incarnation (restartCount); nullopt is the
+  // last one for kTermination and any one for kLog; `any_attempt` any one.
+  std::optional<int> attempt;
+  bool any_attempt = false;
+  std::optional<int> exit_code;
+  std::optional<int> signal;
+  // kFault: the fault's name. kFile: the path under the run directory.
+  // kReport: the JSON pointer.
+  std::string target;
+  std::optional<bool> exists;           // kFile, kReport
+  std::optional<nlohmann::json> value;  // kReport: equals this JSON value
+  std::optional<double> number_min;     // kReport: a number >= this
+  std::optional<double> number_max;     // kReport: a number <= this
 };
 
 struct ExpectationResult {

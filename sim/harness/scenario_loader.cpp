@@ -14,6 +14,7 @@
 #include "sim/model/label_selector.hpp"
 #include "sim/model/pod_codec.hpp"
 #include "sim/model/pytorchjob_defaults.hpp"
+#include "sim/model/yaml_to_json.hpp"
 
 namespace ptsim {
 namespace {
@@ -291,6 +292,17 @@ ConditionPattern ReadConditionPattern(DecodeContext& ctx, const YAML::Node& node
     m.String("type", &p.type, true);
     m.String("status", &p.status);
     m.String("reason", &p.reason);
+    m.String("message", &p.message_text);
+    if (!p.message_text.empty()) {
+      try {
+        p.message = std::regex(p.message_text);
+      } catch (const std::regex_error& err) {
+        ctx.Error(m.Get("message"), m.FieldPath("message"),
+                  fmt::format("bad regular expression \"{}\": {}", p.message_text, err.what()));
+      }
+    }
+    m.OptDuration("after", &p.after);
+    m.OptDuration("before", &p.before);
   }
   if (!p.type.empty() && !kTypes.count(p.type)) {
     ctx.Error(
@@ -327,6 +339,25 @@ void ReadBounds(MapReader& m, ExpectationSpec* e) {
   v.reset();
   m.OptInt32("max", &v);
   if (v) e->max = *v;
+}
+
+// `attempt: N` (a restartCount), `last` or `any`.
+void ReadAttempt(MapReader& m, ExpectationSpec* e) {
+  YAML::Node n = m.Get("attempt");
+  if (IsAbsent(n)) return;
+  if (n.IsScalar() && n.Scalar() == "any") {
+    e->any_attempt = true;
+    return;
+  }
+  if (n.IsScalar() && n.Scalar() == "last") return;
+  std::int32_t v = 0;
+  if (!ReadInt32(m.ctx(), n, m.FieldPath("attempt"), &v)) return;
+  if (v < 0) {
+    m.ctx().Error(n, m.FieldPath("attempt"),
+                  "attempt is a restartCount (0 for the first run), `last` or `any`");
+    return;
+  }
+  e->attempt = v;
 }
 
 void DecodeExpectation(DecodeContext& ctx, const YAML::Node& node, const std::string& path,
@@ -456,13 +487,89 @@ void DecodeExpectation(DecodeContext& ctx, const YAML::Node& node, const std::st
   } else if (key == "flytePhase") {
     e->kind = K::kFlytePhase;
     outer.String(key, &e->phase);
+  } else if (key == "neverCondition") {
+    e->kind = K::kNeverCondition;
+    e->condition = ReadConditionPattern(ctx, outer.Get(key), vpath);
+  } else if (key == "termination") {
+    e->kind = K::kTermination;
+    outer.Get(key);
+    MapReader m(ctx, value, vpath);
+    m.String("pod", &e->pod, true);
+    m.String("container", &e->container);
+    ReadAttempt(m, e);
+    m.String("reason", &e->reason);
+    std::optional<std::int32_t> v;
+    m.OptInt32("exitCode", &v);
+    e->exit_code = v;
+    v.reset();
+    m.OptInt32("signal", &v);
+    e->signal = v;
+    if (e->reason.empty() && !e->exit_code && !e->signal)
+      ctx.Error(value, vpath, "give reason, exitCode or signal");
+  } else if (key == "log") {
+    e->kind = K::kLog;
+    outer.Get(key);
+    MapReader m(ctx, value, vpath);
+    m.String("pod", &e->pod, true);
+    m.String("container", &e->container);
+    ReadAttempt(m, e);
+    ReadRegex(m, "matches", e);
+    if (e->message_text.empty()) ctx.Error(value, vpath, "give matches: a regular expression");
+    ReadBounds(m, e);
+  } else if (key == "fault") {
+    e->kind = K::kFault;
+    outer.Get(key);
+    MapReader m(ctx, value, vpath);
+    m.String("name", &e->target, true);
+    std::optional<std::int32_t> fired;
+    m.OptInt32("fired", &fired);
+    if (fired) e->equals = *fired;
+    ReadBounds(m, e);
+  } else if (key == "file") {
+    e->kind = K::kFile;
+    outer.Get(key);
+    MapReader m(ctx, value, vpath);
+    m.String("path", &e->target, true);
+    ReadRegex(m, "matches", e);
+    m.OptBool("exists", &e->exists);
+    if (!e->target.empty() && std::filesystem::path(e->target).is_absolute())
+      ctx.Error(
+          m.Get("path"), m.FieldPath("path"),
+          "give a path relative to the run directory, e.g. volumes/default/<claim>/result.json");
+  } else if (key == "report") {
+    e->kind = K::kReport;
+    outer.Get(key);
+    MapReader m(ctx, value, vpath);
+    m.String("path", &e->target, true);
+    try {
+      (void)nlohmann::json::json_pointer(e->target);
+    } catch (const nlohmann::json::exception&) {
+      ctx.Error(m.Get("path"), m.FieldPath("path"),
+                fmt::format("\"{}\" is not a JSON pointer; write e.g. "
+                            "/job/status/replicaStatuses/Worker/failed",
+                            e->target));
+    }
+    if (YAML::Node equals = m.Get("equals"); !IsAbsent(equals)) {
+      std::string why;
+      e->value = YamlToJson(equals, &why);
+      if (!e->value) ctx.Error(equals, m.FieldPath("equals"), why);
+    }
+    ReadRegex(m, "matches", e);
+    YAML::Node lo = m.Get("min"), hi = m.Get("max");
+    double d = 0;
+    if (!IsAbsent(lo) && ReadDouble(ctx, lo, m.FieldPath("min"), &d)) e->number_min = d;
+    if (!IsAbsent(hi) && ReadDouble(ctx, hi, m.FieldPath("max"), &d)) e->number_max = d;
+    m.OptBool("exists", &e->exists);
+    if (!e->value && e->message_text.empty() && !e->number_min && !e->number_max && !e->exists)
+      ctx.Error(value, vpath, "give equals, matches, min, max or exists");
   } else {
     outer.Get(key);
     ctx.Error(
         node.begin()->first, vpath,
         fmt::format("unknown expectation \"{}\"; expectations are finalCondition, conditions, "
                     "restartCount, podsExist, podsDeleted, servicesExist, servicesDeleted, "
-                    "jobDeleted, event, env, duration, podPhase, outcome, note and flytePhase",
+                    "jobDeleted, event, env, duration, podPhase, outcome, note, flytePhase, "
+                    "neverCondition, termination, log, fault, file and report",
                     key));
   }
 }
@@ -677,10 +784,29 @@ void CheckPlanReferences(const RunPlan& plan, Diagnostics* diagnostics) {
         break;
       case K::kEnv:
       case K::kPodPhase:
+      case K::kTermination:
+      case K::kLog:
         check_pod(e.pod);
         break;
+      case K::kFault: {
+        bool known = false;
+        std::vector<std::string> names;
+        for (const auto& f : plan.faults) {
+          known = known || f.name == e.target;
+          if (!f.name.empty()) names.push_back(f.name);
+        }
+        if (!known) {
+          diagnostics->Error(
+              e.where, object, "",
+              fmt::format(
+                  "no fault named \"{}\"; faults: {}", e.target,
+                  names.empty() ? "none with a name" : fmt::format("{}", fmt::join(names, ", "))));
+        }
+        break;
+      }
       case K::kFinalCondition:
       case K::kConditions:
+      case K::kNeverCondition:
       case K::kJobDeleted:
       case K::kJobNotDeleted:
         if (plan.jobs.empty()) {

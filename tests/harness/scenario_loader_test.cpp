@@ -106,6 +106,19 @@ TEST_CASE("expectations about objects that cannot exist are errors") {
             .find("unknown condition type \"Finished\"") != std::string::npos);
   CHECK(LoadErrors(dir, Scenario("expect:\n- wishes: [pony]\n"))
             .find("unknown expectation \"wishes\"") != std::string::npos);
+  CHECK(LoadErrors(dir, Scenario("expect:\n- log: {pod: mnist-worker-9, matches: x}\n"))
+            .find("no pod named \"mnist-worker-9\"") != std::string::npos);
+  CHECK(LoadErrors(dir, Scenario("expect:\n- fault: {name: nope}\n"))
+            .find("no fault named \"nope\"") != std::string::npos);
+  CHECK(LoadErrors(dir, Scenario("expect:\n- termination: {pod: mnist-master-0}\n"))
+            .find("give reason, exitCode or signal") != std::string::npos);
+  CHECK(LoadErrors(dir, Scenario("expect:\n- report: {path: job/status, exists: true}\n"))
+            .find("is not a JSON pointer") != std::string::npos);
+  CHECK(LoadErrors(dir, Scenario("expect:\n- report: {path: /job/status}\n"))
+            .find("give equals, matches, min, max or exists") != std::string::npos);
+  CHECK(LoadErrors(dir, Scenario("expect:\n- termination: {pod: mnist-master-0, attempt: -1, "
+                                 "exitCode: 1}\n"))
+            .find("attempt is a restartCount") != std::string::npos);
 }
 
 TEST_CASE("the --fault flag parses into the same faults as the scenario format") {
