@@ -160,6 +160,8 @@ Result<RunPlan> LoadRunPlan(const std::string& path, const PlanOverrides& overri
   if (overrides.seed) plan.seed = *overrides.seed;
   if (overrides.timeout) plan.timeout = *overrides.timeout;
   if (overrides.operator_version) plan.operator_version = *overrides.operator_version;
+  if (overrides.torchrun) plan.torchrun = *overrides.torchrun;
+  if (overrides.torch_version) plan.torch_version = *overrides.torch_version;
   if (plan.nodes.empty()) {
     for (int i = 1; i <= 4; ++i)
       plan.nodes.push_back(DefaultNode(fmt::format("node-{}", i)));

@@ -82,6 +82,8 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   options.nodes = plan.nodes;
   options.processes = settings.processes;
   options.operator_version = plan.operator_version;
+  options.elastic_policy = plan.torchrun;
+  options.torch_version = plan.torch_version;
   options.name = plan.name;
   options.processes.working_dir = plan.working_dir;
   Simulation sim(options);
@@ -227,6 +229,9 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
                       : result.outcome == RunResult::Outcome::kTimedOut ? "timedOut"
                                                                         : "interrupted";
   report["operatorVersion"] = std::string(OperatorVersionName(plan.operator_version));
+  report["torchrun"] = {
+      {"mode", std::string(elastic::ElasticPolicyName(plan.torchrun))},
+      {"torchVersion", std::string(elastic::TorchVersionName(plan.torch_version))}};
   report["seed"] = plan.seed;
   report["virtualSeconds"] = result.virtual_seconds;
   report["wallSeconds"] = result.wall_seconds;

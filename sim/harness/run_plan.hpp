@@ -42,6 +42,9 @@ struct RunPlan {
   };
   std::vector<Job> jobs;
   OperatorVersion operator_version = kDefaultOperatorVersion;
+  // How torchrun commands in containers run (docs/elastic.md).
+  elastic::ElasticPolicy torchrun = elastic::ElasticPolicy::kAuto;
+  elastic::TorchVersion torch_version = elastic::TorchVersion::kTorch1_13;
   std::vector<std::string> ignored;  // "kind/name" of documents that are not run
   std::vector<FaultSpec> faults;
   std::vector<ExpectationSpec> expectations;
@@ -53,6 +56,8 @@ struct PlanOverrides {
   std::optional<std::uint64_t> seed;
   std::optional<Duration> timeout;
   std::optional<OperatorVersion> operator_version;
+  std::optional<elastic::ElasticPolicy> torchrun;
+  std::optional<elastic::TorchVersion> torch_version;
   std::vector<FaultSpec> faults;  // from --fault, added to every run
 };
 

@@ -643,7 +643,29 @@ void DecodeScenario(
       plan->operator_version = *v;
     }
   }
-  m.Accept("torchrun");  // read by the elastic agent's options
+  std::string torchrun;
+  m.String("torchrun", &torchrun);
+  if (!torchrun.empty()) {
+    auto policy = elastic::ParseElasticPolicy(torchrun);
+    if (!policy) {
+      ctx.Error(
+          m.Get("torchrun"), "torchrun",
+          fmt::format("unknown torchrun mode \"{}\"; choose auto, emulate or real", torchrun));
+    } else if (!overrides.torchrun) {
+      plan->torchrun = *policy;
+    }
+  }
+  std::string torch_version;
+  m.String("torchVersion", &torch_version);
+  if (!torch_version.empty()) {
+    auto v = elastic::ParseTorchVersion(torch_version);
+    if (!v) {
+      ctx.Error(m.Get("torchVersion"), "torchVersion",
+                fmt::format("unknown torch version \"{}\"; choose 1.13 or 2", torch_version));
+    } else if (!overrides.torch_version) {
+      plan->torch_version = *v;
+    }
+  }
   m.Nested("cluster", [&](MapReader& c) { DecodeNodes(c, plan); });
   DecodeImages(m, plan);
   const std::string object = ctx.object();

@@ -23,6 +23,13 @@ void Write(const std::string& path, const std::string& text) {
   std::ofstream(path) << text;
 }
 
+std::string Read(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 const char* kPassing = R"(apiVersion: ptsim.io/v1
 kind: Scenario
 name: ok
@@ -102,6 +109,35 @@ spec:
   auto bad_flag = RunCli({"run", "job.yaml", "--timeout", "forever"}, dir.path());
   CHECK(bad_flag.exit_code == 2);
   CHECK(RunCli({"run", "job.yaml", "--operator-version", "v2"}, dir.path()).exit_code == 2);
+  auto torchrun = RunCli({"run", "job.yaml", "--torchrun", "sometimes"}, dir.path());
+  CHECK(torchrun.exit_code == 2);
+  CHECK(torchrun.output.find("--torchrun sometimes: unknown; choose auto, emulate or real") !=
+        std::string::npos);
+  CHECK(RunCli({"run", "job.yaml", "--torch-version", "3"}, dir.path()).exit_code == 2);
+}
+
+TEST_CASE("the torchrun mode comes from the scenario, a flag overrides it, and the report says") {
+  TempDir dir;
+  Write(dir.path() + "/s.yaml",
+        "apiVersion: ptsim.io/v1\nkind: Scenario\nname: s\ntorchrun: emulate\n"
+        "torchVersion: \"2\"\npods:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: p, "
+        "annotations: {script.ptsim.io/c: run 1s}}\n  spec: {restartPolicy: Never, containers: "
+        "[{name: c, image: x}]}\n");
+  auto from_file = RunCli({"run", "s.yaml", "-q", "--json", "a.json"}, dir.path());
+  REQUIRE(from_file.exit_code == 0);
+  const auto a = nlohmann::json::parse(Read(dir.path() + "/a.json"));
+  CHECK(a["torchrun"] == nlohmann::json{{"mode", "emulate"}, {"torchVersion", "2"}});
+  auto overridden =
+      RunCli({"run", "s.yaml", "-q", "--json", "b.json", "--torchrun", "real"}, dir.path());
+  REQUIRE(overridden.exit_code == 0);
+  const auto b = nlohmann::json::parse(Read(dir.path() + "/b.json"));
+  CHECK(b["torchrun"]["mode"] == "real");
+  Write(dir.path() + "/bad.yaml",
+        "apiVersion: ptsim.io/v1\nkind: Scenario\nname: s\ntorchrun: maybe\npods: []\n");
+  auto bad = RunCli({"run", "bad.yaml"}, dir.path());
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.output.find("bad.yaml:4:11: error") != std::string::npos);
+  CHECK(bad.output.find("unknown torchrun mode \"maybe\"") != std::string::npos);
 }
 
 // Kills (SIGKILL) and reaps a child when the test ends, whatever happened.

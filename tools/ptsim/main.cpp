@@ -34,6 +34,12 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--operator-version", run.operator_version,
                       "Training-operator release to emulate: v1.9.4 (default), v1.9.0, v1.8.1, "
                       "v1.7.0, or fixed (v1.9.4 with its known bugs corrected)");
+  run_cmd->add_option("--torchrun", run.torchrun,
+                      "How torchrun commands in containers run: auto (default: the emulated "
+                      "elastic agent where real torchrun cannot run here), emulate (always), or "
+                      "real (never emulate)");
+  run_cmd->add_option("--torch-version", run.torch_version,
+                      "The torchrun the emulation follows: 1.13 (default) or 2");
   run_cmd->add_option("--seed", run.seed, "Seed for all randomness (default 1 or the scenario's)");
   run_cmd->add_option(
       "--fault", run.faults,

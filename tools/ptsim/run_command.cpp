@@ -125,6 +125,22 @@ int Run(const RunOptions& options) {
       return 2;
     }
   }
+  if (!options.torchrun.empty()) {
+    overrides.torchrun = elastic::ParseElasticPolicy(options.torchrun);
+    if (!overrides.torchrun) {
+      std::cerr << fmt::format("ptsim: --torchrun {}: unknown; choose auto, emulate or real\n",
+                               options.torchrun);
+      return 2;
+    }
+  }
+  if (!options.torch_version.empty()) {
+    overrides.torch_version = elastic::ParseTorchVersion(options.torch_version);
+    if (!overrides.torch_version) {
+      std::cerr << fmt::format("ptsim: --torch-version {}: unknown; choose 1.13 or 2\n",
+                               options.torch_version);
+      return 2;
+    }
+  }
   if (options.jobs < 1 || options.repeat < 1) {
     std::cerr << "ptsim: -j and --repeat must be at least 1\n";
     return 2;
