@@ -233,6 +233,19 @@ void ElasticAgent::StartWorkers(std::function<void()> next) {
     LocalWorkerGroup::Launch l;
     l.error_file = dir + "/error.json";
     l.env = WorkerEnv(agent_env, info, w, l.error_file);
+    if (options_.extra_worker_env) {
+      for (const auto& entry : options_.extra_worker_env(w, restart_count)) {
+        const std::string name = entry.substr(0, entry.find('=') + 1);
+        bool replaced = false;
+        for (auto& e : l.env) {
+          if (e.rfind(name, 0) == 0) {
+            e = entry;
+            replaced = true;
+          }
+        }
+        if (!replaced) l.env.push_back(entry);
+      }
+    }
     l.argv = WorkerArgv(config_->worker_argv, w.local_rank);
     launches.push_back(std::move(l));
   }
@@ -353,6 +366,7 @@ void ElasticAgent::ExitBarrier(std::function<void()> next) {
 void ElasticAgent::FinishSucceeded() {
   // launch_agent returns; its finally shuts the rendezvous down.
   handler_->Shutdown();
+  SetEnding(AgentEnding::Kind::kSucceeded);
   Exit(ProcessExit::Exited(0));
 }
 
@@ -372,6 +386,10 @@ void ElasticAgent::FinishChildFailed(const std::map<int, ProcessFailure>& by_loc
   Emit(fmt::format("{}: {}", kChildFailedError, lines.front()));
   for (std::size_t i = 1; i < lines.size(); ++i)
     Emit(lines[i]);
+  AgentEnding& ending = SetEnding(AgentEnding::Kind::kChildFailed);
+  ending.failures = failures;
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    ending.child_failed_message += (i == 0 ? "" : "\n") + lines[i];
   Exit(ProcessExit::Exited(1));
 }
 
@@ -400,14 +418,19 @@ void ElasticAgent::FailInRun(TorchrunError error) {
 void ElasticAgent::FailOutsideRun(TorchrunError error, bool shutdown_rendezvous) {
   if (shutdown_rendezvous && handler_) handler_->Shutdown();
   PrintException(error);
+  SetEnding(AgentEnding::Kind::kException).error = error;
   Exit(ProcessExit::Exited(error.ExitStatus()));
 }
 
 void ElasticAgent::FinishSignaled(int signal) {
   // launch_agent re-raises SignalException without shutting the rendezvous
   // down ("this closes the rendezvous on this rdzv_id permanently").
-  PrintException(TorchrunError::Exception(
-      std::string(kSignalException), fmt::format("Process {} got signal: {}", ctx_.pid, signal)));
+  const TorchrunError error = TorchrunError::Exception(
+      std::string(kSignalException), fmt::format("Process {} got signal: {}", ctx_.pid, signal));
+  PrintException(error);
+  AgentEnding& ending = SetEnding(AgentEnding::Kind::kSignal);
+  ending.error = error;
+  ending.signal = signal;
   Exit(ProcessExit::Exited(1));
 }
 
@@ -458,8 +481,20 @@ void ElasticAgent::Signal(int signal) {
   }
 }
 
+AgentEnding& ElasticAgent::SetEnding(AgentEnding::Kind kind) {
+  ending_.emplace();
+  ending_->kind = kind;
+  ending_->workers = workers_;
+  ending_->restart_count = restart_count();
+  return *ending_;
+}
+
 void ElasticAgent::Exit(ProcessExit exit) {
   if (exit_) return;
+  // A usage error (argparse) or a death by signal: no Python caller survives.
+  if (!ending_ || exit.kind == ProcessExit::Kind::kSignaled) {
+    SetEnding(AgentEnding::Kind::kKilled).signal = exit.Signal();
+  }
   exit_ = exit;
   phase_ = Phase::kDone;
   life_.Abandon();

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -36,6 +37,33 @@ struct ElasticAgentOptions {
   // Where torchelastic_<random>/ directories go when --log_dir is not given
   // (torch: tempfile.mkdtemp). Empty: the system temporary directory.
   std::string log_root;
+  // Extra "NAME=value" entries for one worker's environment, given its ranks
+  // and the group's restart count; they replace variables of the same name.
+  // For callers that run the launch the way a Python program around
+  // elastic_launch would (flytekit's elastic task). Empty: none.
+  std::function<std::vector<std::string>(const WorkerRanks& worker, int restart_count)>
+      extra_worker_env;
+};
+
+// How launch_agent ended, for a caller that plays the Python program around
+// it (flytekit catches ChildFailedError and SignalException): set when the
+// agent exits, before on_exit is delivered.
+struct AgentEnding {
+  enum class Kind {
+    kSucceeded,    // every worker exited 0; launch_agent returned
+    kChildFailed,  // ChildFailedError
+    kSignal,       // SignalException (SIGTERM, SIGINT, SIGHUP, SIGQUIT)
+    kException,    // any other exception (rendezvous errors, bad config)
+    kKilled,       // ended without raising to its caller: a signal it had no handler
+                   // for (or SIGKILL), or an argparse exit
+  };
+  Kind kind = Kind::kSucceeded;
+  std::map<int, ProcessFailure> failures;  // kChildFailed: by global rank
+  std::string child_failed_message;        // ChildFailedError.format_msg
+  std::optional<TorchrunError> error;      // kSignal, kException
+  int signal = 0;                          // kSignal, kKilled
+  std::vector<WorkerRanks> workers;        // the last group's ranks
+  int restart_count = 0;                   // of the last group
 };
 
 class ElasticAgent {
@@ -69,6 +97,8 @@ class ElasticAgent {
   const std::vector<WorkerRanks>& workers() const { return workers_; }
   const std::string& log_dir() const { return log_dir_; }
   const std::optional<ElasticLaunchConfig>& config() const { return config_; }
+  // Set once the agent has exited.
+  const std::optional<AgentEnding>& ending() const { return ending_; }
 
  private:
   enum class Phase {
@@ -104,6 +134,7 @@ class ElasticAgent {
   void FailOutsideRun(TorchrunError error, bool shutdown_rendezvous);
   void FinishSignaled(int signal);
   void PrintException(const TorchrunError& error);
+  AgentEnding& SetEnding(AgentEnding::Kind kind);
   void Exit(ProcessExit exit);
 
   AgentContext ctx_;
@@ -136,6 +167,7 @@ class ElasticAgent {
   Time barrier_start_{};
   EventLoop::TimerId monitor_timer_;
   std::optional<ProcessExit> exit_;
+  std::optional<AgentEnding> ending_;
   LifeToken life_;
 };
 

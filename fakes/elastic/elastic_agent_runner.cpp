@@ -52,8 +52,7 @@ bool ElasticAgentRunner::Intercepts(const ProcessSpec& spec) const {
   return !deps_.probe->RealTorchrunUsable(*command, spec.env, &why);
 }
 
-Result<ProcessId> ElasticAgentRunner::Spawn(const ProcessSpec& spec, Callbacks callbacks) {
-  const ProcessId id = next_id_++;
+AgentContext ElasticAgentRunner::ContextFor(const ProcessSpec& spec) {
   const EnvMap env = EnvMapOf(spec.env);
   // "ns/pod/container": the pod's name and namespace.
   std::string ns;
@@ -78,7 +77,12 @@ Result<ProcessId> ElasticAgentRunner::Spawn(const ProcessSpec& spec, Callbacks c
   if (deps_.network && !ns.empty()) ctx.address = deps_.network->PodIP(ns, pod);
   ctx.random = random_.Fork(spec.name + "#" + std::to_string(spec.incarnation));
   ctx.epoch_seconds = options_.epoch_seconds;
+  return ctx;
+}
 
+Result<ProcessId> ElasticAgentRunner::Spawn(const ProcessSpec& spec, Callbacks callbacks) {
+  const EnvMap env = EnvMapOf(spec.env);
+  AgentContext ctx = ContextFor(spec);
   LaunchInputs inputs;
   inputs.cpu_count = options_.cpu_count;
   inputs.python_executable = options_.python_executable;
@@ -97,15 +101,25 @@ Result<ProcessId> ElasticAgentRunner::Spawn(const ProcessSpec& spec, Callbacks c
   inputs.standalone_run_id = ids.Uuid();
   inputs.generated_run_id = std::to_string(ids.Next());
   LaunchPlan plan = PlanTorchrun(spec.argv, env, options_.agent.profile, inputs);
+  return Start(std::move(ctx), spec, std::move(plan), options_.agent, std::move(callbacks));
+}
 
+ProcessId ElasticAgentRunner::SpawnPlanned(const ProcessSpec& spec, LaunchPlan plan,
+                                           ElasticAgentOptions agent, Callbacks callbacks) {
+  return Start(ContextFor(spec), spec, std::move(plan), std::move(agent), std::move(callbacks));
+}
+
+ProcessId ElasticAgentRunner::Start(AgentContext ctx, const ProcessSpec& spec, LaunchPlan plan,
+                                    ElasticAgentOptions agent_options, Callbacks callbacks) {
+  const ProcessId id = next_id_++;
   // A finished agent stays (for agent(id)) until the runner goes; its workers are gone.
   std::weak_ptr<bool> alive = alive_;
   ElasticAgent::Deps agent_deps;
   agent_deps.workers = &workers_;
   agent_deps.ports = deps_.ports;
   agent_deps.trace = deps_.trace;
-  auto agent = std::make_unique<ElasticAgent>(std::move(ctx), agent_deps, options_.agent, spec,
-                                              std::move(plan), std::move(callbacks));
+  auto agent = std::make_unique<ElasticAgent>(std::move(ctx), agent_deps, std::move(agent_options),
+                                              spec, std::move(plan), std::move(callbacks));
   ElasticAgent* raw = agent.get();
   agents_.emplace(id, std::move(agent));
   // Callbacks never run inside Spawn.

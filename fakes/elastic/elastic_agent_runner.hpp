@@ -59,16 +59,28 @@ class ElasticAgentRunner final : public CommandInterceptor {
   // Starts an agent for `spec` (a torchrun command); never fails: a bad
   // command line is reported by the agent, as torchrun reports it.
   Result<ProcessId> Spawn(const ProcessSpec& spec, Callbacks callbacks) override;
+  // Starts an agent for a launch planned elsewhere (a Flyte Elastic task's
+  // PlanFlyteElastic: the container's command is the workers' program), with
+  // `agent` replacing the runner's agent options. Never fails; the id works
+  // with Signal, Running and agent().
+  ProcessId SpawnPlanned(const ProcessSpec& spec, LaunchPlan plan, ElasticAgentOptions agent,
+                         Callbacks callbacks);
   void Signal(ProcessId id, int signal) override;
   bool Running(ProcessId id) const override;
   int Pid(ProcessId) const override { return 0; }
 
   const Options& options() const { return options_; }
+  // The agent context Spawn gives an agent for `spec` (its pod, address and
+  // random stream).
+  AgentContext ContextFor(const ProcessSpec& spec);
   // The agent behind `id` (kept after it ended), else null.
   const ElasticAgent* agent(ProcessId id) const;
   std::size_t running() const;
 
  private:
+  ProcessId Start(AgentContext ctx, const ProcessSpec& spec, LaunchPlan plan,
+                  ElasticAgentOptions agent_options, Callbacks callbacks);
+
   EventLoop& loop_;
   ProcessRunner& workers_;
   RendezvousRegistry& registry_;

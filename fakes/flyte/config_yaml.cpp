@@ -154,14 +154,19 @@ Diagnostics LocateDiagnostics(const Diagnostics& diagnostics,
 }
 
 Result<FlyteTaskSpec> ParseFlyteTaskSpec(std::string_view yaml, const std::string& file_name) {
-  Diagnostics d;
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml));
   } catch (const YAML::Exception& e) {
+    Diagnostics d;
     d.Error({file_name, e.mark.line + 1, e.mark.column + 1}, "", "", "invalid YAML: " + e.msg);
     return d;
   }
+  return ParseFlyteTaskSpecNode(root, file_name);
+}
+
+Result<FlyteTaskSpec> ParseFlyteTaskSpecNode(const YAML::Node& root, const std::string& file_name) {
+  Diagnostics d;
   YamlDocument doc(file_name, &d);
   FlyteTaskSpec spec;
   YamlMap top(&doc, root, "");
@@ -170,7 +175,7 @@ Result<FlyteTaskSpec> ParseFlyteTaskSpec(std::string_view yaml, const std::strin
   bool has_pytorch = top.Contains("pytorch");
   bool has_elastic = top.Contains("elastic");
   if (has_pytorch == has_elastic) {
-    d.Error({file_name, 1, 1}, "", "",
+    d.Error(doc.Where(root), "", "",
             has_pytorch ? "give either `pytorch:` or `elastic:`, not both"
                         : "missing task config: add a `pytorch:` or an `elastic:` section");
   } else if (has_pytorch) {
@@ -187,6 +192,14 @@ Result<FlyteTaskSpec> ParseFlyteTaskSpec(std::string_view yaml, const std::strin
   spec.locations = doc.locations();
   if (!d.ok()) return LocateDiagnostics(d, spec.locations);
   return spec;
+}
+
+Result<LoadedFlyteTask> CreateFlyteTask(const FlyteTaskSpec& spec) {
+  auto task = CreateTask(spec.config, spec.decorator);
+  Diagnostics located = LocateDiagnostics(task.diagnostics(), spec.locations);
+  if (!task.ok()) return located;
+  return Result<LoadedFlyteTask>(
+      LoadedFlyteTask{std::move(task.value()), spec.execution, spec.propeller}, located);
 }
 
 Result<LoadedFlyteTask> ParseFlyteTask(std::string_view yaml, const std::string& file_name) {

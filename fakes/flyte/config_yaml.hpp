@@ -7,7 +7,7 @@
 //     run_policy: {clean_pod_policy: ALL, backoff_limit: 3}
 //     num_workers: 2    # deprecated v0 field
 //   task: {name, project, domain, version, image, command, args, env, requests,
-//          limits, shared_memory, pod_template, accelerator}     # optional
+//          limits, shared_memory, pod_template, accelerator, retries}   # optional
 //   execution: {...}    # optional, TaskExecution JSON keys (task_execution.hpp)
 //   propeller: {...}    # optional, PluginConfig keys (plugin_config.hpp)
 //
@@ -22,6 +22,8 @@
 #include <map>
 #include <string>
 #include <string_view>
+
+#include <yaml-cpp/yaml.h>
 
 #include "fakes/flyte/function_task.hpp"
 #include "fakes/flyte/plugin_config.hpp"
@@ -42,6 +44,9 @@ struct FlyteTaskSpec {
 };
 
 Result<FlyteTaskSpec> ParseFlyteTaskSpec(std::string_view yaml, const std::string& file_name);
+// The same for a mapping already read (e.g. a scenario's `flyte:` section):
+// diagnostics name `file_name` and the node's own lines.
+Result<FlyteTaskSpec> ParseFlyteTaskSpecNode(const YAML::Node& root, const std::string& file_name);
 
 // The task created from a file, with the execution and config it names.
 struct LoadedFlyteTask {
@@ -50,6 +55,8 @@ struct LoadedFlyteTask {
   PluginConfig propeller{};
 };
 
+// CreateTask on a parsed spec, its diagnostics located in the file.
+Result<LoadedFlyteTask> CreateFlyteTask(const FlyteTaskSpec& spec);
 // ParseFlyteTaskSpec + CreateTask, every diagnostic located in the file.
 Result<LoadedFlyteTask> ParseFlyteTask(std::string_view yaml, const std::string& file_name);
 // Reads `path` first; a missing file is a Diagnostic naming it.

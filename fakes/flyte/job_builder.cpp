@@ -87,6 +87,38 @@ std::string ErrorAggregationStrategy(const PluginConfig& config) {
   return config.enable_distributed_error_aggregation ? "Earliest" : "";
 }
 
+json ObjectMetadata(const json& tmpl, const TaskExecution& execution, const PluginConfig& config,
+                    const json& object_metadata) {
+  // UnionMaps(default, the object's own, the template's k8s metadata, the
+  // execution's): later ones win.
+  const json k8s_meta = tmpl.value("metadata", json::object()).is_object()
+                            ? tmpl.value("metadata", json::object()).value("metadata", json())
+                            : json();
+  std::map<std::string, std::string> annotations = config.default_annotations;
+  std::map<std::string, std::string> labels = config.default_labels;
+  auto merge = [&](const json& meta, const char* key, std::map<std::string, std::string>* to) {
+    if (!meta.is_object()) return;
+    const json from = meta.value(key, json::object());
+    if (!from.is_object()) return;
+    for (const auto& [k, v] : from.items()) {
+      if (v.is_string()) (*to)[k] = v.get<std::string>();
+    }
+  };
+  merge(object_metadata, "annotations", &annotations);
+  merge(object_metadata, "labels", &labels);
+  merge(k8s_meta, "annotations", &annotations);
+  merge(k8s_meta, "labels", &labels);
+  UnionInto(execution.annotations, &annotations);
+  UnionInto(execution.labels, &labels);
+  json metadata = {{"name", Dns1123Subdomain(execution.generated_name)},
+                   {"namespace", execution.k8s_namespace}};
+  if (!labels.empty()) metadata["labels"] = MapToJson(labels);
+  if (!annotations.empty()) metadata["annotations"] = MapToJson(annotations);
+  if (execution.owner_reference)
+    metadata["ownerReferences"] = json::array({*execution.owner_reference});
+  return metadata;
+}
+
 Result<json> BuildPyTorchJob(const json& tmpl, const TaskExecution& execution,
                              const PluginConfig& config) {
   if (!tmpl.is_object()) return Fail("", BadTaskSpecification("nil task specification"));
@@ -156,31 +188,7 @@ Result<json> BuildPyTorchJob(const json& tmpl, const TaskExecution& execution,
     spec["pytorchReplicaSpecs"].erase("Master");  // elastic jobs have no master
   }
 
-  // addObjectMetadata (plugin_manager.go).
-  const json k8s_meta = tmpl.value("metadata", json::object()).is_object()
-                            ? tmpl.value("metadata", json::object()).value("metadata", json())
-                            : json();
-  std::map<std::string, std::string> annotations = config.default_annotations;
-  std::map<std::string, std::string> labels = config.default_labels;
-  if (k8s_meta.is_object()) {
-    auto merge = [&](const char* key, std::map<std::string, std::string>* to) {
-      const json from = k8s_meta.value(key, json::object());
-      if (!from.is_object()) return;
-      for (const auto& [k, v] : from.items()) {
-        if (v.is_string()) (*to)[k] = v.get<std::string>();
-      }
-    };
-    merge("annotations", &annotations);
-    merge("labels", &labels);
-  }
-  UnionInto(execution.annotations, &annotations);
-  UnionInto(execution.labels, &labels);
-  json metadata = {{"name", Dns1123Subdomain(execution.generated_name)},
-                   {"namespace", execution.k8s_namespace}};
-  if (!labels.empty()) metadata["labels"] = MapToJson(labels);
-  if (!annotations.empty()) metadata["annotations"] = MapToJson(annotations);
-  if (execution.owner_reference)
-    metadata["ownerReferences"] = json::array({*execution.owner_reference});
+  json metadata = ObjectMetadata(tmpl, execution, config, json::object());
   return json{{"apiVersion", "kubeflow.org/v1"},
               {"kind", "PyTorchJob"},
               {"metadata", metadata},

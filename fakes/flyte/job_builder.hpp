@@ -29,6 +29,13 @@ namespace ptsim::flyte {
 Result<nlohmann::json> BuildPyTorchJob(const nlohmann::json& task_template,
                                        const TaskExecution& execution, const PluginConfig& config);
 
+// addObjectMetadata: name (the generated name, made DNS-1123 compatible),
+// namespace, labels and annotations (plugin defaults, then `object_metadata`'s
+// own, then the template's metadata.metadata, then the execution's; later
+// ones win) and the owner reference when the execution has one.
+nlohmann::json ObjectMetadata(const nlohmann::json& task_template, const TaskExecution& execution,
+                              const PluginConfig& config, const nlohmann::json& object_metadata);
+
 // GetProperties: the error aggregation strategy ("Earliest" or "").
 std::string ErrorAggregationStrategy(const PluginConfig& config);
 

@@ -8,6 +8,7 @@
 // in ptsim the container runs what the user gives here. Plain data.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -47,6 +48,9 @@ struct TaskDecorator {
   std::optional<std::variant<bool, std::string>> shared_memory{};
   std::optional<PodTemplate> pod_template{};
   std::optional<GpuAccelerator> accelerator{};
+  // retries=N: TaskMetadata.retries (core.RetryStrategy{retries: N}); how
+  // often flytepropeller retries a failed attempt (node_retry.hpp).
+  std::optional<int64_t> retries{};
 };
 
 // True when flytekit's `self.shared_memory is False or self.shared_memory is

@@ -118,6 +118,12 @@ Result<json> BuildTaskTemplate(const FunctionTask& task) {
     container["resources"] = MessageToDict(resources.value());
     tmpl["container"] = container;
   }
+  // TaskMetadata: only its retry strategy matters to ptsim (MessageToDict
+  // leaves a zero count out: {"retries": {}}).
+  if (d.retries) {
+    tmpl["metadata"] = {
+        {"retries", *d.retries == 0 ? json::object() : json{{"retries", *d.retries}}}};
+  }
   json extended = ExtendedResources(d);
   if (!extended.empty()) tmpl["extendedResources"] = extended;
   return tmpl;

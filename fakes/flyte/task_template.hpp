@@ -10,8 +10,9 @@
 // _serialize_pod_spec: the primary container of the pod spec receives the
 // task's image (unless it has one), command, args, resources (only if any)
 // and env (task env first). Differences: the container runs the decorator's
-// command/args instead of `pyflyte-execute ...`; interface and metadata are
-// not emitted. Plain functions; any thread.
+// command/args instead of `pyflyte-execute ...`; the interface is not
+// emitted, and of the metadata only `retries` ({"retries": {"retries": N}},
+// when the task sets retries). Plain functions; any thread.
 #pragma once
 
 #include <nlohmann/json.hpp>

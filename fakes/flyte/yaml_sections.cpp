@@ -100,6 +100,15 @@ void ParseTaskSection(YamlDocument* doc, YamlMap& m, TaskDecorator* t) {
     }
     t->accelerator = a;
   }
+  if (auto v = m.Node("retries")) {
+    auto n = m.Int("retries");
+    // RetryStrategy.retries is a uint32.
+    if (n && (*n < 0 || *n > 4294967295LL)) {
+      doc->Error(*v, m.Path("retries"), "Value out of range: " + std::to_string(*n));
+    } else if (n) {
+      t->retries = *n;
+    }
+  }
   m.Finish();
 }
 

@@ -241,6 +241,8 @@ std::string DescribeExpectation(const ExpectationSpec& s) {
       if (s.number_max) parts.push_back(fmt::format("<= {}", *s.number_max));
       return fmt::format("report {} {}", s.target, fmt::join(parts, ", "));
     }
+    case K::kFlyte:
+      return s.flyte ? DescribeFlyteExpectation(*s.flyte) : std::string();
   }
   return "";
 }
@@ -549,6 +551,14 @@ ExpectationResult Evaluate(const ExpectationSpec& s, const json& report) {
       if ((s.number_min || s.number_max) && !v.is_number()) r.passed = false;
       if (s.number_min && v.is_number() && v.get<double>() < *s.number_min) r.passed = false;
       if (s.number_max && v.is_number() && v.get<double>() > *s.number_max) r.passed = false;
+      break;
+    }
+    case K::kFlyte: {
+      if (!s.flyte) break;
+      FlyteCheck c = EvaluateFlyteExpectation(*s.flyte, report);
+      r.expected = c.expected;
+      r.actual = c.actual;
+      r.passed = c.passed;
       break;
     }
   }

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <optional>
 #include <regex>
 #include <string>
@@ -13,6 +14,7 @@
 
 #include "sim/core/diagnostics.hpp"
 #include "sim/core/time.hpp"
+#include "sim/harness/flyte_expectation.hpp"
 
 namespace ptsim {
 
@@ -51,6 +53,7 @@ struct ExpectationSpec {
     kFault,           // a fault fired (a number of times)
     kFile,            // a file under the run directory exists / matches a regex
     kReport,          // a value of the JSON report, addressed by a JSON pointer
+    kFlyte,           // a Flyte task's outcome or one attempt (flyte_expectation.hpp)
   };
   Kind kind = Kind::kFinalCondition;
   SourceLocation where;
@@ -83,10 +86,11 @@ struct ExpectationSpec {
   // kFault: the fault's name. kFile: the path under the run directory.
   // kReport: the JSON pointer.
   std::string target;
-  std::optional<bool> exists;           // kFile, kReport
-  std::optional<nlohmann::json> value;  // kReport: equals this JSON value
-  std::optional<double> number_min;     // kReport: a number >= this
-  std::optional<double> number_max;     // kReport: a number <= this
+  std::optional<bool> exists;                     // kFile, kReport
+  std::optional<nlohmann::json> value;            // kReport: equals this JSON value
+  std::optional<double> number_min;               // kReport: a number >= this
+  std::optional<double> number_max;               // kReport: a number <= this
+  std::shared_ptr<const FlyteExpectation> flyte;  // kFlyte
 };
 
 struct ExpectationResult {

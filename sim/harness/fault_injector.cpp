@@ -10,6 +10,8 @@
 #include "sim/core/signals.hpp"
 #include "sim/model/label_selector.hpp"
 #include "sim/model/pytorchjob.hpp"
+#include "sim/model/pytorchjob_crd_validation.hpp"
+#include "sim/model/pytorchjob_validation.hpp"
 
 namespace ptsim {
 namespace {
@@ -198,6 +200,14 @@ void FaultInjector::Fire(std::size_t index, std::vector<Hit> hits) {
     }
     targets.push_back(a.spec.target.Describe());
   }
+  if (JobLevel(a.spec.action)) {
+    hits.clear();
+    for (const auto& job : sim_.api().collection<PyTorchJob>().List()) {
+      if (!a.spec.target.job.empty() && job->metadata.name != a.spec.target.job) continue;
+      if (a.spec.target.ns_given && job->metadata.namespace_ != a.spec.target.ns) continue;
+      targets.push_back(ApplyToJob(a, *job));
+    }
+  }
   for (const auto& h : hits) {
     if (NodeLevel(a.spec.action)) {
       std::string node = h.node;
@@ -361,6 +371,47 @@ void FaultInjector::ContainerOutput(const ContainerIncarnation& inc, std::string
     const Hit hit{inc.namespace_, inc.pod, inc.container, ""};
     sim_.loop().After(w.delay, [this, i, hit] { Fire(i, {hit}); });
   }
+}
+
+std::string FaultInjector::ApplyToJob(Armed& a, const PyTorchJob& job) {
+  const FaultSpec& f = a.spec;
+  PyTorchJob next = job;
+  switch (f.action) {
+    case FaultAction::kSuspend:
+      next.spec.run_policy.suspend = true;
+      break;
+    case FaultAction::kResume:
+      next.spec.run_policy.suspend = false;
+      break;
+    case FaultAction::kScale:
+      if (next.spec.pytorch_replica_specs) {
+        auto it = next.spec.pytorch_replica_specs->find(f.target.replica_type);
+        if (it != next.spec.pytorch_replica_specs->end()) it->second.replicas = f.replicas;
+      }
+      break;
+    default:
+      break;
+  }
+  const std::string name = "PyTorchJob/" + job.metadata.name;
+  // The API server checks the CRD's rules, then the validating webhook of
+  // the emulated release admits the update (or, from v1.9.0 to v1.9.4,
+  // compares the new object with itself: reference §15.3).
+  const OperatorVersion version = sim_.options().operator_version;
+  std::string denial;
+  if (auto invalid = ValidateCrdUpdate(job, next, version); !invalid.empty()) {
+    denial = CrdInvalidMessage(job.metadata.name, invalid);
+  } else if (auto admission = WebhookValidateUpdate(job, next, version); !admission.allowed()) {
+    denial = admission.DenialMessage();
+  }
+  if (!denial.empty()) {
+    sim_.notes().Add(
+        sim_.loop().Now(),
+        fmt::format("fault \"{}\": the update of {} was rejected: {}", f.name, name, denial));
+    return name + " (rejected)";
+  }
+  sim_.api().collection<PyTorchJob>().Mutate(job.metadata.namespace_, job.metadata.name,
+                                             [&](PyTorchJob& stored) { stored.spec = next.spec; });
+  return name;
 }
 
 nlohmann::json FaultInjector::Report() const {

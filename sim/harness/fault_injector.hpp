@@ -59,6 +59,10 @@ class FaultInjector final : public KubeletObserver {
   void Fire(std::size_t index, std::vector<Hit> hits);
   void Apply(Armed& a, const Hit& hit);
   void ApplyToNode(Armed& a, const std::string& node);
+  // Suspend, resume or scale the job; returns what the report lists as the
+  // target ("PyTorchJob/<name>", with " (rejected: ...)" when admission
+  // refused the edit).
+  std::string ApplyToJob(Armed& a, const PyTorchJob& job);
   void WatchConditions();
 
   Simulation& sim_;

@@ -25,9 +25,17 @@ constexpr std::pair<FaultAction, const char*> kActions[] = {
     {FaultAction::kUncordon, "uncordon"},
     {FaultAction::kImagePullError, "image-pull-error"},
     {FaultAction::kSlowStart, "slow-start"},
+    {FaultAction::kSuspend, "suspend"},
+    {FaultAction::kResume, "resume"},
+    {FaultAction::kScale, "scale"},
 };
 
 }  // namespace
+
+bool JobLevel(FaultAction action) {
+  return action == FaultAction::kSuspend || action == FaultAction::kResume ||
+         action == FaultAction::kScale;
+}
 
 const char* FaultActionName(FaultAction action) {
   for (const auto& [a, name] : kActions) {
@@ -56,6 +64,7 @@ std::string FaultTarget::Describe() const {
     out = "node " + node;
   else
     out = "every pod";
+  if (!job.empty()) out = "PyTorchJob " + job + (out == "every pod" ? "" : ", " + out);
   if (!container.empty()) out += " container " + container;
   switch (mode) {
     case Mode::kAll:

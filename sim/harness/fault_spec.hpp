@@ -28,7 +28,15 @@ enum class FaultAction {
   kUncordon,
   kImagePullError,  // pulls for the target pods fail (ErrImagePull / ImagePullBackOff)
   kSlowStart,       // pulls for the target pods take `delay`
+  // Edits of the PyTorchJob, as `kubectl patch` would make them (admitted by
+  // the CRD's rules and the operator's webhook of the emulated release):
+  kSuspend,  // spec.runPolicy.suspend = true
+  kResume,   // spec.runPolicy.suspend = false
+  kScale,    // spec.pytorchReplicaSpecs[target.replicaType].replicas = `replicas`
 };
+
+// Whether an action edits the job rather than pods, containers or nodes.
+bool JobLevel(FaultAction action);
 
 const char* FaultActionName(FaultAction action);
 std::optional<FaultAction> ParseFaultAction(const std::string& text);
@@ -42,8 +50,10 @@ struct FaultTarget {
   std::optional<int> replica_index;
   std::string selector;  // a label selector
   std::string node;
+  std::string job;  // job-level actions: the job's name (empty: every job of the run)
   std::string container;
   std::string ns = "default";
+  bool ns_given = false;  // written by the user (else a Flyte run aims at its task's namespace)
   enum class Mode { kAll, kOne, kFixed, kFixedPercent, kRandomMaxPercent };
   Mode mode = Mode::kAll;
   int value = 0;
@@ -76,6 +86,7 @@ struct FaultSpec {
   Duration delay{0};                         // kSlowStart
   std::optional<std::int64_t> grace_period;  // kDelete
   std::string message;                       // kEvict; kImagePullError
+  int replicas = 0;                          // kScale
   int repeat = 1;                            // how many times it may fire; 0 = unlimited
   SourceLocation where;
 };

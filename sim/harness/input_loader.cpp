@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "fakes/process/real_process_runner.hpp"
+#include "sim/harness/flyte_plan.hpp"
 #include "sim/harness/scenario_loader.hpp"
 #include "sim/model/container_script.hpp"
 #include "sim/model/pod_codec.hpp"
@@ -92,6 +93,19 @@ void AddDocument(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan, int d
   }
   const std::string api_version = Scalar(doc, "apiVersion");
   const std::string kind = Scalar(doc, "kind");
+  if (kind.empty() && (LooksLikeFlyteTaskFile(doc) || LooksLikeFlyteTemplate(doc))) {
+    // A Flyte task file or task template (flyte_plan.hpp).
+    ctx.set_object("");
+    if (plan->flyte) {
+      ctx.Error(doc, "", "a file holds at most one Flyte task");
+      return;
+    }
+    auto flyte = LooksLikeFlyteTaskFile(doc) ? FlytePlanFromTaskFile(doc, ctx.file())
+                                             : FlytePlanFromTemplate(doc, ctx.file());
+    ctx.diagnostics().Append(flyte.diagnostics());
+    if (flyte.ok()) plan->flyte = std::move(flyte.value());
+    return;
+  }
   if (kind.empty()) {
     ctx.set_object("");
     ctx.Error(doc, "kind", "Required value: every object needs apiVersion and kind");
@@ -153,7 +167,7 @@ Result<RunPlan> LoadRunPlan(const std::string& path, const PlanOverrides& overri
   DecodeContext ctx(path, &diags);
   for (const auto& doc : docs)
     AddDocument(ctx, doc, &plan, 0, overrides);
-  if (plan.pods.empty() && plan.jobs.empty() && diags.ok()) {
+  if (plan.pods.empty() && plan.jobs.empty() && !plan.flyte && diags.ok()) {
     diags.Error({path, 0, 0}, "", "",
                 "nothing to run: the file holds no Pod, PyTorchJob, scenario or Flyte task");
   }
@@ -167,6 +181,7 @@ Result<RunPlan> LoadRunPlan(const std::string& path, const PlanOverrides& overri
       plan.nodes.push_back(DefaultNode(fmt::format("node-{}", i)));
   }
   plan.faults.insert(plan.faults.end(), overrides.faults.begin(), overrides.faults.end());
+  if (plan.flyte && diags.ok()) AddFlyteAttempts(&plan, &diags);
   if (diags.ok()) CheckPlanReferences(plan, &diags);
   if (!diags.ok()) return diags;
   return Result<RunPlan>(std::move(plan), std::move(diags));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/harness/flyte_report.hpp"
 #include "sim/harness/report_junit.hpp"
 
 namespace ptsim {
@@ -151,6 +152,23 @@ std::string TimelineSvg(const json& report) {
           E(Str(c, "message")));
     }
   }
+  // Flyte phase changes, below the axis.
+  if (report.contains("flyte") && report["flyte"].is_object()) {
+    int flyte_row = 0;
+    for (const auto& p : report["flyte"]["phases"]) {
+      const double t = Num(p, "at");
+      const std::string phase = Str(p, "phase");
+      const std::string detail =
+          p["error"].is_object() ? Str(p["error"], "code") : Str(p, "reason");
+      marks += fmt::format(
+          "<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='{3}' stroke-dasharray='1 2'/>",
+          x(t), 14, bottom, FlytePhaseColor(phase));
+      marks += fmt::format(
+          "<text x='{:.1f}' y='{}' class='mark' fill='{}'>flyte#{} {}<title>{}</title></text>",
+          x(t) + 2, bottom + 48 + 10 * (flyte_row++ % 3), FlytePhaseColor(phase),
+          p.value("attempt", 0), E(phase), E(detail));
+    }
+  }
   for (const auto& f : report["faults"]) {
     for (const auto& fired : f["fired"]) {
       const double t = Num(fired, "time");
@@ -164,7 +182,8 @@ std::string TimelineSvg(const json& report) {
           E(fired["targets"].dump()));
     }
   }
-  const int height = bottom + 50;
+  const int height =
+      bottom + 50 + (report.contains("flyte") && report["flyte"].is_object() ? 34 : 0);
   return fmt::format(
       "<svg xmlns='http://www.w3.org/2000/svg' width='{}' height='{}' viewBox='0 0 {} {}'>"
       "<style>.lane{{font:600 12px sans-serif}}.sub{{font:10px sans-serif;fill:#607d8b}}"
@@ -226,6 +245,7 @@ std::string Section(const json& report) {
     }
     out += "<h2>Job conditions</h2>" + Table({"time", "type", "status", "reason", "message"}, rows);
   }
+  if (report.contains("flyte")) out += FlyteHtmlSection(report["flyte"]);
   if (!report["expectations"].empty()) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& e : report["expectations"]) {

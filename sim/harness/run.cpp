@@ -10,6 +10,8 @@
 #include "sim/core/asio_context.hpp"
 #include "sim/core/notes.hpp"
 #include "sim/harness/fault_injector.hpp"
+#include "sim/harness/flyte_report.hpp"
+#include "sim/harness/flyte_run.hpp"
 #include "sim/harness/live_status.hpp"
 #include "sim/harness/report_json.hpp"
 #include "sim/harness/run_recorder.hpp"
@@ -29,6 +31,7 @@ bool AllFinished(Simulation& sim, const RunPlan& plan,
   // collector reacting to a deleted job) happens before the run can end.
   if (sim.loop().due_now()) return false;
   for (const auto& entry : plan.jobs) {
+    if (plan.deferred.count("PyTorchJob/" + entry.job.metadata.name)) continue;  // the driver's
     if (!sim.controller().Settled(entry.job.metadata.namespace_, entry.job.metadata.name))
       return false;
   }
@@ -96,6 +99,14 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   if (settings.timeline_out)
     timeline = std::make_unique<Timeline>(sim, *settings.timeline_out, settings.color);
   Notes& notes = sim.notes();
+  // A Flyte task's driver submits its attempts (flyte_run.hpp).
+  std::unique_ptr<FlyteRun> flyte;
+  if (plan.flyte) {
+    FlyteRun::Options flyte_options;
+    flyte_options.run_dir = settings.run_dir;
+    flyte_options.timeline = settings.timeline_out;
+    flyte = std::make_unique<FlyteRun>(sim, plan, flyte_options);
+  }
 
   std::unique_ptr<LiveStatus> live;
   if (settings.live && settings.status_out) {
@@ -125,6 +136,7 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
         }
         notes.Add(sim.loop().Now(),
                   fmt::format("interrupted by {}: pods deleted gracefully", strsignal(signal)));
+        if (flyte) flyte->Abort(fmt::format("interrupted by {}", strsignal(signal)));
         // Jobs first, so that the operator does not recreate what is deleted;
         // their pods go by garbage collection, gracefully.
         for (const auto& j : sim.api().collection<PyTorchJob>().List()) {
@@ -145,12 +157,14 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
 
   std::vector<std::shared_ptr<const Pod>> bare_pods;
   for (const auto& pod : plan.pods) {
+    if (plan.deferred.count("Pod/" + pod.metadata.name)) continue;  // created by the Flyte driver
     auto created = sim.api().collection<Pod>().Create(pod);
     if (created.ok()) bare_pods.push_back(*created);
     if (!created.ok() && settings.status_out)
       *settings.status_out << created.diagnostics().Render();
   }
   for (const auto& entry : plan.jobs) {
+    if (plan.deferred.count("PyTorchJob/" + entry.job.metadata.name)) continue;
     auto created = sim.api().collection<PyTorchJob>().Create(entry.job);
     if (!created.ok() && settings.status_out)
       *settings.status_out << created.diagnostics().Render();
@@ -166,10 +180,11 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   }
 
   faults.Start();
+  if (flyte) flyte->Start();
   const Time deadline = kRunStart + plan.timeout;
   auto finished = [&] {
     if (interrupts > 0) return sim.api().collection<Pod>().size() == 0;
-    return AllFinished(sim, plan, bare_pods);
+    return AllFinished(sim, plan, bare_pods) && (!flyte || flyte->Finished());
   };
   auto outcome = sim.loop().Run(deadline, finished);
   if (outcome == EventLoop::Outcome::kPredicate && interrupts == 0 &&
@@ -241,6 +256,8 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   for (std::size_t i = 0; i < recorder.job_order().size(); ++i) {
     const JobRecord& r = recorder.jobs().at(recorder.job_order()[i]);
     nlohmann::json spec = i < plan.jobs.size() ? plan.jobs[i].spec : nlohmann::json();
+    // A Flyte run's jobs are its attempts, created in whatever order they came.
+    if (flyte) spec = flyte->SubmittedSpec(r.job->metadata.namespace_, r.job->metadata.name);
     jobs.push_back(JobJson(r, spec));
   }
   report["job"] = jobs.empty() ? nlohmann::json(nullptr) : jobs[0];
@@ -271,6 +288,7 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   report["notes"] = NotesJson(notes.list());
   report["description"] = plan.description;
   report["faults"] = faults.Report();
+  report["flyte"] = flyte ? flyte->Report() : nlohmann::json(nullptr);
   report["expectations"] = nlohmann::json::array();
   for (const auto& spec : plan.expectations) {
     ExpectationResult r = Evaluate(spec, report);
@@ -291,7 +309,8 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   }
   report["realProcesses"] = real_processes;
   result.report = std::move(report);
-  result.summary = ConditionHistory(recorder) + PodTable(recorder, end);
+  result.summary = ConditionHistory(recorder) + FlyteSummaryText(result.report["flyte"]) +
+                   PodTable(recorder, end);
   return result;
 }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "sim/core/diagnostics.hpp"
 #include "sim/harness/expectation.hpp"
 #include "sim/harness/fault_spec.hpp"
+#include "sim/harness/flyte_plan.hpp"
 #include "sim/harness/simulation.hpp"
 #include "sim/model/operator_version.hpp"
 #include "sim/model/pod.hpp"
@@ -49,6 +51,14 @@ struct RunPlan {
   std::vector<FaultSpec> faults;
   std::vector<ExpectationSpec> expectations;
   bool is_scenario = false;
+  // A Flyte task (docs/flyte.md "Running a task"): its driver (flyte_run.hpp)
+  // submits one attempt at a time.
+  std::optional<FlytePlan> flyte;
+  // Objects in `jobs` and `pods` that a driver creates during the run rather
+  // than at its start (a Flyte task's attempts), as "PyTorchJob/<name>" or
+  // "Pod/<name>": checked like the others, and faults and expectations may
+  // name them, but ExecuteRun does not create them itself.
+  std::set<std::string> deferred;
 };
 
 // Settings from the command line that override what a file says.

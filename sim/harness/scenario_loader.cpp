@@ -9,6 +9,7 @@
 
 #include "fakes/operator/job_naming.hpp"
 #include "sim/core/signals.hpp"
+#include "sim/harness/flyte_plan.hpp"
 #include "sim/model/container_script.hpp"
 #include "sim/model/go_duration.hpp"
 #include "sim/model/label_selector.hpp"
@@ -143,7 +144,7 @@ void DecodeFault(DecodeContext& ctx, const YAML::Node& node, const std::string& 
           m.Get("action"), m.FieldPath("action"),
           fmt::format("unknown fault \"{}\"; faults are kill, exit, oom, freeze, thaw, delete, "
                       "force-delete, evict, node-down, node-up, cordon, uncordon, "
-                      "image-pull-error and slow-start",
+                      "image-pull-error, slow-start, suspend, resume and scale",
                       action));
     } else {
       f->action = *a;
@@ -166,6 +167,19 @@ void DecodeFault(DecodeContext& ctx, const YAML::Node& node, const std::string& 
   m.DurationField("delay", &f->delay);
   m.OptInt64("gracePeriodSeconds", &f->grace_period);
   m.String("message", &f->message);
+  std::optional<std::int32_t> replicas;
+  m.OptInt32("replicas", &replicas);
+  if (f->action == FaultAction::kScale) {
+    if (!replicas) {
+      ctx.Error(node, path, "scale needs `replicas`, the new number of replicas");
+    } else if (*replicas < 0) {
+      ctx.Error(m.Get("replicas"), m.FieldPath("replicas"), "replicas must not be negative");
+    } else {
+      f->replicas = *replicas;
+    }
+  } else if (replicas) {
+    ctx.Error(m.Get("replicas"), m.FieldPath("replicas"), "`replicas` is for the scale action");
+  }
   YAML::Node repeat = m.Get("repeat");
   if (!IsAbsent(repeat)) {
     if (repeat.IsScalar() && repeat.Scalar() == "always") {
@@ -187,10 +201,14 @@ void DecodeFault(DecodeContext& ctx, const YAML::Node& node, const std::string& 
     if (index) f->target.replica_index = *index;
     t.String("selector", &f->target.selector);
     t.String("node", &f->target.node);
+    t.String("job", &f->target.job);
     t.String("container", &f->target.container);
     std::string ns;
     t.String("namespace", &ns);
-    if (!ns.empty()) f->target.ns = ns;
+    if (!ns.empty()) {
+      f->target.ns = ns;
+      f->target.ns_given = true;
+    }
     std::string mode;
     t.String("mode", &mode);
     f->target.mode = ParseMode(ctx, t.Get("mode"), t.FieldPath("mode"), mode);
@@ -487,6 +505,13 @@ void DecodeExpectation(DecodeContext& ctx, const YAML::Node& node, const std::st
   } else if (key == "flytePhase") {
     e->kind = K::kFlytePhase;
     outer.String(key, &e->phase);
+  } else if (key == "flyte") {
+    e->kind = K::kFlyte;
+    outer.Get(key);
+    MapReader m(ctx, value, vpath);
+    auto flyte = std::make_shared<FlyteExpectation>();
+    DecodeFlyteExpectation(m, flyte.get());
+    e->flyte = flyte;
   } else if (key == "neverCondition") {
     e->kind = K::kNeverCondition;
     e->condition = ReadConditionPattern(ctx, outer.Get(key), vpath);
@@ -569,7 +594,7 @@ void DecodeExpectation(DecodeContext& ctx, const YAML::Node& node, const std::st
         fmt::format("unknown expectation \"{}\"; expectations are finalCondition, conditions, "
                     "restartCount, podsExist, podsDeleted, servicesExist, servicesDeleted, "
                     "jobDeleted, event, env, duration, podPhase, outcome, note, flytePhase, "
-                    "neverCondition, termination, log, fault, file and report",
+                    "flyte, neverCondition, termination, log, fault, file and report",
                     key));
   }
 }
@@ -690,9 +715,16 @@ void DecodeScenario(
         add_document(ctx, pod, plan);
     }
   }
-  m.Accept("flyte");  // handled by the Flyte task loader
+  // A Flyte task (flyte_plan.hpp): its attempts are added once the plan is complete.
+  YAML::Node flyte = m.Get("flyte");
+  if (!IsAbsent(flyte)) {
+    ++sources;
+    DecodeFlyteSection(ctx, flyte, plan);
+  }
   ctx.set_object(object);
-  if (sources > 1) ctx.Error(document, "", "give the job once: either `job` or `jobFile`");
+  if (sources > 1) {
+    ctx.Error(document, "", "give the job once: either `job`, `jobFile` or `flyte`");
+  }
   m.List<FaultSpec>("faults", &plan->faults, DecodeFault);
   m.List<ExpectationSpec>("expect", &plan->expectations, DecodeExpectation);
 }
@@ -713,6 +745,12 @@ void CheckPlanReferences(const RunPlan& plan, Diagnostics* diagnostics) {
       int most = replicas;
       if (job.spec.elastic_policy && job.spec.elastic_policy->max_replicas) {
         most = std::max(most, *job.spec.elastic_policy->max_replicas);
+      }
+      // ... and up to the largest `scale` fault aimed at this job and replica type.
+      for (const auto& f : plan.faults) {
+        if (f.action != FaultAction::kScale || f.target.replica_type != rtype) continue;
+        if (!f.target.job.empty() && f.target.job != job.metadata.name) continue;
+        most = std::max(most, f.replicas);
       }
       for (int i = 0; i < most; ++i) {
         Labels labels = spec.template_.metadata.labels;
@@ -736,6 +774,25 @@ void CheckPlanReferences(const RunPlan& plan, Diagnostics* diagnostics) {
   for (const auto& f : plan.faults) {
     const std::string object = fmt::format("fault \"{}\"", f.name);
     const FaultTarget& t = f.target;
+    if (JobLevel(f.action)) {
+      bool found = t.job.empty() && !plan.jobs.empty();
+      for (const auto& entry : plan.jobs)
+        found = found || entry.job.metadata.name == t.job;
+      if (!found) {
+        diagnostics->Error(f.where, object, "target.job",
+                           t.job.empty()
+                               ? std::string("this run has no PyTorchJob to edit")
+                               : fmt::format("no PyTorchJob named \"{}\" in this run", t.job));
+      }
+      if (f.action == FaultAction::kScale && t.replica_type.empty()) {
+        diagnostics->Error(f.where, object, "target.replicaType",
+                           "scale needs target.replicaType, the replica type to scale");
+      }
+    } else if (!t.job.empty()) {
+      diagnostics->Error(f.where, object, "target.job",
+                         "target.job is for suspend, resume and scale; pick pods by pod, "
+                         "replicaType, selector or node");
+    }
     if (!t.pod.empty() && !pods.count(t.pod)) {
       diagnostics->Error(
           f.where, object, "target.pod",
@@ -834,6 +891,10 @@ void CheckPlanReferences(const RunPlan& plan, Diagnostics* diagnostics) {
         if (plan.jobs.empty()) {
           diagnostics->Error(e.where, object, "", "this run has no PyTorchJob");
         }
+        break;
+      case K::kFlyte:
+      case K::kFlytePhase:
+        if (!plan.flyte) diagnostics->Error(e.where, object, "", "this run has no Flyte task");
         break;
       default:
         break;

@@ -9,6 +9,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <vector>
 
@@ -115,6 +116,38 @@ Status SetLearningRate(Options& o, const std::string& text) {
   return Ok{};
 }
 
+Status SetReturnValue(Options& o, const std::string& text) {
+  if (nlohmann::json::parse(text, nullptr, false).is_discarded()) {
+    return Error{"expected a JSON value (e.g. {\"loss\": 0.1} or 42)"};
+  }
+  o.return_value = text;
+  return Ok{};
+}
+
+bool NameChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+}
+
+Status SetDecks(Options& o, const std::string& text) {
+  bool ok = !text.empty() && text.front() != ',' && text.back() != ',';
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == ',' ? (i > 0 && text[i - 1] == ',') : !NameChar(text[i])) ok = false;
+  }
+  if (!ok) return Error{"expected deck names separated by commas (letters, digits, _ . -)"};
+  o.decks = text;
+  return Ok{};
+}
+
+Status SetCrashException(Options& o, const std::string& text) {
+  bool ok = !text.empty() && !std::isdigit(static_cast<unsigned char>(text.front()));
+  for (char c : text) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.') ok = false;
+  }
+  if (!ok) return Error{"expected a Python exception name such as RuntimeError"};
+  o.crash_exception = text;
+  return Ok{};
+}
+
 Status SetCrashSignal(Options& o, const std::string& text) {
   auto signal = ParseCrashSignal(text);
   if (!signal) return Error{signal.error()};
@@ -179,9 +212,24 @@ std::vector<Flag> Flags() {
        SetOptionalInt(&Options::hang_at_step, 1, kMaxInt)},
       {"hang-rank", "Faults", "R", "every rank", "Only rank R hangs.",
        SetOptionalInt(&Options::hang_rank, 0, kMaxRank)},
+      {"crash-exception", "Faults", "TYPE", "none",
+       "The crash is a Python exception TYPE: written to $TORCHELASTIC_ERROR_FILE as torch's "
+       "@record writes it (exit code --crash-exit-code).",
+       SetCrashException},
+      {"crash-recoverable", "Faults", "", "false",
+       "The crash is flytekit's FlyteRecoverableException: as --crash-exception, plus the "
+       "recoverable_error marker beside $TORCHELASTIC_ERROR_FILE.",
+       SetSwitch(&Options::crash_recoverable)},
       {"print-env", "Output", "", "false",
        "Print the rendezvous-related environment as `env NAME=VALUE` lines, then train.",
        SetSwitch(&Options::print_env)},
+      {"return-value", "Flyte", "JSON", "none",
+       "At the end, write JSON to $PTSIM_FLYTE_OUTPUT_DIR/return.json: the task's return value.",
+       SetReturnValue},
+      {"deck", "Flyte", "NAMES", "none",
+       "At the end, write $PTSIM_FLYTE_OUTPUT_DIR/decks/<name>.html for each comma-separated "
+       "name.",
+       SetDecks},
   };
 }
 
@@ -279,6 +327,21 @@ CommandLine ParseCommandLine(int argc, const char* const* argv, const EnvLookup&
     result.err =
         "ptsim-worker: --crash-exit-code and --crash-signal (or their PTSIM_WORKER_ variables) "
         "are both set; a crash either exits or is killed by a signal, so give only one\n";
+    return result;
+  }
+  if (options.crash_signal && (!options.crash_exception.empty() || options.crash_recoverable)) {
+    result.exit_code = 2;
+    result.err =
+        "ptsim-worker: --crash-signal and --crash-exception/--crash-recoverable are both set; a "
+        "worker killed by a signal raises no exception, so give only one\n";
+    return result;
+  }
+  if ((!options.return_value.empty() || !options.decks.empty()) &&
+      env("PTSIM_FLYTE_OUTPUT_DIR").value_or("").empty()) {
+    result.exit_code = 2;
+    result.err =
+        "ptsim-worker: --return-value and --deck need PTSIM_FLYTE_OUTPUT_DIR, which ptsim sets in "
+        "the containers of a Flyte task\n";
     return result;
   }
   result.options = std::move(options);

@@ -42,6 +42,12 @@ struct Options {
   std::optional<int> hang_rank;  // nullopt: every rank
 
   bool print_env = false;
+
+  // Flyte (flyte_output.hpp).
+  std::string return_value;        // JSON for $PTSIM_FLYTE_OUTPUT_DIR/return.json
+  std::string decks;               // comma-separated deck names
+  std::string crash_exception;     // the crash is this Python exception
+  bool crash_recoverable = false;  // ... flytekit's FlyteRecoverableException
 };
 
 // What the command line asks for: run with `options`, or stop at once with

@@ -7,6 +7,7 @@
 
 #include "tools/ptsim-worker/checkpoint.hpp"
 #include "tools/ptsim-worker/faults.hpp"
+#include "tools/ptsim-worker/flyte_output.hpp"
 #include "tools/ptsim-worker/log.hpp"
 #include "tools/ptsim-worker/model.hpp"
 #include "tools/ptsim-worker/process_group.hpp"
@@ -101,7 +102,10 @@ int RunTrainer(const Options& options, const LaunchEnv& launch, const EnvLookup&
       log.Line(fmt::format("hanging at step {}", step));
       HangForever();
     }
-    if (ShouldCrash(options, rank, step, resumed)) CrashNow(options, log, step);
+    if (ShouldCrash(options, rank, step, resumed)) {
+      RecordCrashException(options, env, log, step);
+      CrashNow(options, log, step);
+    }
 
     LossAndGradient local = ComputeLossAndGradient(state.params, step, rank);
     auto reduced = group.value().AllReduce(StepValues{step, local.loss, std::move(local.gradient)});
@@ -138,6 +142,10 @@ int RunTrainer(const Options& options, const LaunchEnv& launch, const EnvLookup&
       log.Error(written.error());
       return 1;
     }
+  }
+  if (Status written = WriteFlyteOutputs(options, env, rank, state.step, state.loss); !written) {
+    log.Error(written.error());
+    return 1;
   }
   log.Line(fmt::format("done steps={} loss={}", state.step, state.loss));
   return 0;

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "tools/ptsim/commands.hpp"
+#include "tools/ptsim/flyte_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -71,6 +72,9 @@ int main(int argc, char** argv) {
   logs_cmd->add_option("--runs-dir", logs.runs_dir, "Where run directories are")
       ->capture_default_str();
 
+  ptsim::cli::FlyteOptions flyte;
+  CLI::App* flyte_cmd = ptsim::cli::AddFlyteCommand(app, &flyte);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -79,5 +83,6 @@ int main(int argc, char** argv) {
   }
   if (run_cmd->parsed()) return ptsim::cli::Run(run);
   if (logs_cmd->parsed()) return ptsim::cli::Logs(logs);
+  if (flyte_cmd->parsed()) return ptsim::cli::Flyte(flyte);
   return 2;
 }

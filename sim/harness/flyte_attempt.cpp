@@ -1,0 +1,140 @@
+#include "sim/harness/flyte_attempt.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "fakes/flyte/config_yaml.hpp"
+#include "fakes/flyte/job_builder.hpp"
+#include "fakes/flyte/pod_task.hpp"
+#include "sim/model/pod_codec.hpp"
+#include "sim/model/pytorchjob_validation.hpp"
+
+namespace ptsim {
+namespace {
+
+using nlohmann::json;
+
+// Places the model's diagnostics: at the template field when known (the
+// longest recorded prefix), else at the task's own location.
+Diagnostics Place(const Diagnostics& from, const FlytePlan& plan, const std::string& object) {
+  Diagnostics located = flyte::LocateDiagnostics(from, plan.template_locations);
+  Diagnostics out;
+  for (Diagnostic item : located.items()) {
+    if (item.where.file.empty()) item.where = plan.where;
+    if (item.object.empty()) item.object = object;
+    if (item.severity == Diagnostic::Severity::kError) {
+      out.Error(item.where, item.object, item.field, item.message);
+    } else {
+      out.Warning(item.where, item.object, item.field, item.message);
+    }
+  }
+  return out;
+}
+
+// Diagnostics about the generated manifest: their lines mean nothing to the
+// user, so they point at the task and name the object and field instead.
+void Relocate(const Diagnostics& from, const FlytePlan& plan, const std::string& object,
+              Diagnostics* to) {
+  for (const auto& item : from.items()) {
+    const std::string message =
+        item.severity == Diagnostic::Severity::kError
+            ? fmt::format("in the {} flytepropeller would submit: {}", object, item.message)
+            : item.message;
+    if (item.severity == Diagnostic::Severity::kError) {
+      to->Error(plan.where, object, item.field, message);
+    } else {
+      to->Warning(plan.where, object, item.field, message);
+    }
+  }
+}
+
+void SetEnv(std::vector<Container>* containers, const std::string& name, const std::string& value) {
+  for (auto& c : *containers) {
+    bool found = false;
+    for (auto& e : c.env) {
+      if (e.name == name) {
+        e.value = value;
+        e.value_from.reset();
+        found = true;
+      }
+    }
+    if (!found) c.env.push_back(EnvVar{name, value, std::nullopt});
+  }
+}
+
+}  // namespace
+
+Result<FlyteAttemptObject> BuildFlyteAttempt(const FlytePlan& plan, int64_t attempt,
+                                             OperatorVersion version) {
+  const flyte::TaskExecution execution = AttemptExecution(plan, attempt);
+  const std::string task = fmt::format("Flyte task \"{}\"", execution.execution_id.name);
+  auto manifest = plan.RunsAsPod()
+                      ? flyte::BuildTaskPod(plan.task_template, execution, plan.propeller)
+                      : flyte::BuildPyTorchJob(plan.task_template, execution, plan.propeller);
+  if (!manifest.ok()) return Place(manifest.diagnostics(), plan, task);
+
+  FlyteAttemptObject o;
+  o.kind = plan.RunsAsPod() ? "Pod" : "PyTorchJob";
+  o.manifest = manifest.value();
+  o.name = o.manifest["metadata"].value("name", "");
+  o.ns = o.manifest["metadata"].value("namespace", "");
+  const std::string object = fmt::format("{} \"{}\"", o.kind, o.name);
+  // flytepropeller always writes `affinity: {}`, which sets nothing: leave it
+  // out of what is decoded (ptsim does not simulate affinity and would warn).
+  json decodable = o.manifest;
+  auto drop_empty_affinity = [](json* pod_spec) {
+    if (pod_spec->is_object() && pod_spec->contains("affinity") &&
+        (*pod_spec)["affinity"].is_object() && (*pod_spec)["affinity"].empty()) {
+      pod_spec->erase("affinity");
+    }
+  };
+  if (decodable["spec"].contains("pytorchReplicaSpecs")) {
+    for (auto& [type, spec] : decodable["spec"]["pytorchReplicaSpecs"].items()) {
+      if (spec.contains("template") && spec["template"].contains("spec")) {
+        drop_empty_affinity(&spec["template"]["spec"]);
+      }
+    }
+  } else {
+    drop_empty_affinity(&decodable["spec"]);
+  }
+  // Strings stay strings: JSON is YAML with every string quoted.
+  const YAML::Node node = YAML::Load(decodable.dump());
+  Diagnostics local;
+  DecodeContext ctx("<" + o.name + ">", &local);
+  ctx.set_object(object);
+  if (!plan.RunsAsPod()) {
+    o.job.emplace();
+    DecodePyTorchJob(ctx, node, &*o.job, &o.locations);
+    if (local.ok()) {
+      local.Append(DiagnosePyTorchJobCreate(*o.job, o.locations, version, object));
+    }
+  } else {
+    Pod pod;
+    {
+      MapReader m(ctx, node, "");
+      DecodePod(m, &pod);
+    }
+    if (local.ok()) ValidatePodSpec(ctx, node["spec"], "spec", pod.spec);
+    o.pod = std::move(pod);
+  }
+  Diagnostics out;
+  Relocate(local, plan, object, &out);
+  if (!out.ok()) return out;
+  return Result<FlyteAttemptObject>(std::move(o), out);
+}
+
+void SetContainerEnv(FlyteAttemptObject* object, const std::string& name,
+                     const std::string& value) {
+  if (object->job && object->job->spec.pytorch_replica_specs) {
+    for (auto& [type, spec] : *object->job->spec.pytorch_replica_specs) {
+      SetEnv(&spec.template_.spec.containers, name, value);
+      SetEnv(&spec.template_.spec.init_containers, name, value);
+    }
+  }
+  if (object->pod) {
+    SetEnv(&object->pod->spec.containers, name, value);
+    SetEnv(&object->pod->spec.init_containers, name, value);
+  }
+}
+
+}  // namespace ptsim

@@ -1,0 +1,135 @@
+#include "sim/harness/flyte_report.hpp"
+
+#include <fmt/format.h>
+
+#include "sim/harness/report_junit.hpp"
+
+namespace ptsim {
+namespace {
+
+using nlohmann::json;
+
+std::string Str(const json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+}
+
+double Num(const json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0;
+}
+
+// One line of a possibly multi-line message, for tables and summaries.
+std::string FirstLines(const std::string& text, std::size_t lines) {
+  std::string out;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < lines && start < text.size(); ++i) {
+    std::size_t end = text.find('\n', start);
+    std::string line =
+        text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    out += (out.empty() ? "" : " | ") + line;
+    if (end == std::string::npos) return out;
+    start = end + 1;
+  }
+  return start < text.size() ? out + " …" : out;
+}
+
+std::string ErrorText(const json& error) {
+  if (!error.is_object()) return "";
+  return fmt::format("{} {}: {}", Str(error, "kind"), Str(error, "code"),
+                     FirstLines(Str(error, "message"), 3));
+}
+
+std::string E(const std::string& s) {
+  return XmlEscape(s);
+}
+
+}  // namespace
+
+const char* FlytePhaseColor(const std::string& phase) {
+  if (phase == "Success") return "#2e7d32";
+  if (phase == "PermanentFailure") return "#c62828";
+  if (phase == "RetryableFailure") return "#ef6c00";
+  if (phase == "Running") return "#1565c0";
+  if (phase == "Initializing") return "#00838f";
+  return "#546e7a";
+}
+
+std::string FlyteSummaryText(const json& flyte) {
+  if (!flyte.is_object()) return "";
+  const json& exec = flyte["execution"];
+  std::string out =
+      fmt::format("Flyte task {}/{}/{} node {} ({}, {} attempt(s) allowed, {} made):\n",
+                  Str(exec, "project"), Str(exec, "domain"), Str(exec, "name"), Str(exec, "nodeId"),
+                  Str(flyte, "taskType"), flyte.value("maxAttempts", 0), flyte["attempts"].size());
+  for (const auto& p : flyte["phases"]) {
+    std::string detail = Str(p, "reason");
+    if (p["error"].is_object()) detail = ErrorText(p["error"]);
+    const std::string phase = fmt::format("{} v{}", Str(p, "phase"), p.value("version", 0));
+    out += fmt::format("  {:8.3f}s  attempt {}  {:<20} {}\n", Num(p, "at"), p.value("attempt", 0),
+                       phase, detail);
+  }
+  out += fmt::format("  final: {}", Str(flyte, "phase"));
+  if (flyte["error"].is_object()) out += "  " + ErrorText(flyte["error"]);
+  out += "\n";
+  if (!flyte["returnValue"].is_null())
+    out += "  return value: " + flyte["returnValue"].dump() + "\n";
+  for (const auto& d : flyte["decks"])
+    out += fmt::format("  deck {}: {}\n", Str(d, "name"), Str(d, "path"));
+  for (const auto& w : flyte["warnings"])
+    out += "  warning: " + (w.is_string() ? w.get<std::string>() : w.dump()) + "\n";
+  return out;
+}
+
+std::string FlyteHtmlSection(const json& flyte) {
+  if (!flyte.is_object()) return "";
+  const json& exec = flyte["execution"];
+  std::string out = "<h2>Flyte task</h2>";
+  out += fmt::format(
+      "<p class='meta'>{} · task type {} v{} · execution {}/{}/{} node {} · namespace {} · "
+      "retries {} ({} attempt(s) allowed, {} system retries)</p>",
+      E(Str(flyte, "input")), E(Str(flyte, "taskType")), flyte.value("taskTypeVersion", 0),
+      E(Str(exec, "project")), E(Str(exec, "domain")), E(Str(exec, "name")), E(Str(exec, "nodeId")),
+      E(Str(exec, "namespace")), flyte.value("retries", 0), flyte.value("maxAttempts", 0),
+      flyte.value("maxSystemRetries", 0));
+  const std::string phase = Str(flyte, "phase");
+  out += fmt::format("<p>Final phase <b style='color:{}'>{}</b>", FlytePhaseColor(phase), E(phase));
+  if (flyte["error"].is_object()) {
+    out += fmt::format(" — <code>{} {}</code><pre>{}</pre>", E(Str(flyte["error"], "kind")),
+                       E(Str(flyte["error"], "code")), E(Str(flyte["error"], "message")));
+  }
+  out += "</p>";
+  out += "<table><tr><th>time</th><th>attempt</th><th>phase</th><th>reason / error</th></tr>";
+  for (const auto& p : flyte["phases"]) {
+    std::string detail = E(Str(p, "reason"));
+    if (p["error"].is_object()) detail = "<code>" + E(ErrorText(p["error"])) + "</code>";
+    out += fmt::format(
+        "<tr><td>{:.3f}s</td><td>{}</td><td style='color:{}'>{}</td><td>{}</td></tr>", Num(p, "at"),
+        p.value("attempt", 0), FlytePhaseColor(Str(p, "phase")), E(Str(p, "phase")), detail);
+  }
+  out += "</table>";
+  out +=
+      "<table><tr><th>attempt</th><th>object</th><th>phase</th><th>submitted</th>"
+      "<th>ended</th><th>error document</th></tr>";
+  for (const auto& a : flyte["attempts"]) {
+    const json& doc = a["errorDocument"];
+    out += fmt::format(
+        "<tr><td>{}</td><td>{} {}</td><td>{}</td><td>{:.3f}s</td><td>{}</td><td>{}</td></tr>",
+        a.value("attempt", 0), E(Str(a, "kind")), E(Str(a, "name")), E(Str(a, "phase")),
+        Num(a, "submittedAt"),
+        a["endedAt"].is_number() ? fmt::format("{:.3f}s", Num(a, "endedAt")) : "-",
+        doc.is_object() ? E(fmt::format("{} {} {} ({})", Str(doc, "file"), Str(doc, "code"),
+                                        Str(doc, "kind"), Str(doc, "worker")))
+                        : "-");
+  }
+  out += "</table>";
+  if (!flyte["returnValue"].is_null()) {
+    out += "<p>Return value: <code>" + E(flyte["returnValue"].dump()) + "</code></p>";
+  }
+  for (const auto& d : flyte["decks"]) {
+    out +=
+        fmt::format("<p>Deck <a href='file://{}'>{}</a></p>", E(Str(d, "path")), E(Str(d, "name")));
+  }
+  return out;
+}
+
+}  // namespace ptsim
