@@ -139,6 +139,14 @@ Result<FaultSpec> ParseFaultFlag(const std::string& text) {
       } catch (const std::exception&) {
         return fail(fmt::format("exit code \"{}\" is not a number", arg));
       }
+    } else if (f.action == FaultAction::kScale) {
+      try {
+        std::size_t used = 0;
+        f.replicas = std::stoi(arg, &used);
+        if (used != arg.size() || f.replicas < 0) throw std::invalid_argument(arg);
+      } catch (const std::exception&) {
+        return fail(fmt::format("replicas \"{}\" is not a number of at least 0", arg));
+      }
     } else if (f.action == FaultAction::kSlowStart) {
       auto d = ParseGoDuration(arg, &error);
       if (!d) return fail(error);
@@ -154,7 +162,12 @@ Result<FaultSpec> ParseFaultFlag(const std::string& text) {
     f.target.container = target.substr(slash + 1);
     target = target.substr(0, slash);
   }
-  if (target.rfind("pod=", 0) == 0) {
+  if (f.action == FaultAction::kScale && colon == std::string::npos) {
+    return fail("scale needs the new number of replicas, e.g. scale:4@Worker@at=1m");
+  }
+  if (target.rfind("job=", 0) == 0) {
+    f.target.job = target.substr(4);
+  } else if (target.rfind("pod=", 0) == 0) {
     f.target.pod = target.substr(4);
   } else if (target.rfind("node=", 0) == 0) {
     f.target.node = target.substr(5);

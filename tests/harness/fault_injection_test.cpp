@@ -245,5 +245,111 @@ TEST_CASE("chaos mode one picks its target from the seed, the same way every tim
   CHECK(distinct.size() > 1);
 }
 
+// A job of one Master and `workers` Workers, scripted to train for 120s, and
+// `faults` aimed at it.
+std::string JobScenario(int workers, const std::string& faults) {
+  return "apiVersion: ptsim.io/v1\nkind: Scenario\nname: job\ntimeout: 30m\n"
+         "images:\n  trainer:v1: {script: \"steps 120 every 1s\"}\n"
+         "job:\n  apiVersion: kubeflow.org/v1\n  kind: PyTorchJob\n  metadata: {name: j}\n"
+         "  spec:\n    pytorchReplicaSpecs:\n"
+         "      Master:\n        replicas: 1\n        restartPolicy: OnFailure\n"
+         "        template: {spec: {containers: [{name: pytorch, image: trainer:v1}]}}\n"
+         "      Worker:\n        replicas: " +
+         std::to_string(workers) +
+         "\n        restartPolicy: OnFailure\n"
+         "        template: {spec: {containers: [{name: pytorch, image: trainer:v1}]}}\n"
+         "faults:\n" +
+         faults;
+}
+
+std::vector<std::string> PodNames(const json& report) {
+  std::vector<std::string> names;
+  for (const auto& p : report["pods"])
+    names.push_back(p["name"].get<std::string>());
+  return names;
+}
+
+// Whether the job's condition history holds this condition.
+bool HasCondition(const json& report, const std::string& type, const std::string& status,
+                  const std::string& reason) {
+  for (const auto& c : report["job"]["conditionHistory"]) {
+    if (c["type"] == type && c["status"] == status && c["reason"] == reason) return true;
+  }
+  return false;
+}
+
+TEST_CASE("suspend deletes the job's pods and resume recreates them, moving startTime") {
+  TempDir dir;
+  const json r = RunScenario(dir, "suspend",
+                             JobScenario(1,
+                                         "- {action: suspend, when: {at: 30s}}\n"
+                                         "- {action: resume, when: {at: 100s}}\n"));
+  CHECK(HasCondition(r, "Suspended", "True", "PyTorchJobSuspended"));
+  CHECK(HasCondition(r, "Suspended", "False", "PyTorchJobResumed"));
+  CHECK(r["job"]["status"]["conditions"].back()["type"] == "Succeeded");
+  CHECK(r["job"]["status"]["startTime"] == 100);
+  // Two pods before the suspend, two after the resume, each trained from scratch.
+  CHECK(r["pods"].size() == 4);
+  CHECK(r["virtualSeconds"] == 220);
+  CHECK(r["faults"][0]["fired"][0]["targets"][0] == "PyTorchJob/j");
+  // The report's spec is the job as submitted, not as edited.
+  CHECK_FALSE(r["job"]["spec"].contains("runPolicy"));
+}
+
+TEST_CASE("scale adds and removes workers by index") {
+  TempDir dir;
+  const json r = RunScenario(
+      dir, "scale",
+      JobScenario(1,
+                  "- {action: scale, replicas: 3, target: {replicaType: Worker}, when: {at: 10s}}\n"
+                  "- {action: scale, replicas: 2, target: {replicaType: Worker, job: j}, "
+                  "when: {at: 20s}}\n"));
+  const auto names = PodNames(r);
+  CHECK(names == std::vector<std::string>{"j-master-0", "j-worker-0", "j-worker-1", "j-worker-2"});
+  CHECK(PodNamed(r, "j-worker-2")["deletedAt"].is_number());
+  CHECK(PodNamed(r, "j-worker-1")["deletedAt"].is_null());
+  CHECK(PodNamed(r, "j-master-0")["phase"] == "Succeeded");
+  CHECK(r["job"]["status"]["conditions"].back()["type"] == "Succeeded");
+}
+
+TEST_CASE("an edit the webhook rejects leaves the job alone and says why in a note") {
+  TempDir dir;
+  const json r = RunScenario(
+      dir, "reject",
+      JobScenario(1,
+                  "- {name: two-masters, action: scale, replicas: 2, target: {replicaType: "
+                  "Master}, when: {at: 10s}}\n"));
+  CHECK(PodNames(r) == std::vector<std::string>{"j-master-0", "j-worker-0"});
+  CHECK(r["faults"][0]["fired"][0]["targets"][0] == "PyTorchJob/j (rejected)");
+  bool noted = false;
+  for (const auto& n : r["notes"]) {
+    const std::string text = n.is_object() ? n.value("text", n.dump()) : n.dump();
+    noted = noted || (text.find("two-masters") != std::string::npos &&
+                      text.find("rejected") != std::string::npos);
+  }
+  CHECK(noted);
+  CHECK(r["job"]["status"]["conditions"].back()["type"] == "Succeeded");
+}
+
+TEST_CASE("job faults are checked when the scenario loads") {
+  TempDir dir;
+  auto errors = [&](const std::string& faults) {
+    return testing::LoadErrors(dir, JobScenario(1, faults));
+  };
+  CHECK_THAT(errors("- {action: scale, target: {replicaType: Worker}, when: {at: 1s}}\n"),
+             Catch::Contains("scale needs `replicas`"));
+  CHECK_THAT(errors("- {action: scale, replicas: -1, target: {replicaType: Worker}, "
+                    "when: {at: 1s}}\n"),
+             Catch::Contains("replicas must not be negative"));
+  CHECK_THAT(errors("- {action: scale, replicas: 2, when: {at: 1s}}\n"),
+             Catch::Contains("scale needs target.replicaType"));
+  CHECK_THAT(errors("- {action: suspend, target: {job: other}, when: {at: 1s}}\n"),
+             Catch::Contains("no PyTorchJob named \"other\" in this run"));
+  CHECK_THAT(errors("- {action: kill, replicas: 2, target: {pod: j-master-0}, when: {at: 1s}}\n"),
+             Catch::Contains("`replicas` is for the scale action"));
+  CHECK_THAT(errors("- {action: kill, target: {job: j}, when: {at: 1s}}\n"),
+             Catch::Contains("target.job is for suspend, resume and scale"));
+}
+
 }  // namespace
 }  // namespace ptsim

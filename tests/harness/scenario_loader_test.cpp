@@ -141,5 +141,26 @@ TEST_CASE("the --fault flag parses into the same faults as the scenario format")
         std::string::npos);
 }
 
+TEST_CASE("the --fault flag gives job faults: suspend, resume and scale:N") {
+  auto scale = ParseFaultFlag("scale:4@Worker@at=1m");
+  REQUIRE(scale.ok());
+  CHECK(scale->action == FaultAction::kScale);
+  CHECK(scale->replicas == 4);
+  CHECK(scale->target.replica_type == "Worker");
+  auto suspend = ParseFaultFlag("suspend@job=mnist@at=30s");
+  REQUIRE(suspend.ok());
+  CHECK(suspend->action == FaultAction::kSuspend);
+  CHECK(suspend->target.job == "mnist");
+  CHECK(ParseFaultFlag("scale@Worker@at=1m")
+            .diagnostics()
+            .Render()
+            .find("scale needs the new number of replicas") != std::string::npos);
+  CHECK(ParseFaultFlag("scale:-1@Worker@at=1m")
+            .diagnostics()
+            .Render()
+            .find("is not a number of at least 0") != std::string::npos);
+  CHECK_FALSE(ParseFaultFlag("scale:2x@Worker@at=1m").ok());
+}
+
 }  // namespace
 }  // namespace ptsim
