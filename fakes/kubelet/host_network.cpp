@@ -58,8 +58,8 @@ int HostNetwork::HostPort(const std::string& ns, const std::string& pod, int dec
   return port;
 }
 
-std::optional<HostNetwork::Endpoint> HostNetwork::ResolveUnchecked(const std::string& ns,
-                                                                   const std::string& name) const {
+std::optional<HostNetwork::Endpoint> HostNetwork::SelectedPod(const std::string& ns,
+                                                              const std::string& name) const {
   // svc, svc.ns, svc.ns.svc, svc.ns.svc.cluster.local
   std::string service = name;
   std::string service_ns = ns;
@@ -82,9 +82,17 @@ std::optional<HostNetwork::Endpoint> HostNetwork::ResolveUnchecked(const std::st
       service_ns,
       LabelSelector::FromLabels(Labels(svc->spec.selector.begin(), svc->spec.selector.end())));
   if (pods.empty()) return std::nullopt;
+  // The address is known once a kubelet admitted the pod; before that the
+  // endpoint is the pod alone.
   auto ip = ips_.find(service_ns + "/" + pods.front()->metadata.name);
-  if (ip == ips_.end()) return std::nullopt;
-  return Endpoint{pods.front()->metadata.name, ip->second};
+  return Endpoint{pods.front()->metadata.name, ip == ips_.end() ? "" : ip->second};
+}
+
+std::optional<HostNetwork::Endpoint> HostNetwork::ResolveUnchecked(const std::string& ns,
+                                                                   const std::string& name) const {
+  auto ep = SelectedPod(ns, name);
+  if (!ep || ep->ip.empty()) return std::nullopt;
+  return ep;
 }
 
 std::optional<HostNetwork::Endpoint> HostNetwork::Resolve(const std::string& ns,
@@ -162,6 +170,35 @@ void HostNetwork::Rewrite(const std::string& ns,
         arg = arg.substr(0, eq + 1) + *rewritten;
       }
     }
+  }
+}
+
+void HostNetwork::AddC10dHostHint(const std::string& ns, const std::string& pod,
+                                  std::vector<std::pair<std::string, std::string>>* env) const {
+  auto find = [&](const std::string& name) -> std::string* {
+    // The last definition wins, as in the process's environment.
+    for (auto it = env->rbegin(); it != env->rend(); ++it) {
+      if (it->first == name) return &it->second;
+    }
+    return nullptr;
+  };
+  const std::string* backend = find("PET_RDZV_BACKEND");
+  const std::string* endpoint = find("PET_RDZV_ENDPOINT");
+  if (backend == nullptr || *backend != "c10d" || endpoint == nullptr) return;
+  std::string host = *endpoint;
+  if (const auto colon = host.rfind(':'); colon != std::string::npos && colon > 0) {
+    host = host.substr(0, colon);
+  }
+  const auto ep = SelectedPod(ns, host);
+  if (!ep) return;
+  const std::string hint = ep->pod == pod ? "is_host=1" : "is_host=0";
+  if (std::string* conf = find("PET_RDZV_CONF")) {
+    // Keys are separated by commas (torch's _parse_rendezvous_config).
+    const std::string padded = "," + *conf;
+    if (padded.find(",is_host=") != std::string::npos) return;
+    *conf += (conf->empty() ? "" : ",") + hint;
+  } else {
+    env->emplace_back("PET_RDZV_CONF", hint);
   }
 }
 

@@ -65,6 +65,21 @@ class HostNetwork {
   std::optional<Endpoint> Resolve(const std::string& ns, const std::string& name,
                                   bool require_ready) const;
 
+  // torch's c10d rendezvous lets the agent host its TCPStore when the
+  // endpoint's host is one of the machine's own addresses, and counts every
+  // loopback address as its own (torch/distributed/elastic/rendezvous/
+  // utils.py, _matches_machine_hostname). Under ptsim every pod has a
+  // loopback address, so every agent of a job would try to host the store.
+  // For a pod whose env selects the c10d backend (PET_RDZV_BACKEND=c10d) and
+  // names a Service in PET_RDZV_ENDPOINT, this appends `is_host=1` (the pod
+  // the Service selects) or `is_host=0` (any other pod) to PET_RDZV_CONF, or
+  // adds it: the answer torch's heuristic gives on a cluster, where each pod
+  // has its own address. A PET_RDZV_CONF that already sets is_host, and a
+  // `--rdzv_conf` flag (which overrides the env), are left alone. Call before
+  // Rewrite(), which replaces the endpoint with an address.
+  void AddC10dHostHint(const std::string& ns, const std::string& pod,
+                       std::vector<std::pair<std::string, std::string>>* env) const;
+
   // Rewrites env values (in place, in order) and argv as described above.
   // `remap_ports` is false for scripted containers, which open no sockets.
   void Rewrite(const std::string& ns, std::vector<std::pair<std::string, std::string>>* env,
@@ -73,6 +88,10 @@ class HostNetwork {
  private:
   std::optional<std::string> RewriteValue(const std::string& ns, const std::string& value,
                                           bool remap_ports);
+  // The pod a DNS name's Service selects; `ip` is empty while the pod has no
+  // address yet.
+  std::optional<Endpoint> SelectedPod(const std::string& ns, const std::string& name) const;
+  // SelectedPod, when the pod has an address.
   std::optional<Endpoint> ResolveUnchecked(const std::string& ns, const std::string& name) const;
 
   ApiServer& api_;

@@ -331,6 +331,7 @@ void Kubelet::LaunchContainer(PodWorker& w, ContainerRuntime& c) {
     WriteStatus(w);
     return;
   }
+  if (!plan.script) network_.AddC10dHostHint(w.ns, w.name, &plan.env);
   network_.Rewrite(w.ns, &plan.env, &plan.argv, config_.remap_ports && !plan.script);
 
   const int incarnation = c.starts;
