@@ -123,10 +123,10 @@ void FinishPlan(LaunchPlan* plan, const LaunchInputs& inputs, const OriginFn& or
     if (auto t = Config(c, "timeout")) {
       auto v = PyInt(*t);
       if (!v) {
-        return fail(
-            TorchrunError::Exception(
-                "ValueError", fmt::format("invalid literal for int() with base 10: {}", PyRepr(*t)))
-                .From(origin("rdzv_conf"), "timeout=" + *t));
+        return fail(TorchrunError::Exception(
+                        "ValueError",
+                        fmt::format("invalid literal for int() with base 10: {}", PyStrRepr(*t)))
+                        .From(origin("rdzv_conf"), "timeout=" + *t));
       }
       c.static_timeout = std::chrono::seconds(*v);
     }
@@ -261,8 +261,8 @@ LaunchPlan PlanFromArgs(const TorchrunCommand& command, const TorchrunArgs& in, 
       auto v = PyInt(parts[i]);
       if (!v) {
         return fail(TorchrunError::Exception(
-                        "ValueError",
-                        fmt::format("invalid literal for int() with base 10: {}", PyRepr(parts[i])))
+                        "ValueError", fmt::format("invalid literal for int() with base 10: {}",
+                                                  PyStrRepr(parts[i])))
                         .From(args.Origin("nnodes"), nnodes));
       }
       (i == 0 ? c.min_nodes : c.max_nodes) = static_cast<int>(*v);
@@ -440,7 +440,7 @@ LaunchPlan PlanFlyteElastic(const FlyteElasticValues& values, const EnvMap& env)
     const std::string bad = !min ? nnodes.substr(0, colon) : nnodes.substr(colon + 1);
     plan.error =
         TorchrunError::Exception(
-            "ValueError", fmt::format("invalid literal for int() with base 10: {}", PyRepr(bad)))
+            "ValueError", fmt::format("invalid literal for int() with base 10: {}", PyStrRepr(bad)))
             .From("Elastic.nnodes", nnodes);
     return plan;
   }

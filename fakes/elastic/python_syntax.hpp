@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "sim/model/python_literal.hpp"
+
 namespace ptsim::elastic {
 
 // int(text) with base 10; nullopt where Python raises ValueError (and, unlike
@@ -17,10 +19,9 @@ namespace ptsim::elastic {
 std::optional<std::int64_t> PyInt(std::string_view text);
 // float(text); nullopt where Python raises ValueError.
 std::optional<double> PyFloat(std::string_view text);
-// repr(text): 'text' quoted the way Python chooses, with escapes.
-std::string PyRepr(std::string_view text);
-// repr(value) for a float: the shortest round-trip form, "5.0" not "5".
-std::string PyFloatRepr(double value);
+// repr() of str and float: sim/model/python_literal.hpp.
+using ::ptsim::PyFloatRepr;
+using ::ptsim::PyStrRepr;
 // str(timedelta(seconds=seconds)): "0:00:30", "-1 day, 23:59:55", "1 day, 1:00:00".
 std::string PyTimedelta(std::int64_t seconds);
 // RendezvousParameters.get_as_bool: 1/true/t/yes/y and 0/false/f/no/n, any case.

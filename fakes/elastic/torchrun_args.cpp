@@ -200,7 +200,7 @@ std::optional<TorchrunError> Parser::Convert(const OptionDef& d, const std::stri
     auto v = PyInt(value);
     if (!v) {
       return TorchrunError::Usage(
-                 fmt::format("argument {}: invalid int value: {}", d.Name(), PyRepr(value)))
+                 fmt::format("argument {}: invalid int value: {}", d.Name(), PyStrRepr(value)))
           .From(origin, value);
     }
     if (d.dest == "max_restarts") args_.max_restarts = *v;
@@ -210,7 +210,7 @@ std::optional<TorchrunError> Parser::Convert(const OptionDef& d, const std::stri
     auto v = PyFloat(value);
     if (!v) {
       return TorchrunError::Usage(
-                 fmt::format("argument {}: invalid float value: {}", d.Name(), PyRepr(value)))
+                 fmt::format("argument {}: invalid float value: {}", d.Name(), PyStrRepr(value)))
           .From(origin, value);
     }
     args_.monitor_interval = *v;
@@ -239,11 +239,11 @@ std::optional<TorchrunError> Parser::Store(const OptionDef& d, const std::string
     std::string list;
     for (const auto& c : d.choices) {
       found = found || c == value;
-      list += (list.empty() ? "" : ", ") + PyRepr(c);
+      list += (list.empty() ? "" : ", ") + PyStrRepr(c);
     }
     if (!found) {
       return TorchrunError::Usage(fmt::format("argument {}: invalid choice: {} (choose from {})",
-                                              d.Name(), PyRepr(value), list))
+                                              d.Name(), PyStrRepr(value), list))
           .From(origin, value);
     }
   }
@@ -267,7 +267,7 @@ ParsedTorchrunArgs Parser::Parse(const std::vector<std::string>& argv) {
       if (!v) {
         return fail(TorchrunError::Exception(
                         "ValueError", fmt::format("invalid literal for int() with base 10: {}",
-                                                  PyRepr(it->second)))
+                                                  PyStrRepr(it->second)))
                         .From(it->first, it->second));
       }
       SetFlag(d, *v != 0, it->first);
@@ -326,7 +326,7 @@ ParsedTorchrunArgs Parser::Parse(const std::vector<std::string>& argv) {
           if (nd == nullptr) {
             return fail(
                 TorchrunError::Usage(fmt::format("argument {}: ignored explicit argument {}",
-                                                 d.Name(), PyRepr(*c.explicit_arg)))
+                                                 d.Name(), PyStrRepr(*c.explicit_arg)))
                     .From(c.option_string, *c.explicit_arg));
           }
           std::optional<std::string> rest;
@@ -336,7 +336,7 @@ ParsedTorchrunArgs Parser::Parse(const std::vector<std::string>& argv) {
         }
         if (c.explicit_arg) {
           return fail(TorchrunError::Usage(fmt::format("argument {}: ignored explicit argument {}",
-                                                       d.Name(), PyRepr(*c.explicit_arg)))
+                                                       d.Name(), PyStrRepr(*c.explicit_arg)))
                           .From(c.option_string, *c.explicit_arg));
         }
         break;

@@ -137,8 +137,13 @@ Result<json> BuildPyTorchJob(const json& tmpl, const TaskExecution& execution,
     std::string err = custom.is_null()
                           ? "nil Struct Object passed"
                           : inner.items().front().field + ": " + inner.items().front().message;
-    return Fail("custom", BadTaskSpecification(fmt::format(
-                              "invalid TaskSpecification [{}], Err: [{}]", custom_text, err)));
+    // The diagnostic points at the field that did not decode (the message
+    // keeps flytepropeller's text).
+    const std::string field = custom.is_null() || inner.items().front().field.empty()
+                                  ? std::string("custom")
+                                  : "custom." + inner.items().front().field;
+    return Fail(field, BadTaskSpecification(fmt::format("invalid TaskSpecification [{}], Err: [{}]",
+                                                        custom_text, err)));
   };
   json version_json = tmpl.value("taskTypeVersion", json(0));
   int64_t version = version_json.is_number_integer() ? version_json.get<int64_t>() : -1;

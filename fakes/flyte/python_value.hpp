@@ -12,6 +12,8 @@
 #include <string_view>
 #include <utility>
 
+#include "sim/model/python_literal.hpp"
+
 namespace ptsim::flyte {
 
 // A scalar as the Python caller would have passed it.
@@ -30,13 +32,9 @@ struct PyScalar {
   std::string Repr() const;
 };
 
-// repr() of a str: single quotes unless the text has a single quote and no
-// double quote; backslash, quote and control characters escaped.
-std::string PyStrRepr(std::string_view s);
-
-// repr() of a float: shortest round-trip digits, ".0" on integral values,
-// exponent form below 1e-4 and from 1e16 ("1e+16", "1.5e-05").
-std::string PyFloatRepr(double v);
+// repr() of str and float: sim/model/python_literal.hpp.
+using ::ptsim::PyFloatRepr;
+using ::ptsim::PyStrRepr;
 
 // int(text) in base 10: surrounding whitespace, one sign, digits with single
 // underscores between them. nullopt when Python would raise ValueError;

@@ -207,6 +207,8 @@ void FlyteElasticLauncher::Finish(ProcessId id, const ProcessSpec& spec, const s
     if (callbacks.on_output) callbacks.on_output(line);
   };
   const double now = ToSeconds(sim_.loop().Now());
+  // Error documents carry Unix times, like the workers' own error files.
+  const double unix_now = sim_.elastic().options().epoch_seconds + now;
   // _build_error_file_name / _get_worker_name.
   const bool distributed = !Get(env, "FLYTE_INTERNAL_DIST_ERROR_STRATEGY", "_F_DES").empty();
   const std::string worker =
@@ -236,8 +238,8 @@ void FlyteElasticLauncher::Finish(ProcessId id, const ProcessSpec& spec, const s
       agent ? agent->ending() : std::optional<elastic::AgentEnding>();
   if (!entry.agent) {
     // The task raised before launching (a bad start method).
-    write_error(
-        flyte::UserExceptionDocument("ValueError", "ValueError", "Bad start method", now, worker));
+    write_error(flyte::UserExceptionDocument("ValueError", "ValueError", "Bad start method",
+                                             unix_now, worker));
   } else if (!ending || ending->kind == elastic::AgentEnding::Kind::kKilled) {
     r.outcome = "killed";
     r.detail = exit.Describe();
@@ -310,7 +312,7 @@ void FlyteElasticLauncher::Finish(ProcessId id, const ProcessSpec& spec, const s
       case elastic::AgentEnding::Kind::kException: {
         const elastic::TorchrunError& e = *ending->error;
         write_error(flyte::UserExceptionDocument(
-            e.exception, elastic::ShortExceptionName(e.exception), e.message, now, worker));
+            e.exception, elastic::ShortExceptionName(e.exception), e.message, unix_now, worker));
         break;
       }
       case elastic::AgentEnding::Kind::kKilled:

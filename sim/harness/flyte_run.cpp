@@ -32,6 +32,19 @@ json ErrorJson(const std::optional<flyte::ExecutionError>& e) {
   return {{"code", e->code}, {"kind", e->kind}, {"message", e->message}};
 }
 
+// A time as GetTaskPhase reads it. flytepropeller's informer cache has whole
+// seconds (metav1.Time travels as RFC 3339), so on a cluster conditions
+// written in the same second tie and the earlier one in the list wins
+// ExtractCurrentCondition's stable sort: a job that went from Created to
+// Succeeded within a second would stay Queued for good. ptsim keeps the full
+// virtual time instead: its pods start in no time (no image pulls, scripted
+// containers at virtual time 0), which would make such ties the rule rather
+// than the rare exception they are on a cluster. Conditions written at the
+// very same virtual instant still tie (Created and Running of scripted pods).
+double ConditionSeconds(Time t) {
+  return ToSeconds(t);
+}
+
 // The PyTorchJob as GetTaskPhase reads it (times in seconds).
 json JobJson(const PyTorchJob& job) {
   json specs = json::object();
@@ -46,11 +59,11 @@ json JobJson(const PyTorchJob& job) {
                           {"status", c.status},
                           {"reason", c.reason},
                           {"message", c.message},
-                          {"lastUpdateTime", ToSeconds(c.last_update_time)},
-                          {"lastTransitionTime", ToSeconds(c.last_transition_time)}});
+                          {"lastUpdateTime", ConditionSeconds(c.last_update_time)},
+                          {"lastTransitionTime", ConditionSeconds(c.last_transition_time)}});
   }
   json status = {{"conditions", conditions}};
-  if (job.status.start_time) status["startTime"] = ToSeconds(*job.status.start_time);
+  if (job.status.start_time) status["startTime"] = ConditionSeconds(*job.status.start_time);
   json run_policy = json::object();
   if (job.spec.run_policy.suspend) run_policy["suspend"] = *job.spec.run_policy.suspend;
   return {{"kind", "PyTorchJob"},
@@ -264,7 +277,8 @@ void FlyteRun::Round() {
                       "\"{}\" not found",
                       a.ns, a.name, a.name)));
     }
-    flyte::JobObservation obs{JobJson(*job), ToSeconds(job->metadata.creation_timestamp), now};
+    flyte::JobObservation obs{JobJson(*job), ConditionSeconds(job->metadata.creation_timestamp),
+                              now};
     auto r = flyte::GetTaskPhase(obs, a.state, AttemptExecution(flyte_, a.number),
                                  flyte_.task_template, flyte_.propeller);
     if (!r.ok()) {
@@ -314,14 +328,17 @@ void FlyteRun::Observe(const flyte::PhaseInfo& observed) {
 void FlyteRun::Record(const flyte::PhaseInfo& p) {
   Attempt& a = attempts_.back();
   const std::string phase = ShortPhase(p.phase);
-  // nodes/task/handler.go: the same phase and version is no new event (a
-  // changed version, even a lower one, is).
-  if (a.phase == phase && a.state.phase_version == p.version) {
-    a.state.reason = p.reason;
-    return;
-  }
-  a.phase = phase;
+  // The k8s plugin manager stores every round's phase, version and reason
+  // (the state MaybeUpdatePhaseVersion compares with next round).
   a.state = flyte::PluginState{p.phase, p.version, p.reason};
+  // nodes/task/handler.go sends an event when the phase or the version
+  // changed, even to a lower version (Queued v1 "JobCreated", then Queued v0
+  // "JobCreated" the next round); flyteadmin's CreateTaskExecutionEvent
+  // rejects one whose phase it has recorded at the same or a higher version
+  // (AlreadyExists). The timeline is what flyteadmin recorded.
+  if (a.phase == phase && p.version <= a.recorded_version) return;
+  a.phase = phase;
+  a.recorded_version = p.version;
   PhaseEntry e;
   e.attempt = a.number;
   e.phase = phase;

@@ -83,7 +83,8 @@ class FlyteRun {
     std::string outputs_dir;
     double submitted_at = 0;
     std::optional<double> ended_at;
-    std::string phase = "Undefined";
+    std::string phase = "Undefined";  // the last phase flyteadmin recorded
+    uint32_t recorded_version = 0;    // ... and its version
     std::optional<flyte::ExecutionError> error;
     nlohmann::json error_document;  // the document read, or null
     nlohmann::json return_value;

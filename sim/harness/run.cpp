@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <boost/asio/signal_set.hpp>
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 
@@ -89,6 +90,9 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   options.torch_version = plan.torch_version;
   options.name = plan.name;
   options.processes.working_dir = plan.working_dir;
+  // Real workers stamp failures with the real time (torch error files).
+  const auto start = std::chrono::system_clock::now();  // wall-clock-ok: Unix time of virtual 0
+  options.unix_epoch_seconds = std::chrono::duration<double>(start.time_since_epoch()).count();
   Simulation sim(options);
   for (const auto& [image, spec] : plan.images)
     sim.images().Add(image, spec);

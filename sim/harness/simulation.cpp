@@ -26,6 +26,7 @@ elastic::ElasticAgentRunner::Options ElasticOptions(const SimulationOptions& opt
   o.policy = options.elastic_policy;
   o.agent.profile = elastic::TorchrunProfile::For(options.torch_version);
   if (!options.run_dir.empty()) o.agent.log_root = options.run_dir + "/torchelastic";
+  o.epoch_seconds = options.unix_epoch_seconds;
   return o;
 }
 

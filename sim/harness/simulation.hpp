@@ -72,6 +72,12 @@ struct SimulationOptions {
   elastic::TorchProbe* torch_probe = nullptr;
   // Tests may drive a manual wall clock; runs use the real one.
   WallClock* wall = nullptr;
+  // The Unix time of virtual time 0, for the timestamps the emulated elastic
+  // agent stamps (a failed worker without an error file) and prints. Runs use
+  // the real time they start at, so that those stamps compare with the ones
+  // real workers write (time(NULL) in torch's error files): the earliest
+  // failure decides a ChildFailedError's root cause. 0 keeps them 1970-based.
+  double unix_epoch_seconds = 0;
 };
 
 class Simulation {

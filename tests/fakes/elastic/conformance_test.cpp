@@ -230,10 +230,12 @@ TEST_CASE_METHOD(Conformance,
                  "conformance: a python script runs as python -u under the same interpreter") {
   REQUIRE_TORCH();
   const std::string script = dir.path() + "/train.py";
-  std::ofstream(script)
-      << "import os, sys\n"
-         "print('argv', ' '.join(sys.argv[1:]), 'buffered', sys.stdout.line_buffering)\n"
-         "sys.exit(3 if os.environ['RANK'] == '1' else 0)\n";
+  std::ofstream(script) << "import os, sys\n"
+                           // One write per line: under -u, print() writes each piece separately
+                           // and the two ranks' lines could interleave in the shared pipe.
+                           "sys.stdout.write('argv %s buffered %s\\n' % (' '.join(sys.argv[1:]), "
+                           "sys.stdout.line_buffering))\n"
+                           "sys.exit(3 if os.environ['RANK'] == '1' else 0)\n";
   KernelPortAllocator ports;
   auto args = Common(ports.Allocate());
   args.insert(args.end(), {script, "--lr", "0.1"});

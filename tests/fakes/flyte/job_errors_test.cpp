@@ -47,6 +47,7 @@ TEST_CASE("BuildResource error: a custom that does not unmarshal names the field
   CHECK(OnlyError(job) ==
         "[BadTaskSpecification] invalid TaskSpecification [{\"workerReplicas\":{\"replicas\":"
         "\"many\"}}], Err: [workerReplicas.replicas: expected an int32, got \"many\"]");
+  CHECK(job.diagnostics().items().front().field == "custom.workerReplicas.replicas");
   auto bad_enum =
       Build(Template(json::parse(R"({"masterReplicas": {"restartPolicy": "SOMETIMES"}})"), 1));
   CHECK(
