@@ -39,6 +39,7 @@ Time NextRelist(Time now) {
 struct Kubelet::ContainerRuntime {
   enum class State { kWaiting, kRunning, kBackoff, kTerminated };
   std::string name;
+  std::uint32_t serial = 0;  // the key in Kubelet::containers_
   bool init = false;
   State state = State::kWaiting;
   std::string waiting_reason;
@@ -192,6 +193,12 @@ void Kubelet::Admit(const Pod& pod) {
                                           [this, uid] { CheckActiveDeadline(uid); });
   }
   PodWorker& ref = *w;
+  for (auto* list : {&ref.init, &ref.app}) {
+    for (auto& c : *list) {
+      c.serial = next_serial_++;
+      containers_.emplace(c.serial, std::make_pair(&ref, &c));
+    }
+  }
   workers_.emplace(uid, std::move(w));
   if (pod.metadata.deletion_timestamp) {
     BeginTermination(ref, pod.metadata.deletion_grace_period_seconds.value_or(0));
@@ -378,17 +385,17 @@ void Kubelet::LaunchContainer(PodWorker& w, ContainerRuntime& c) {
   }
   ProcessRunner& runner = *chosen;
   c.runner = &runner;
+  const std::uint32_t serial = c.serial;
   auto spawned =
-      runner.Spawn(ps, {[this, uid, name, incarnation](std::string_view line) {
-                          auto found = workers_.find(uid);
-                          if (found == workers_.end()) return;
-                          ContainerRuntime* rt = found->second->Find(name);
+      runner.Spawn(ps, {[this, serial, incarnation](std::string_view line) {
+                          PodWorker* pw = nullptr;
+                          ContainerRuntime* rt = FindBySerial(serial, &pw);
                           if (rt == nullptr || rt->incarnation.restart_count != incarnation) return;
                           for (auto* o : observers_)
                             o->ContainerOutput(rt->incarnation, line);
                         },
-                        [this, uid, name, incarnation](const ProcessExit& exit) {
-                          OnContainerExit(uid, name, incarnation, exit);
+                        [this, serial, incarnation](const ProcessExit& exit) {
+                          OnContainerExit(serial, incarnation, exit);
                         }});
   c.starts++;
   c.started_at = api_.loop().Now();
@@ -432,13 +439,21 @@ void Kubelet::LaunchContainer(PodWorker& w, ContainerRuntime& c) {
   WriteStatus(w);
 }
 
-void Kubelet::OnContainerExit(const std::string& uid, const std::string& name, int incarnation,
-                              const ProcessExit& exit) {
-  auto it = workers_.find(uid);
-  if (it == workers_.end()) return;
-  PodWorker& w = *it->second;
-  ContainerRuntime* c = w.Find(name);
-  if (c == nullptr || c->state != ContainerRuntime::State::kRunning ||
+Kubelet::ContainerRuntime* Kubelet::FindBySerial(std::uint32_t serial, PodWorker** worker) const {
+  auto it = containers_.find(serial);
+  if (it == containers_.end()) return nullptr;
+  *worker = it->second.first;
+  return it->second.second;
+}
+
+void Kubelet::OnContainerExit(std::uint32_t serial, int incarnation, const ProcessExit& exit) {
+  PodWorker* found = nullptr;
+  ContainerRuntime* c = FindBySerial(serial, &found);
+  if (c == nullptr) return;
+  PodWorker& w = *found;
+  const std::string uid = w.uid;
+  const std::string& name = c->name;
+  if (c->state != ContainerRuntime::State::kRunning ||
       c->incarnation.restart_count != incarnation) {
     return;
   }
@@ -592,8 +607,10 @@ void Kubelet::CleanUp(PodWorker& w) {
   api_.loop().Cancel(w.deadline_timer);
   api_.loop().Cancel(w.relist_timer);
   for (auto* list : {&w.init, &w.app}) {
-    for (auto& c : *list)
+    for (auto& c : *list) {
       api_.loop().Cancel(c.timer);
+      containers_.erase(c.serial);
+    }
   }
   workers_.erase(w.uid);
 }
@@ -777,33 +794,41 @@ ContainerStatus Kubelet::BuildStatus(const PodWorker& w, const ContainerRuntime&
 void Kubelet::WriteStatus(PodWorker& w) {
   if (w.removed_from_api || crashed_) return;
   const Time now = api_.loop().Now();
-  auto updated = api_.collection<Pod>().Mutate(w.ns, w.name, [&](Pod& pod) {
-    if (pod.metadata.uid != w.uid) return;
-    PodStatus& st = pod.status;
-    const bool was_terminal = pod.IsTerminal();
-    st.host_ip = "127.0.0.1";
-    st.pod_ip = w.pod_ip;
-    st.start_time = w.start_time;
-    st.init_container_statuses.clear();
-    for (const auto& c : w.init)
-      st.init_container_statuses.push_back(BuildStatus(w, c));
-    st.container_statuses.clear();
-    for (const auto& c : w.app)
-      st.container_statuses.push_back(BuildStatus(w, c));
-    std::string phase = PodPhase(pod.spec, st, w.terminal);
-    if (!w.status_reason.empty() && w.terminal) phase = "Failed";
-    // Pods never leave a terminal phase (generateAPIPodStatus).
-    if (was_terminal) phase = st.phase;
-    st.phase = phase;
-    if (!w.status_reason.empty()) {
-      st.reason = w.status_reason;
-      st.message = w.status_message;
-    }
-    SetPodConditions(pod.spec, &st, now);
-    if (w.evicted) {
-      st.SetCondition({"DisruptionTarget", "True", "TerminationByKubelet", w.status_message, now});
-    }
-  });
+  auto& pods = api_.collection<Pod>();
+  const auto current = pods.Get(w.ns, w.name);
+  // A pod of the same name but another uid is not this worker's to write.
+  if (!current || current->metadata.uid != w.uid) return;
+  PodStatus st = current->status;
+  const bool was_terminal = current->IsTerminal();
+  st.host_ip = "127.0.0.1";
+  st.pod_ip = w.pod_ip;
+  st.start_time = w.start_time;
+  st.init_container_statuses.clear();
+  for (const auto& c : w.init)
+    st.init_container_statuses.push_back(BuildStatus(w, c));
+  st.container_statuses.clear();
+  for (const auto& c : w.app)
+    st.container_statuses.push_back(BuildStatus(w, c));
+  std::string phase = PodPhase(current->spec, st, w.terminal);
+  if (!w.status_reason.empty() && w.terminal) phase = "Failed";
+  // Pods never leave a terminal phase (generateAPIPodStatus).
+  if (was_terminal) phase = st.phase;
+  st.phase = phase;
+  if (!w.status_reason.empty()) {
+    st.reason = w.status_reason;
+    st.message = w.status_message;
+  }
+  SetPodConditions(current->spec, &st, now);
+  if (w.evicted) {
+    st.SetCondition({"DisruptionTarget", "True", "TerminationByKubelet", w.status_message, now});
+  }
+  // pkg/kubelet/status/status_manager.go: a status equal to the one the API
+  // server has is not sent (no new resourceVersion, no watch event).
+  if (st == current->status) {
+    w.pod = current;
+    return;
+  }
+  auto updated = pods.Mutate(w.ns, w.name, [&](Pod& pod) { pod.status = std::move(st); });
   if (updated) w.pod = updated;
 }
 

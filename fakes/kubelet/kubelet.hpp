@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "fakes/apiserver/api_server.hpp"
@@ -95,8 +96,10 @@ class Kubelet {
   void Sync(const std::string& uid);
   void StartContainer(PodWorker& w, ContainerRuntime& c);
   void LaunchContainer(PodWorker& w, ContainerRuntime& c);
-  void OnContainerExit(const std::string& uid, const std::string& name, int incarnation,
-                       const ProcessExit& exit);
+  void OnContainerExit(std::uint32_t serial, int incarnation, const ProcessExit& exit);
+  // The live container with `serial` (ContainerRuntime::serial), or null once
+  // its pod worker is gone; `*worker` is set to its pod's worker.
+  ContainerRuntime* FindBySerial(std::uint32_t serial, PodWorker** worker) const;
   bool ShouldRestart(const PodWorker& w, const ContainerRuntime& c) const;
   void ScheduleRestart(PodWorker& w, ContainerRuntime& c);
   void BeginTermination(PodWorker& w, std::int64_t grace_seconds);
@@ -122,6 +125,11 @@ class Kubelet {
   KubeletConfig config_;
   std::vector<KubeletObserver*> observers_;
   std::map<std::string, std::unique_ptr<PodWorker>> workers_;  // by pod uid
+  // Every container of every worker, by ContainerRuntime::serial: process
+  // callbacks capture a serial instead of the pod uid and container name, so
+  // that they fit in std::function's inline storage (no allocation per spawn).
+  std::unordered_map<std::uint32_t, std::pair<PodWorker*, ContainerRuntime*>> containers_;
+  std::uint32_t next_serial_ = 1;
   std::map<std::string, std::shared_ptr<const ContainerScript>> annotation_scripts_;
   DnsWaitRunner dns_wait_;
   std::vector<CommandInterceptor*> interceptors_;

@@ -138,7 +138,7 @@ std::string ResolveExecutable(const std::string& command, const std::vector<std:
 
 struct RealProcessRunner::Child {
   Child(boost::asio::io_context& io) : pipe(io) {}
-  ProcessSpec spec;
+  std::int64_t memory_limit_bytes = 0;  // the only part of the spec needed after the spawn
   Callbacks callbacks;
   bp::async_pipe pipe;
   bp::child process;
@@ -198,13 +198,18 @@ Result<ProcessId> RealProcessRunner::Spawn(const ProcessSpec& spec, Callbacks ca
   }
   auto& io = IoContext(loop_);
   auto child = std::make_unique<Child>(io);
-  child->spec = spec;
+  child->memory_limit_bytes = spec.memory_limit_bytes;
   child->callbacks = std::move(callbacks);
   if (!spec.log_path.empty()) {
-    std::error_code ignored;
-    std::filesystem::create_directories(std::filesystem::path(spec.log_path).parent_path(),
-                                        ignored);
+    // The directory exists for every incarnation after the first: try the
+    // file first, and make the directories only when they are missing.
     child->log = std::fopen(spec.log_path.c_str(), "ae");
+    if (child->log == nullptr && errno == ENOENT) {
+      std::error_code ignored;
+      std::filesystem::create_directories(std::filesystem::path(spec.log_path).parent_path(),
+                                          ignored);
+      child->log = std::fopen(spec.log_path.c_str(), "ae");
+    }
     if (child->log == nullptr) {
       diags.Error({}, spec.name, "",
                   fmt::format("cannot open log file {}: {}", spec.log_path, std::strerror(errno)));
@@ -411,12 +416,12 @@ void RealProcessRunner::SampleMemory() {
   sampler_ = {};
   bool any = false;
   for (auto& [id, c] : children_) {
-    if (c->exited || c->cgroup || c->spec.memory_limit_bytes <= 0) continue;
+    if (c->exited || c->cgroup || c->memory_limit_bytes <= 0) continue;
     any = true;
     long long rss = 0;
     for (int pid : ProcessesInGroup(c->pid))
       rss += ResidentBytes(pid);
-    if (rss > c->spec.memory_limit_bytes) {
+    if (rss > c->memory_limit_bytes) {
       c->sampled_oom = true;
       ::killpg(c->pid, SIGKILL);
     }

@@ -1,9 +1,9 @@
 // Routes each spawn to the scripted runner (specs with a script) or to the
-// runner for real processes, behind one ProcessRunner and one id space.
+// runner for real processes, behind one ProcessRunner and one id space. The
+// route is encoded in the id itself (the inner id shifted left by one, the low
+// bit set for the scripted runner), so the mux keeps no per-process state and
+// an id stays valid, as a no-op, after its process has ended.
 #pragma once
-
-#include <map>
-#include <utility>
 
 #include "fakes/process/process_runner.hpp"
 
@@ -13,34 +13,22 @@ class RunnerMux final : public ProcessRunner {
  public:
   RunnerMux(ProcessRunner& real, ProcessRunner& scripted) : real_(real), scripted_(scripted) {}
 
+  // REQUIRES: the inner runners' ids stay below 2^63.
   Result<ProcessId> Spawn(const ProcessSpec& spec, Callbacks callbacks) override {
-    ProcessRunner& runner = spec.script ? scripted_ : real_;
-    auto inner = runner.Spawn(spec, std::move(callbacks));
+    const bool scripted = spec.script != nullptr;
+    auto inner = (scripted ? scripted_ : real_).Spawn(spec, std::move(callbacks));
     if (!inner.ok()) return inner.diagnostics();
-    const ProcessId id = next_id_++;
-    routes_[id] = {&runner, *inner};
-    return id;
+    return (*inner << 1) | (scripted ? 1u : 0u);
   }
-  void Signal(ProcessId id, int signal) override {
-    if (auto it = routes_.find(id); it != routes_.end())
-      it->second.first->Signal(it->second.second, signal);
-  }
-  bool Running(ProcessId id) const override {
-    auto it = routes_.find(id);
-    return it != routes_.end() && it->second.first->Running(it->second.second);
-  }
-  int Pid(ProcessId id) const override {
-    auto it = routes_.find(id);
-    return it == routes_.end() ? 0 : it->second.first->Pid(it->second.second);
-  }
-  // Drops the route once the caller has seen the process end.
-  void Forget(ProcessId id) { routes_.erase(id); }
+  void Signal(ProcessId id, int signal) override { Route(id).Signal(id >> 1, signal); }
+  bool Running(ProcessId id) const override { return Route(id).Running(id >> 1); }
+  int Pid(ProcessId id) const override { return Route(id).Pid(id >> 1); }
 
  private:
+  ProcessRunner& Route(ProcessId id) const { return (id & 1) != 0 ? scripted_ : real_; }
+
   ProcessRunner& real_;
   ProcessRunner& scripted_;
-  ProcessId next_id_ = 1;
-  std::map<ProcessId, std::pair<ProcessRunner*, ProcessId>> routes_;
 };
 
 }  // namespace ptsim

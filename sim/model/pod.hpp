@@ -107,9 +107,11 @@ struct PodSpec {
 struct ContainerStateWaiting {
   std::string reason;
   std::string message;
+  bool operator==(const ContainerStateWaiting&) const = default;
 };
 struct ContainerStateRunning {
   Time started_at{};
+  bool operator==(const ContainerStateRunning&) const = default;
 };
 struct ContainerStateTerminated {
   std::int32_t exit_code = 0;
@@ -118,6 +120,7 @@ struct ContainerStateTerminated {
   std::string message;
   Time started_at{};
   Time finished_at{};
+  bool operator==(const ContainerStateTerminated&) const = default;
 };
 
 // Exactly one member is set, as in the API.
@@ -126,6 +129,7 @@ struct ContainerState {
   std::optional<ContainerStateRunning> running;
   std::optional<ContainerStateTerminated> terminated;
   bool empty() const { return !waiting && !running && !terminated; }
+  bool operator==(const ContainerState&) const = default;
 };
 
 struct ContainerStatus {
@@ -137,6 +141,7 @@ struct ContainerStatus {
   bool started = false;
   std::int32_t restart_count = 0;
   std::string container_id;
+  bool operator==(const ContainerStatus&) const = default;
 };
 
 struct PodCondition {
@@ -145,6 +150,7 @@ struct PodCondition {
   std::string reason;
   std::string message;
   Time last_transition_time{};
+  bool operator==(const PodCondition&) const = default;
 };
 
 struct PodStatus {
@@ -158,6 +164,8 @@ struct PodStatus {
   std::vector<ContainerStatus> init_container_statuses;
   std::vector<ContainerStatus> container_statuses;
 
+  // Field by field (the kubelet skips status writes that change nothing).
+  bool operator==(const PodStatus&) const = default;
   const PodCondition* FindCondition(const std::string& type) const;
   // Sets a condition, keeping lastTransitionTime when the status is unchanged.
   void SetCondition(PodCondition c);

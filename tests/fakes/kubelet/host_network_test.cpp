@@ -59,7 +59,7 @@ TEST_CASE("service names resolve in every DNS form to the selected pod") {
   CHECK_FALSE(net.Resolve("default", "job-worker-1", true));
 }
 
-TEST_CASE("env values and flags naming services are rewritten, and ports remapped") {
+TEST_CASE("env values and flags naming services are rewritten and ports remapped") {
   Job job;
   Env env = {{"MASTER_ADDR", "job-worker-0"},
              {"MASTER_PORT", "23456"},
@@ -81,7 +81,7 @@ TEST_CASE("env values and flags naming services are rewritten, and ports remappe
   CHECK(again[0].second == "127.0.1.1:41001");
 }
 
-TEST_CASE("a c10d endpoint's pod hosts the store, and the others are told they do not") {
+TEST_CASE("only the pod a c10d endpoint names is told to host the store") {
   Job job;
   auto& net = job.cluster.network;
   const Env base = {{"PET_RDZV_BACKEND", "c10d"}, {"PET_RDZV_ENDPOINT", "job-worker-0:29400"}};
