@@ -4,7 +4,12 @@
 // `tools/bench.sh`); `--quick` runs smaller sizes.
 //
 //  1. pod created -> container process exec'd, p50/p99 over 64 pods, against
-//     plain posix_spawn of the same binary in the same run;
+//     plain posix_spawn of the same binary in the same run. ptsim's clock
+//     stops when the kubelet reports the container started, right after the
+//     vfork'd child has exec'd (as posix_spawn's returns); the scheduler,
+//     kubelet admission, env and volume planning and the Started event are
+//     inside the window; the log file's directories and open (posted to run
+//     after the exec) and the pod status write that follows are not;
 //  2. 10,000 scripted pods, each failing once and restarted by OnFailure;
 //  3. time compression: a scripted run whose timers span 1h of virtual time;
 //  4. idle supervision: ptsim's own CPU while 64 real processes sleep 10s;

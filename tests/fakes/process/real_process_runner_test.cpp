@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -27,13 +29,15 @@ struct Fixture {
   };
 
   // Runs `script` under sh and waits for it in the loop.
-  Outcome RunShell(const std::string& script, std::int64_t memory_limit = 0) {
+  Outcome RunShell(const std::string& script, std::int64_t memory_limit = 0,
+                   const std::string& log_path = "") {
     Outcome out;
     ProcessSpec spec;
     spec.name = "test";
     spec.argv = {"/bin/sh", "-c", script};
     spec.env = {"PATH=/usr/bin:/bin"};
     spec.memory_limit_bytes = memory_limit;
+    spec.log_path = log_path;
     auto id = runner.Spawn(spec, {[&](std::string_view l) { out.lines.emplace_back(l); },
                                   [&](const ProcessExit& e) { out.exit = e; }});
     REQUIRE(id.ok());
@@ -56,6 +60,34 @@ TEST_CASE_METHOD(Fixture, "a real process's exit code and output lines are repor
   CHECK(out.exit->kind == ProcessExit::Kind::kExited);
   CHECK(out.exit->ExitCode() == 3);
   CHECK(out.lines == std::vector<std::string>{"one", "two", "three"});
+  CHECK(Zombies().empty());
+}
+
+TEST_CASE_METHOD(Fixture, "every line reaches the log file, whose directories are made") {
+  char tmpl[] = "/tmp/ptsim-log-XXXXXX";
+  const std::string dir = ::mkdtemp(tmpl);
+  const std::string path = dir + "/pod/main/0.log";
+  // Output written at once and a process that exits at once: the log is
+  // opened after the exec, before any output or the exit is handled.
+  auto out = RunShell("echo one; echo two >&2; exit 0", 0, path);
+  REQUIRE(out.exit);
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  CHECK(text.str() == "one\ntwo\n");
+  // The next incarnation appends to its own file in the same directory.
+  auto silent = RunShell("exit 0", 0, dir + "/pod/main/1.log");
+  REQUIRE(silent.exit);
+  CHECK(std::filesystem::exists(dir + "/pod/main/1.log"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE_METHOD(Fixture, "a log that cannot be opened leaves the process running") {
+  // A directory cannot be made under a regular file.
+  auto out = RunShell("echo still; exit 4", 0, "/dev/null/pod/main/0.log");
+  REQUIRE(out.exit);
+  CHECK(out.exit->ExitCode() == 4);
+  CHECK(out.lines == std::vector<std::string>{"still"});
   CHECK(Zombies().empty());
 }
 
