@@ -104,8 +104,22 @@ json ConditionBrief(const json& c) {
   return fmt::format("{}={} ({})", Str(c, "type"), Str(c, "status"), Str(c, "reason"));
 }
 
-const json* FindJob(const json& report) {
-  return report.contains("job") && report["job"].is_object() ? &report["job"] : nullptr;
+// The job an expectation is about: `name` among every job of the run, or the
+// first job when `name` is empty.
+const json* FindJob(const json& report, const std::string& name) {
+  if (name.empty()) {
+    return report.contains("job") && report["job"].is_object() ? &report["job"] : nullptr;
+  }
+  if (!report.contains("jobs")) return nullptr;
+  for (const auto& job : report["jobs"]) {
+    if (Str(job, "name") == name) return &job;
+  }
+  return nullptr;
+}
+
+// "the job" or "the job NAME".
+std::string TheJob(const ExpectationSpec& s) {
+  return s.job.empty() ? "the job" : "the job " + s.job;
 }
 
 // Every pod ever created with this name (a recreated pod is another entry).
@@ -155,7 +169,7 @@ std::string DescribeExpectation(const ExpectationSpec& s) {
   using K = ExpectationSpec::Kind;
   switch (s.kind) {
     case K::kFinalCondition: {
-      std::string d = fmt::format("the job ends with condition {}", s.condition.Describe());
+      std::string d = fmt::format("{} ends with condition {}", TheJob(s), s.condition.Describe());
       if (!s.message_text.empty()) d += fmt::format(" and a message matching /{}/", s.message_text);
       return d;
     }
@@ -163,7 +177,8 @@ std::string DescribeExpectation(const ExpectationSpec& s) {
       std::vector<std::string> parts;
       for (const auto& c : s.sequence)
         parts.push_back(c.Describe());
-      return fmt::format("the job's conditions include, in order: {}", fmt::join(parts, " -> "));
+      return fmt::format("{}'s conditions include, in order: {}", TheJob(s),
+                         fmt::join(parts, " -> "));
     }
     case K::kRestartCount:
       if (!s.pod.empty()) {
@@ -181,10 +196,10 @@ std::string DescribeExpectation(const ExpectationSpec& s) {
       return fmt::format("services were deleted: {}", fmt::join(s.names, ", "));
     case K::kJobDeleted: {
       const std::string range = Range(s.after, s.before);
-      return range.empty() ? "the job is deleted" : "the job is deleted " + range;
+      return TheJob(s) + " is deleted" + (range.empty() ? "" : " " + range);
     }
     case K::kJobNotDeleted:
-      return "the job is not deleted";
+      return TheJob(s) + " is not deleted";
     case K::kEvent: {
       std::string d = fmt::format("an event with reason {}", s.reason);
       if (!s.object.empty()) d += " on " + s.object;
@@ -208,7 +223,7 @@ std::string DescribeExpectation(const ExpectationSpec& s) {
     case K::kFlytePhase:
       return fmt::format("the Flyte task ends in phase {}", s.phase);
     case K::kNeverCondition:
-      return fmt::format("the job never has condition {}", s.condition.Describe());
+      return fmt::format("{} never has condition {}", TheJob(s), s.condition.Describe());
     case K::kTermination: {
       std::vector<std::string> parts;
       if (!s.reason.empty()) parts.push_back("reason " + s.reason);
@@ -251,7 +266,7 @@ ExpectationResult Evaluate(const ExpectationSpec& s, const json& report) {
   using K = ExpectationSpec::Kind;
   ExpectationResult r;
   r.description = DescribeExpectation(s);
-  const json* job = FindJob(report);
+  const json* job = FindJob(report, s.job);
   switch (s.kind) {
     case K::kFinalCondition: {
       r.expected = s.condition.Describe() +

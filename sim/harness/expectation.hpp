@@ -61,6 +61,9 @@ struct ExpectationSpec {
   std::string message_text;  // a regex, searched in the message
   std::optional<std::regex> message;
   std::vector<ConditionPattern> sequence;
+  // For the job-level kinds (finalCondition, conditions, neverCondition,
+  // jobDeleted): the PyTorchJob by name; empty: the run's first job.
+  std::string job;
   std::string pod;
   std::string container;
   std::string replica_type;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -384,16 +385,35 @@ void DecodeExpectation(DecodeContext& ctx, const YAML::Node& node, const std::st
   e->where = ctx.Where(node);
   MapReader outer(ctx, node, path);
   if (!outer.ok()) return;
-  if (node.size() != 1) {
+  // One key says what is expected; `job` may name the PyTorchJob it is about.
+  std::string key;
+  YAML::Node value;
+  std::size_t keys = 0;
+  for (const auto& kv : node) {
+    if (kv.first.Scalar() == "job" && node.size() > 1) continue;
+    key = kv.first.Scalar();
+    value = kv.second;
+    ++keys;
+  }
+  if (keys != 1) {
     ctx.Error(node, path,
-              "each expectation is a mapping with exactly one key, e.g. `- finalCondition: {type: "
-              "Succeeded}`");
+              "each expectation is a mapping with exactly one key (and optionally `job`), e.g. "
+              "`- finalCondition: {type: Succeeded}`");
     for (const auto& kv : node)
       outer.Accept(kv.first.Scalar());
     return;
   }
-  const std::string key = node.begin()->first.Scalar();
-  const YAML::Node value = node.begin()->second;
+  if (node.size() > 1) {
+    outer.String("job", &e->job, true);
+    static const std::set<std::string> kJobLevel = {"finalCondition", "conditions",
+                                                    "neverCondition", "jobDeleted"};
+    if (!kJobLevel.count(key)) {
+      ctx.Error(outer.Get("job"), outer.FieldPath("job"),
+                fmt::format("`job` is for finalCondition, conditions, neverCondition and "
+                            "jobDeleted, not {}",
+                            key));
+    }
+  }
   const std::string vpath = outer.FieldPath(key);
   auto names = [&](K kind) {
     e->kind = kind;
@@ -887,11 +907,22 @@ void CheckPlanReferences(const RunPlan& plan, Diagnostics* diagnostics) {
       case K::kConditions:
       case K::kNeverCondition:
       case K::kJobDeleted:
-      case K::kJobNotDeleted:
+      case K::kJobNotDeleted: {
         if (plan.jobs.empty()) {
           diagnostics->Error(e.where, object, "", "this run has no PyTorchJob");
+          break;
+        }
+        if (e.job.empty()) break;
+        std::vector<std::string> names;
+        for (const auto& entry : plan.jobs)
+          names.push_back(entry.job.metadata.name);
+        if (std::find(names.begin(), names.end(), e.job) == names.end()) {
+          diagnostics->Error(e.where, object, "job",
+                             fmt::format("no PyTorchJob named \"{}\" in this run; jobs: {}", e.job,
+                                         fmt::join(names, ", ")));
         }
         break;
+      }
       case K::kFlyte:
       case K::kFlytePhase:
         if (!plan.flyte) diagnostics->Error(e.where, object, "", "this run has no Flyte task");

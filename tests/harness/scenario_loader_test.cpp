@@ -47,6 +47,24 @@ TEST_CASE("an unknown top-level key is reported with its line and a suggestion")
         "mean \"timeout\"?\n");
 }
 
+TEST_CASE("job-level expectations may name their job") {
+  TempDir dir;
+  CHECK(LoadErrors(dir, Scenario("expect:\n- finalCondition: {type: Succeeded}\n  job: mnist\n"
+                                 "- jobDeleted: false\n  job: mnist\n")) == "");
+  const std::string unknown =
+      LoadErrors(dir, Scenario("expect:\n- neverCondition: Restarting\n  job: other\n"));
+  CHECK(unknown.find("no PyTorchJob named \"other\" in this run; jobs: mnist") !=
+        std::string::npos);
+  const std::string misplaced =
+      LoadErrors(dir, Scenario("expect:\n- restartCount: {pod: mnist-master-0, equals: 0}\n"
+                               "  job: mnist\n"));
+  CHECK(misplaced.find("`job` is for finalCondition, conditions, neverCondition and jobDeleted, "
+                       "not restartCount") != std::string::npos);
+  const std::string two = LoadErrors(
+      dir, Scenario("expect:\n- finalCondition: {type: Succeeded}\n  outcome: completed\n"));
+  CHECK(two.find("exactly one key (and optionally `job`)") != std::string::npos);
+}
+
 TEST_CASE("an unknown fault kind names the line and lists the faults") {
   TempDir dir;
   const std::string errors =
