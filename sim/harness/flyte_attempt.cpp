@@ -68,9 +68,18 @@ Result<FlyteAttemptObject> BuildFlyteAttempt(const FlytePlan& plan, int64_t atte
                                              OperatorVersion version) {
   const flyte::TaskExecution execution = AttemptExecution(plan, attempt);
   const std::string task = fmt::format("Flyte task \"{}\"", execution.execution_id.name);
-  auto manifest = plan.RunsAsPod()
-                      ? flyte::BuildTaskPod(plan.task_template, execution, plan.propeller)
-                      : flyte::BuildPyTorchJob(plan.task_template, execution, plan.propeller);
+  Result<json> manifest = Diagnostics();
+  try {
+    manifest = plan.RunsAsPod()
+                   ? flyte::BuildTaskPod(plan.task_template, execution, plan.propeller)
+                   : flyte::BuildPyTorchJob(plan.task_template, execution, plan.propeller);
+  } catch (const json::exception& e) {
+    // CheckTemplateShape covers the fields the builders read; anything it
+    // misses still ends as an error, not a crash.
+    Diagnostics d;
+    d.Error(plan.where, task, "", fmt::format("the task template is malformed: {}", e.what()));
+    return d;
+  }
   if (!manifest.ok()) return Place(manifest.diagnostics(), plan, task);
 
   FlyteAttemptObject o;

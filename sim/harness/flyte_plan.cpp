@@ -12,6 +12,7 @@
 #include "fakes/flyte/job_builder.hpp"
 #include "fakes/flyte/pod_task.hpp"
 #include "fakes/flyte/task_template.hpp"
+#include "fakes/flyte/template_shape.hpp"
 #include "sim/harness/flyte_attempt.hpp"
 #include "sim/harness/run_plan.hpp"
 #include "sim/model/yaml_to_json.hpp"
@@ -83,6 +84,11 @@ Diagnostics FinishTemplate(FlytePlan* plan, const std::string& file) {
     d.Error(plan->where, "", "", "a task template must be a JSON object");
     return d;
   }
+  // flyteadmin would not unmarshal a template with a field of the wrong type.
+  const auto shape = flyte::CheckTemplateShape(t);
+  for (const auto& e : shape)
+    fail(e.field, e.message);
+  if (!shape.empty()) return d;
   if (!t.contains("type") || !t["type"].is_string() || t["type"].get<std::string>().empty()) {
     fail("type", "a task template needs a `type` (\"pytorch\" or \"python-task\")");
     return d;

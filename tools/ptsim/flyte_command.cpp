@@ -138,9 +138,17 @@ int Job(const FlyteOptions& options) {
   if (!input.ok()) return Invalid(input.diagnostics());
   flyte::TaskExecution execution = input->execution;
   const std::string type = input->task_template.value("type", "");
-  auto object = type == "pytorch" || type.empty()
-                    ? flyte::BuildPyTorchJob(input->task_template, execution, input->propeller)
-                    : flyte::BuildTaskPod(input->task_template, execution, input->propeller);
+  Result<nlohmann::json> object = Diagnostics();
+  try {
+    object = type == "pytorch" || type.empty()
+                 ? flyte::BuildPyTorchJob(input->task_template, execution, input->propeller)
+                 : flyte::BuildTaskPod(input->task_template, execution, input->propeller);
+  } catch (const nlohmann::json::exception& e) {
+    Diagnostics d;
+    d.Error({options.file, 0, 0}, "", "",
+            fmt::format("the task template is malformed: {}", e.what()));
+    return Invalid(d);
+  }
   if (!object.ok()) {
     Diagnostics located = flyte::LocateDiagnostics(object.diagnostics(), input->locations);
     Diagnostics out;
