@@ -15,6 +15,7 @@
 #include "fakes/flyte/template_shape.hpp"
 #include "sim/harness/flyte_attempt.hpp"
 #include "sim/harness/run_plan.hpp"
+#include "sim/model/yaml_file.hpp"
 #include "sim/model/yaml_to_json.hpp"
 
 namespace ptsim {
@@ -148,22 +149,14 @@ Diagnostics FinishTemplate(FlytePlan* plan, const std::string& file) {
 
 Result<FlytePlan> LoadFlyteFile(const std::string& path, const SourceLocation& at) {
   Diagnostics d;
-  std::ifstream in(path);
-  if (!in) {
+  if (!std::ifstream(path)) {
     d.Error(at, "", "flyte",
             fmt::format("cannot read {}: no such file or it is not readable", path));
     return d;
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(text.str());
-  } catch (const YAML::Exception& e) {
-    d.Error({path, e.mark.line + 1, e.mark.column + 1}, "", "",
-            fmt::format("malformed YAML/JSON: {}", e.msg));
-    return d;
-  }
+  auto file = ReadYamlFile(path);
+  if (!file.ok()) return file.diagnostics();
+  const std::vector<YAML::Node>& docs = file->documents;
   if (docs.size() != 1) {
     d.Error({path, 0, 0}, "", "", "a Flyte task file or task template holds exactly one document");
     return d;

@@ -13,6 +13,7 @@
 #include "sim/model/container_script.hpp"
 #include "sim/model/pod_codec.hpp"
 #include "sim/model/pytorchjob_validation.hpp"
+#include "sim/model/yaml_file.hpp"
 #include "sim/model/yaml_reader.hpp"
 #include "sim/model/yaml_to_json.hpp"
 
@@ -148,21 +149,9 @@ Result<RunPlan> LoadRunPlan(const std::string& path, const PlanOverrides& overri
   plan.name = p.stem().string();
   std::error_code ec;
   plan.working_dir = std::filesystem::absolute(p, ec).parent_path().string();
-  std::ifstream in(path);
-  if (!in) {
-    diags.Error({path, 0, 0}, "", "", "cannot read the file: no such file or it is not readable");
-    return diags;
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(text.str());
-  } catch (const YAML::Exception& e) {
-    diags.Error({path, e.mark.line + 1, e.mark.column + 1}, "", "",
-                fmt::format("malformed YAML/JSON: {}", e.msg));
-    return diags;
-  }
+  auto file = ReadYamlFile(path);
+  if (!file.ok()) return file.diagnostics();
+  const std::vector<YAML::Node>& docs = file->documents;
   plan.operator_version = overrides.operator_version.value_or(kDefaultOperatorVersion);
   DecodeContext ctx(path, &diags);
   for (const auto& doc : docs)

@@ -19,16 +19,8 @@ namespace {
 using testing::RunCli;
 using testing::TempDir;
 
-void Write(const std::string& path, const std::string& text) {
-  std::ofstream(path) << text;
-}
-
-std::string Read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using testing::Read;
+using testing::Write;
 
 const char* kPassing = R"(apiVersion: ptsim.io/v1
 kind: Scenario

@@ -19,16 +19,8 @@ using testing::RunCli;
 using testing::RunScenario;
 using testing::TempDir;
 
-void Write(const std::string& path, const std::string& text) {
-  std::ofstream(path) << text;
-}
-
-std::string Read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using testing::Read;
+using testing::Write;
 
 // Every log line of every run of the pod's first container.
 std::string LogOf(const json& report, const std::string& pod) {

@@ -5,10 +5,22 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <sstream>
 
 #include "sim/harness/input_loader.hpp"
 
 namespace ptsim::testing {
+
+void Write(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
+
+std::string Read(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 nlohmann::json RunScenario(const TempDir& dir, const std::string& name, const std::string& yaml) {
   const std::string path = dir.path() + "/" + name + ".yaml";

@@ -12,6 +12,11 @@
 
 namespace ptsim::testing {
 
+// Writes `text` to `path`, replacing the file.
+void Write(const std::string& path, const std::string& text);
+// The whole file at `path` ("" when it cannot be read).
+std::string Read(const std::string& path);
+
 // Loads `yaml` (written to <dir>/<name>.yaml) and runs it; REQUIREs that it loads.
 nlohmann::json RunScenario(const TempDir& dir, const std::string& name, const std::string& yaml);
 // The diagnostics of loading `yaml`, rendered, or "" when it loads cleanly.

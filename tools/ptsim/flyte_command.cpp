@@ -14,6 +14,7 @@
 #include "fakes/flyte/pod_task.hpp"
 #include "fakes/flyte/task_template.hpp"
 #include "sim/harness/flyte_plan.hpp"
+#include "sim/model/yaml_file.hpp"
 #include "tools/ptsim/json_yaml.hpp"
 
 namespace ptsim::cli {
@@ -93,24 +94,16 @@ struct Input {
 
 Result<Input> Load(const std::string& path) {
   Diagnostics d;
-  std::ifstream in(path);
-  if (!in) {
-    d.Error({path, 0, 0}, "", "", "cannot read the file: no such file or it is not readable");
+  auto file = ReadYamlFile(path);
+  if (!file.ok()) return file.diagnostics();
+  if (file->documents.size() != 1) {
+    d.Error({path, 0, 0}, "", "", "a Flyte task file or task template holds exactly one document");
     return d;
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  YAML::Node doc;
-  try {
-    doc = YAML::Load(text.str());
-  } catch (const YAML::Exception& e) {
-    d.Error({path, e.mark.line + 1, e.mark.column + 1}, "", "",
-            fmt::format("malformed YAML/JSON: {}", e.msg));
-    return d;
-  }
+  const YAML::Node& doc = file->documents[0];
   Input input;
   if (LooksLikeFlyteTaskFile(doc)) {
-    auto task = flyte::ParseFlyteTask(text.str(), path);
+    auto task = flyte::ParseFlyteTask(file->text, path);
     if (!task.ok()) return task.diagnostics();
     Warn(task.diagnostics());
     auto tmpl = flyte::BuildTaskTemplate(task->task);
