@@ -70,6 +70,13 @@ std::string TimelineSvg(const json& report) {
   const int width = 1100;
   const double plot = width - label_width - 110;  // room for labels at the right end
   auto x = [&](double t) { return label_width + plot * std::clamp(t / end, 0.0, 1.0); };
+  // Where a mark's label goes: right of its line, or left of it (ending at
+  // the line) near the right edge, so that long labels are not cut off.
+  auto label_at = [&](double t) {
+    const double px = x(t);
+    return px > width - 180 ? fmt::format("x='{:.1f}' text-anchor='end'", px - 2)
+                            : fmt::format("x='{:.1f}'", px + 2);
+  };
 
   struct Lane {
     std::string label;
@@ -146,10 +153,9 @@ std::string TimelineSvg(const json& report) {
       marks += fmt::format(
           "<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='{3}' stroke-width='1.5'/>",
           x(t), 14, bottom, ConditionColor(type));
-      marks += fmt::format(
-          "<text x='{:.1f}' y='{}' class='mark' fill='{}'>{}={}<title>{}</title></text>", x(t) + 2,
-          12 + 10 * (mark_row++ % 3), ConditionColor(type), E(type), E(Str(c, "status")),
-          E(Str(c, "message")));
+      marks += fmt::format("<text {} y='{}' class='mark' fill='{}'>{}={}<title>{}</title></text>",
+                           label_at(t), 12 + 10 * (mark_row++ % 3), ConditionColor(type), E(type),
+                           E(Str(c, "status")), E(Str(c, "message")));
     }
   }
   // Flyte phase changes, below the axis.
@@ -163,10 +169,10 @@ std::string TimelineSvg(const json& report) {
       marks += fmt::format(
           "<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='{3}' stroke-dasharray='1 2'/>",
           x(t), 14, bottom, FlytePhaseColor(phase));
-      marks += fmt::format(
-          "<text x='{:.1f}' y='{}' class='mark' fill='{}'>flyte#{} {}<title>{}</title></text>",
-          x(t) + 2, bottom + 48 + 10 * (flyte_row++ % 3), FlytePhaseColor(phase),
-          p.value("attempt", 0), E(phase), E(detail));
+      marks +=
+          fmt::format("<text {} y='{}' class='mark' fill='{}'>flyte#{} {}<title>{}</title></text>",
+                      label_at(t), bottom + 48 + 10 * (flyte_row++ % 3), FlytePhaseColor(phase),
+                      p.value("attempt", 0), E(phase), E(detail));
     }
   }
   for (const auto& f : report["faults"]) {
@@ -177,8 +183,8 @@ std::string TimelineSvg(const json& report) {
           "3'/>",
           x(t), 14, bottom);
       marks += fmt::format(
-          "<text x='{:.1f}' y='{}' class='mark' fill='#d81b60'>⚡ {}<title>{} → {}</title></text>",
-          x(t) + 2, bottom + 28 + 10 * (mark_row++ % 2), E(Str(f, "name")), E(Str(f, "action")),
+          "<text {} y='{}' class='mark' fill='#d81b60'>⚡ {}<title>{} → {}</title></text>",
+          label_at(t), bottom + 28 + 10 * (mark_row++ % 2), E(Str(f, "name")), E(Str(f, "action")),
           E(fired["targets"].dump()));
     }
   }
