@@ -129,6 +129,18 @@ Result<FlyteAttemptObject> BuildFlyteAttempt(const FlytePlan& plan, int64_t atte
   Diagnostics out;
   Relocate(local, plan, object, &out);
   if (!out.ok()) return out;
+  // Later checks (the pre-flight's command and image checks) cite these
+  // locations. Lines of the generated manifest mean nothing to the user:
+  // point them at the task's container in the input, or at the task.
+  SourceLocation container_at = plan.where;
+  for (const char* key : {"container.command", "container", "k8sPod"}) {
+    if (auto it = plan.template_locations.find(key); it != plan.template_locations.end()) {
+      container_at = it->second;
+      break;
+    }
+  }
+  for (auto& [path, where] : o.locations)
+    where = container_at;
   return Result<FlyteAttemptObject>(std::move(o), out);
 }
 
