@@ -243,13 +243,21 @@ std::string Section(const json& report) {
       E(Str(report, "ptsimVersion")), E(Str(report, "traceDigest")));
   out += "<h2>Timeline</h2>" + Legend() + TimelineSvg(report);
 
-  if (report["job"].is_object()) {
+  // One condition table per job (a Flyte task's attempts are jobs of their own).
+  const json jobs =
+      report.contains("jobs") && report["jobs"].is_array()
+          ? report["jobs"]
+          : (report["job"].is_object() ? json::array({report["job"]}) : json::array());
+  for (const auto& job : jobs) {
     std::vector<std::vector<std::string>> rows;
-    for (const auto& c : report["job"]["conditionHistory"]) {
+    for (const auto& c : job["conditionHistory"]) {
       rows.push_back({fmt::format("{:.3f}s", Num(c, "time")), E(Str(c, "type")),
                       E(Str(c, "status")), E(Str(c, "reason")), E(Str(c, "message"))});
     }
-    out += "<h2>Job conditions</h2>" + Table({"time", "type", "status", "reason", "message"}, rows);
+    const std::string heading =
+        jobs.size() > 1 ? "Job conditions: PyTorchJob " + E(Str(job, "name")) : "Job conditions";
+    out +=
+        "<h2>" + heading + "</h2>" + Table({"time", "type", "status", "reason", "message"}, rows);
   }
   if (report.contains("flyte")) out += FlyteHtmlSection(report["flyte"]);
   if (!report["expectations"].empty()) {
