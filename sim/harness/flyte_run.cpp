@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -291,6 +292,7 @@ void FlyteRun::Round() {
       return;
     }
     p = r.value();
+    NoteWholeSecondTie(*job);
     a.log_links = json::array();
     for (const auto& l : p.info.logs)
       a.log_links.push_back(l.ToJson());
@@ -315,6 +317,37 @@ void FlyteRun::Round() {
     }
   }
   Observe(p);
+}
+
+void FlyteRun::NoteWholeSecondTie(const PyTorchJob& job) {
+  // The condition ExtractCurrentCondition picks: newest first, stable, the
+  // first True one; with `whole`, times as the API server keeps them.
+  auto pick = [&](bool whole) -> const JobCondition* {
+    std::vector<const JobCondition*> sorted;
+    for (const auto& c : job.status.conditions)
+      sorted.push_back(&c);
+    auto seconds = [&](const JobCondition* c) {
+      const double t = ToSeconds(c->last_transition_time);
+      return whole ? std::floor(t) : t;
+    };
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [&](const auto* x, const auto* y) { return seconds(x) > seconds(y); });
+    for (const auto* c : sorted) {
+      if (c->status == "True") return c;
+    }
+    return nullptr;
+  };
+  const JobCondition* here = pick(false);
+  const JobCondition* cluster = pick(true);
+  if (here == nullptr || cluster == nullptr || here->type == cluster->type) return;
+  sim_.notes().AddOnce(
+      sim_.loop().Now(),
+      fmt::format("Flyte: PyTorchJob {} had conditions {} and {} set within the same second; "
+                  "flytepropeller reads condition times in whole seconds (the API server's "
+                  "precision) and its ExtractCurrentCondition keeps list order on a tie, so on a "
+                  "cluster the task would show the phase of {} here, not of {} "
+                  "(flyteplugins kfoperators/common/common_operator.go)",
+                  job.metadata.name, cluster->type, here->type, cluster->type, here->type));
 }
 
 void FlyteRun::Observe(const flyte::PhaseInfo& observed) {

@@ -96,6 +96,10 @@ class FlyteRun {
   void Submit(int64_t number);
   void Round();
   void ScheduleRound();
+  // Notes (once per pair) when whole-second condition times, as flytepropeller
+  // reads them on a cluster, would pick another current condition than
+  // ptsim's full-precision times do.
+  void NoteWholeSecondTie(const PyTorchJob& job);
   void Observe(const flyte::PhaseInfo& info);
   void Record(const flyte::PhaseInfo& info);
   void Ended(const flyte::PhaseInfo& info);

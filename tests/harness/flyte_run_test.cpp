@@ -213,6 +213,39 @@ TEST_CASE("An elastic PyTorchJob pod without global rank 0 ignores its outputs")
   CHECK(report["flyte"]["warnings"].empty());
 }
 
+TEST_CASE("A job that runs and succeeds within a second gets a note on whole-second ties") {
+  // flytepropeller reads condition times in whole seconds: on a cluster this
+  // task would show Queued (Created wins the tie) where ptsim shows Running
+  // and Success.
+  TempDir dir;
+  json report = RunScenario(dir, "tie", std::string(kElasticHead) + R"(flyte:
+  pytorch: {num_workers: 1, increase_shared_mem: false}
+  task: {image: "train:1", command: [ptsim-worker, --steps, "3", --step-time, 1ms]}
+)");
+  CHECK(report["flyte"]["phase"] == "Success");
+  std::vector<std::string> ties;
+  for (const auto& n : report["notes"]) {
+    const std::string text = n.value("text", "");
+    if (text.find("within the same second") != std::string::npos) ties.push_back(text);
+  }
+  REQUIRE(ties.size() == 2);
+  CHECK(ties[0].find("conditions Created and Running") != std::string::npos);
+  CHECK(ties[1].find("conditions Created and Succeeded") != std::string::npos);
+}
+
+TEST_CASE("A scripted job whose conditions change at whole seconds gets no tie note") {
+  TempDir dir;
+  json report = RunScenario(dir, "no-tie", std::string(kElasticHead) + R"(images:
+  train:1: {script: "run 5s"}
+flyte:
+  pytorch: {num_workers: 1, increase_shared_mem: false}
+  task: {image: "train:1", command: [train]}
+)");
+  CHECK(report["flyte"]["phase"] == "Success");
+  for (const auto& n : report["notes"])
+    CHECK(n.value("text", "").find("within the same second") == std::string::npos);
+}
+
 TEST_CASE("ptsim run takes a Flyte task template as flytectl prints it") {
   TempDir dir;
   auto r = RunCli({"run", std::string(PTSIM_SOURCE_DIR) + "/scenarios/flyte/task-template.json",
