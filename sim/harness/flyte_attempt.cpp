@@ -131,9 +131,9 @@ Result<FlyteAttemptObject> BuildFlyteAttempt(const FlytePlan& plan, int64_t atte
   if (!out.ok()) return out;
   // Later checks (the pre-flight's command and image checks) cite these
   // locations. Lines of the generated manifest mean nothing to the user:
-  // point them at the task's container in the input, or at the task.
+  // point them at the task's container (template) or `task` (task file).
   SourceLocation container_at = plan.where;
-  for (const char* key : {"container.command", "container", "k8sPod"}) {
+  for (const char* key : {"container.command", "container", "k8sPod", "task.command", "task"}) {
     if (auto it = plan.template_locations.find(key); it != plan.template_locations.end()) {
       container_at = it->second;
       break;
