@@ -47,10 +47,14 @@ class Checker {
       ok = String(v[i], fmt::format("{}[{}]", field, i), proto) && ok;
     return ok;
   }
-  // A protobuf integer: a JSON number, or a string of digits.
+  // A protobuf integer: a JSON number, or a string of digits with an optional '-'.
   bool Integer(const json& v, const std::string& field, const char* proto) {
-    const bool digits = v.is_string() && !v.get<std::string>().empty() &&
-                        v.get<std::string>().find_first_not_of("-0123456789") == std::string::npos;
+    bool digits = false;
+    if (v.is_string()) {
+      const std::string& s = v.get_ref<const std::string&>();
+      const std::size_t first = !s.empty() && s[0] == '-' ? 1 : 0;
+      digits = s.size() > first && s.find_first_not_of("0123456789", first) == std::string::npos;
+    }
     return Want(v.is_number_integer() || digits, v, field, "an integer", proto);
   }
   // repeated KeyValuePair {key, value}.

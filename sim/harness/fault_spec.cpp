@@ -1,5 +1,7 @@
 #include "sim/harness/fault_spec.hpp"
 
+#include <charconv>
+
 #include <fmt/format.h>
 
 #include <sstream>
@@ -140,11 +142,8 @@ Result<FaultSpec> ParseFaultFlag(const std::string& text) {
         return fail(fmt::format("exit code \"{}\" is not a number", arg));
       }
     } else if (f.action == FaultAction::kScale) {
-      try {
-        std::size_t used = 0;
-        f.replicas = std::stoi(arg, &used);
-        if (used != arg.size() || f.replicas < 0) throw std::invalid_argument(arg);
-      } catch (const std::exception&) {
+      const auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), f.replicas);
+      if (ec != std::errc() || end != arg.data() + arg.size() || f.replicas < 0) {
         return fail(fmt::format("replicas \"{}\" is not a number of at least 0", arg));
       }
     } else if (f.action == FaultAction::kSlowStart) {

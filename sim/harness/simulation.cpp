@@ -2,24 +2,11 @@
 
 #include <fmt/format.h>
 
-#include "sim/model/pytorchjob_defaults.hpp"
-#include "sim/model/pytorchjob_validation.hpp"
+#include "fakes/operator/controller_options.hpp"
 
 namespace ptsim {
 
 namespace {
-
-PyTorchJobController::Options ControllerOptions(OperatorVersion version) {
-  PyTorchJobController::Options o;
-  o.profile = ProfileFor(version);
-  o.set_defaults = [](const PyTorchJob& job) { return SetDefaults_PyTorchJob(job); };
-  o.validate_in_controller = [](const PyTorchJob& job) {
-    std::vector<std::string> problems;
-    if (auto e = ValidateV1PyTorchJob(SetDefaults_PyTorchJob(job))) problems.push_back(e->message);
-    return problems;
-  };
-  return o;
-}
 
 elastic::ElasticAgentRunner::Options ElasticOptions(const SimulationOptions& options) {
   elastic::ElasticAgentRunner::Options o;
@@ -64,7 +51,7 @@ Simulation::Simulation(SimulationOptions options)
           {&network_, &ports_, options_.torch_probe ? options_.torch_probe : &own_probe_, &trace_}),
       kubelets_(api_),
       node_lifecycle_(api_, notes_, options_.node_lifecycle),
-      controller_(api_, notes_, ControllerOptions(options_.operator_version)) {
+      controller_(api_, notes_, ControllerOptionsFor(options_.operator_version)) {
   // torchrun containers may run as an emulated elastic agent (docs/elastic.md).
   AddInterceptor(&elastic_);
   for (const auto& node : options_.nodes)

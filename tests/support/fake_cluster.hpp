@@ -21,25 +21,23 @@
 #include "fakes/process/scripted_process_runner.hpp"
 #include "fakes/scheduler/scheduler.hpp"
 #include "sim/model/pod_codec.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace ptsim::testing {
 
-// A temporary directory removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "ptsim-test-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
+// A Pod decoded from YAML text as user manifests are; REQUIREs that it decodes.
+inline Pod PodFromYaml(const std::string& yaml) {
+  Diagnostics diags;
+  DecodeContext ctx("test.yaml", &diags);
+  Pod pod;
+  {
+    MapReader m(ctx, YAML::Load(yaml), "");
+    DecodePod(m, &pod);
   }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+  INFO(diags.Render());
+  REQUIRE(diags.ok());
+  return pod;
+}
 
 struct FakeCluster {
   explicit FakeCluster(bool real_processes = false, std::uint64_t seed = 1)
@@ -76,16 +74,7 @@ struct FakeCluster {
   }
 
   std::shared_ptr<const Pod> CreatePod(const std::string& yaml) {
-    Diagnostics diags;
-    DecodeContext ctx("test.yaml", &diags);
-    Pod pod;
-    {
-      MapReader m(ctx, YAML::Load(yaml), "");
-      DecodePod(m, &pod);
-    }
-    INFO(diags.Render());
-    REQUIRE(diags.ok());
-    auto created = api.collection<Pod>().Create(pod);
+    auto created = api.collection<Pod>().Create(PodFromYaml(yaml));
     REQUIRE(created.ok());
     return *created;
   }

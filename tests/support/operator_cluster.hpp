@@ -29,6 +29,7 @@
 #include <tuple>
 #include <vector>
 
+#include "fakes/operator/controller_options.hpp"
 #include "fakes/operator/job_conditions.hpp"
 #include "fakes/operator/operator_profile.hpp"
 #include "fakes/operator/pytorchjob_controller.hpp"
@@ -45,25 +46,12 @@ namespace ptsim::testing {
 using JobPtr = std::shared_ptr<const PyTorchJob>;
 using ServicePtr = std::shared_ptr<const Service>;
 
-// The controller options sim/harness/simulation.cpp builds for a version.
-inline PyTorchJobController::Options OperatorOptions(OperatorVersion version) {
-  PyTorchJobController::Options o;
-  o.profile = ProfileFor(version);
-  o.set_defaults = [](const PyTorchJob& job) { return SetDefaults_PyTorchJob(job); };
-  o.validate_in_controller = [](const PyTorchJob& job) {
-    std::vector<std::string> problems;
-    if (auto e = ValidateV1PyTorchJob(SetDefaults_PyTorchJob(job))) problems.push_back(e->message);
-    return problems;
-  };
-  return o;
-}
-
 // (type, status, reason, message) of a job condition, for whole-list checks.
 using Cond = std::tuple<std::string, std::string, std::string, std::string>;
 
 struct OperatorCluster : FakeCluster {
   explicit OperatorCluster(OperatorVersion v = kDefaultOperatorVersion, bool real_processes = false)
-      : FakeCluster(real_processes), version(v), controller(api, notes, OperatorOptions(v)) {
+      : FakeCluster(real_processes), version(v), controller(api, notes, ControllerOptionsFor(v)) {
     // The `kubectl get pytorchjob` State column (the type of the last
     // condition) of every job, each change once.
     api.collection<PyTorchJob>().Watch([this](const WatchEvent<PyTorchJob>& e) {

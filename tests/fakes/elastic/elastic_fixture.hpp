@@ -17,24 +17,11 @@
 
 #include "fakes/elastic/elastic_agent_runner.hpp"
 #include "fakes/process/recording_process_runner.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace ptsim::elastic::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "ptsim-elastic-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ptsim::testing::TempDir;
 
 struct ContainerRun {
   ProcessId id = 0;

@@ -11,6 +11,7 @@
 #include "sim/model/container_script.hpp"
 #include "sim/model/pod_codec.hpp"
 #include "tests/fakes/elastic/elastic_fixture.hpp"
+#include "tests/support/fake_cluster.hpp"
 
 namespace ptsim::elastic {
 namespace {
@@ -112,15 +113,7 @@ spec:
     command: ["torchrun", "--nproc_per_node=2", "--monitor_interval=0.05", "--no_python",
               "/bin/sh", "-c", "echo rank=$RANK world=$WORLD_SIZE restarts=$TORCHELASTIC_RESTART_COUNT"]
 )";
-  Diagnostics diags;
-  DecodeContext ctx("test.yaml", &diags);
-  Pod pod;
-  {
-    MapReader m(ctx, YAML::Load(yaml), "");
-    DecodePod(m, &pod);
-  }
-  REQUIRE(diags.ok());
-  REQUIRE(sim.api().collection<Pod>().Create(pod).ok());
+  REQUIRE(sim.api().collection<Pod>().Create(ptsim::testing::PodFromYaml(yaml)).ok());
   auto done = [&] {
     auto p = sim.api().collection<Pod>().Get("default", "trainer");
     return p && p->IsTerminal();

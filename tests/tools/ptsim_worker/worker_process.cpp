@@ -41,17 +41,6 @@ std::string WorkerPath() {
   return PTSIM_WORKER_PATH;
 }
 
-TempDir::TempDir() {
-  std::string pattern = "/tmp/ptsim-worker-test.XXXXXX";
-  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 int FreePort() {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};

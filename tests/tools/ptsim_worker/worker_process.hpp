@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "tests/support/temp_dir.hpp"
+
 namespace ptsim::worker::testing {
 
 using Env = std::map<std::string, std::string>;
@@ -22,19 +24,7 @@ using std::chrono::milliseconds;
 // the path CMake built it at (PTSIM_WORKER_PATH).
 std::string WorkerPath();
 
-// A fresh directory under /tmp, removed with everything in it.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string operator/(std::string_view name) const { return path_ + "/" + std::string(name); }
-
- private:
-  std::string path_;
-};
+using ptsim::testing::TempDir;
 
 // A TCP port that was free a moment ago.
 int FreePort();
