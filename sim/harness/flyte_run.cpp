@@ -292,7 +292,7 @@ void FlyteRun::Round() {
       return;
     }
     p = r.value();
-    NoteWholeSecondTie(*job);
+    NoteWholeSecondTie(job->metadata.name, obs.job);
     a.log_links = json::array();
     for (const auto& l : p.info.logs)
       a.log_links.push_back(l.ToJson());
@@ -319,27 +319,17 @@ void FlyteRun::Round() {
   Observe(p);
 }
 
-void FlyteRun::NoteWholeSecondTie(const PyTorchJob& job) {
-  // The condition ExtractCurrentCondition picks: newest first, stable, the
-  // first True one; with `whole`, times as the API server keeps them.
-  auto pick = [&](bool whole) -> const JobCondition* {
-    std::vector<const JobCondition*> sorted;
-    for (const auto& c : job.status.conditions)
-      sorted.push_back(&c);
-    auto seconds = [&](const JobCondition* c) {
-      const double t = ToSeconds(c->last_transition_time);
-      return whole ? std::floor(t) : t;
-    };
-    std::stable_sort(sorted.begin(), sorted.end(),
-                     [&](const auto* x, const auto* y) { return seconds(x) > seconds(y); });
-    for (const auto* c : sorted) {
-      if (c->status == "True") return c;
-    }
-    return nullptr;
-  };
-  const JobCondition* here = pick(false);
-  const JobCondition* cluster = pick(true);
-  if (here == nullptr || cluster == nullptr || here->type == cluster->type) return;
+void FlyteRun::NoteWholeSecondTie(const std::string& name, const json& job) {
+  auto conditions = flyte::ParseConditions(job.value("status", json::object()));
+  if (!conditions.ok()) return;
+  std::vector<flyte::JobCondition> whole = conditions.value();
+  for (auto& c : whole)
+    c.last_transition_time = std::floor(c.last_transition_time);
+  // The condition flytepropeller picks, with exact times and with times as
+  // the API server keeps them.
+  const auto here = flyte::ExtractCurrentCondition(conditions.value());
+  const auto cluster = flyte::ExtractCurrentCondition(std::move(whole));
+  if (!here.ok() || !cluster.ok() || here->type == cluster->type) return;
   sim_.notes().AddOnce(
       sim_.loop().Now(),
       fmt::format("Flyte: PyTorchJob {} had conditions {} and {} set within the same second; "
@@ -347,7 +337,7 @@ void FlyteRun::NoteWholeSecondTie(const PyTorchJob& job) {
                   "precision) and its ExtractCurrentCondition keeps list order on a tie, so on a "
                   "cluster the task would show the phase of {} here, not of {} "
                   "(flyteplugins kfoperators/common/common_operator.go)",
-                  job.metadata.name, cluster->type, here->type, cluster->type, here->type));
+                  name, cluster->type, here->type, cluster->type, here->type));
 }
 
 void FlyteRun::Observe(const flyte::PhaseInfo& observed) {

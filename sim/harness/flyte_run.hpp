@@ -98,8 +98,8 @@ class FlyteRun {
   void ScheduleRound();
   // Notes (once per pair) when whole-second condition times, as flytepropeller
   // reads them on a cluster, would pick another current condition than
-  // ptsim's full-precision times do.
-  void NoteWholeSecondTie(const PyTorchJob& job);
+  // ptsim's full-precision times do. `job` as GetTaskPhase reads it.
+  void NoteWholeSecondTie(const std::string& name, const nlohmann::json& job);
   void Observe(const flyte::PhaseInfo& info);
   void Record(const flyte::PhaseInfo& info);
   void Ended(const flyte::PhaseInfo& info);
