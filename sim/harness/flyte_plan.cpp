@@ -74,7 +74,7 @@ void AppendLocated(const Diagnostics& from, const SourceLocation& where, const s
 
 // Reads what every template input has: type, version, retries, and for
 // PyTorch templates with an elastic config the in-pod launch settings.
-Diagnostics FinishTemplate(FlytePlan* plan, const std::string& file) {
+Diagnostics FinishTemplate(FlytePlan* plan) {
   Diagnostics d;
   const json& t = plan->task_template;
   auto fail = [&](const std::string& field, const std::string& message) {
@@ -143,7 +143,6 @@ Diagnostics FinishTemplate(FlytePlan* plan, const std::string& file) {
       plan->elastic = elastic;
     }
   }
-  (void)file;
   return d;
 }
 
@@ -219,7 +218,7 @@ Result<FlytePlan> FlytePlanFromTaskFile(const YAML::Node& document, const std::s
   }
   for (const auto& [path, where] : s.locations)
     plan.template_locations.emplace(path, where);
-  Diagnostics d = FinishTemplate(&plan, file);
+  Diagnostics d = FinishTemplate(&plan);
   if (!d.ok()) return d;
   return Result<FlytePlan>(std::move(plan), warnings);
 }
@@ -248,7 +247,7 @@ Result<FlytePlan> FlytePlanFromTemplate(const YAML::Node& document, const std::s
   }
   RecordLocations(node, "", file, &plan.template_locations);
   plan.task_template = t;
-  Diagnostics d = FinishTemplate(&plan, file);
+  Diagnostics d = FinishTemplate(&plan);
   if (!d.ok()) return d;
   return plan;
 }
