@@ -791,18 +791,25 @@ void CheckPlanReferences(const RunPlan& plan, Diagnostics* diagnostics) {
       names.push_back(n);
     return fmt::format("{}", fmt::join(names, ", "));
   };
+  // The PyTorchJobs by name, for faults and expectations that name one.
+  std::vector<std::string> job_names;
+  for (const auto& entry : plan.jobs)
+    job_names.push_back(entry.job.metadata.name);
+  auto unknown_job = [&](const std::string& name) {
+    return std::find(job_names.begin(), job_names.end(), name) == job_names.end()
+               ? fmt::format("no PyTorchJob named \"{}\" in this run; jobs: {}", name,
+                             fmt::join(job_names, ", "))
+               : std::string();
+  };
   for (const auto& f : plan.faults) {
     const std::string object = fmt::format("fault \"{}\"", f.name);
     const FaultTarget& t = f.target;
     if (JobLevel(f.action)) {
-      bool found = t.job.empty() && !plan.jobs.empty();
-      for (const auto& entry : plan.jobs)
-        found = found || entry.job.metadata.name == t.job;
-      if (!found) {
-        diagnostics->Error(f.where, object, "target.job",
-                           t.job.empty()
-                               ? std::string("this run has no PyTorchJob to edit")
-                               : fmt::format("no PyTorchJob named \"{}\" in this run", t.job));
+      const std::string problem = job_names.empty() ? "this run has no PyTorchJob to edit"
+                                  : t.job.empty()   ? ""
+                                                    : unknown_job(t.job);
+      if (!problem.empty()) {
+        diagnostics->Error(f.where, object, "target.job", problem);
       }
       if (f.action == FaultAction::kScale && t.replica_type.empty()) {
         diagnostics->Error(f.where, object, "target.replicaType",
@@ -913,13 +920,8 @@ void CheckPlanReferences(const RunPlan& plan, Diagnostics* diagnostics) {
           break;
         }
         if (e.job.empty()) break;
-        std::vector<std::string> names;
-        for (const auto& entry : plan.jobs)
-          names.push_back(entry.job.metadata.name);
-        if (std::find(names.begin(), names.end(), e.job) == names.end()) {
-          diagnostics->Error(e.where, object, "job",
-                             fmt::format("no PyTorchJob named \"{}\" in this run; jobs: {}", e.job,
-                                         fmt::join(names, ", ")));
+        if (const std::string problem = unknown_job(e.job); !problem.empty()) {
+          diagnostics->Error(e.where, object, "job", problem);
         }
         break;
       }
