@@ -56,17 +56,21 @@ void FaultInjector::Start() {
     if (container_trigger) continue;          // armed through the kubelet observer
     if (!f.when.condition.empty()) continue;  // armed through the job watch
     const Duration at = f.when.at.value_or(Duration{0}) + f.when.delay;
-    auto tick = std::make_shared<std::function<void()>>();
-    *tick = [this, i, tick] {
-      Armed& a = armed_[i];
-      if (!CanFire(a)) return;
-      ++a.fired;
-      Fire(i, Resolve(a));
-      if (a.spec.when.every && CanFire(a)) sim_.loop().After(*a.spec.when.every, *tick);
-    };
-    loop.At(kRunStart + at, *tick);
+    loop.At(kRunStart + at, [this, i] { Tick(i); });
   }
   WatchConditions();
+}
+
+void FaultInjector::Tick(std::size_t index) {
+  Armed& a = armed_[index];
+  if (!CanFire(a)) return;
+  ++a.fired;
+  Fire(index, Resolve(a));
+  // The next firing is a fresh callback, not a copy of this one: a callback
+  // that owns itself (a shared_ptr captured by its own closure) is never freed.
+  if (a.spec.when.every && CanFire(a)) {
+    sim_.loop().After(*a.spec.when.every, [this, index] { Tick(index); });
+  }
 }
 
 void FaultInjector::WatchConditions() {
