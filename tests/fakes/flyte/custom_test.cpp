@@ -1,6 +1,6 @@
 // Ports of flytekit plugins/flytekit-kf-pytorch/tests/test_pytorch_task.py and
-// the serialization parts of test_elastic_task.py, plus the derived rules of
-// reference/flyte.md §2-3 and §8.2 (S1-S9).
+// the serialization parts of test_elastic_task.py, plus rules derived from
+// flytekitplugins/kfpytorch/task.py get_custom.
 #include "fakes/flyte/custom.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,6 +1,6 @@
 // The in-pod decisions of PytorchElasticFunctionTask._execute, from
 // flytekit's test_elastic_task.py (the parts that do not need torch) and
-// reference/flyte.md §3.3, S11-S13.
+// the rules of flytekitplugins/kfpytorch/task.py around elastic_launch.
 #include "fakes/flyte/elastic_execute.hpp"
 
 #include <catch2/catch.hpp>

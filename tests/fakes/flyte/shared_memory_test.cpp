@@ -1,5 +1,5 @@
 // Port of flytekit plugins/flytekit-kf-pytorch/tests/test_shared.py
-// (reference/flyte.md §4.2, §1.6, S14).
+// (flytekitplugins/kfpytorch/pod_template.py add_shared_mem_volume_to_pod_template).
 #include <catch2/catch.hpp>
 
 #include "fakes/flyte/function_task.hpp"

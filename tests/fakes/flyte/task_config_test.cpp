@@ -1,5 +1,5 @@
 // The plugin's config types, defaults and construction errors
-// (reference/flyte.md §1-3, §8.2 S4, S5, S8, S9, S12).
+// (flytekitplugins/kfpytorch/task.py: PyTorch, Elastic, the task classes).
 #include <catch2/catch.hpp>
 
 #include "fakes/flyte/function_task.hpp"
