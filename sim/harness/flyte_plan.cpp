@@ -215,11 +215,11 @@ Diagnostics FinishTemplate(FlytePlan* plan) {
 
 }  // namespace
 
-Result<FlytePlan> LoadFlyteFile(const std::string& path, const SourceLocation& at) {
+Result<FlytePlan> LoadFlyteFile(const std::string& path, const SourceLocation& at,
+                                const std::string& field) {
   Diagnostics d;
   if (!std::ifstream(path)) {
-    d.Error(at, "", "flyte",
-            fmt::format("cannot read {}: no such file or it is not readable", path));
+    d.Error(at, "", field, fmt::format("cannot read {}: no such file or it is not readable", path));
     return d;
   }
   auto file = ReadYamlFile(path);
@@ -334,7 +334,7 @@ void DecodeFlyteSection(DecodeContext& ctx, const YAML::Node& node, RunPlan* pla
   Diagnostics& diags = ctx.diagnostics();
   std::optional<FlytePlan> loaded;
   if (node.IsScalar()) {
-    auto r = LoadFlyteFile((dir / node.Scalar()).string(), at);
+    auto r = LoadFlyteFile((dir / node.Scalar()).string(), at, "flyte");
     diags.Append(r.diagnostics());
     if (r.ok()) loaded = std::move(r.value());
   } else if (node.IsMap() && HasKey(node, "taskFile")) {
@@ -346,7 +346,7 @@ void DecodeFlyteSection(DecodeContext& ctx, const YAML::Node& node, RunPlan* pla
     YAML::Node execution = m.Get("execution");
     YAML::Node propeller = m.Get("propeller");
     if (path.empty()) return;
-    auto r = LoadFlyteFile((dir / path).string(), ctx.Where(m.Get("taskFile")));
+    auto r = LoadFlyteFile((dir / path).string(), ctx.Where(m.Get("taskFile")), "flyte.taskFile");
     diags.Append(r.diagnostics());
     if (!r.ok()) return;
     loaded = std::move(r.value());

@@ -81,8 +81,10 @@ bool LooksLikeFlyteTemplate(const YAML::Node& document);
 Result<FlytePlan> FlytePlanFromTaskFile(const YAML::Node& document, const std::string& file);
 Result<FlytePlan> FlytePlanFromTemplate(const YAML::Node& document, const std::string& file);
 // A task file or task template read from `path` (one YAML/JSON document);
-// `at` is where a file that cannot be read is reported.
-Result<FlytePlan> LoadFlyteFile(const std::string& path, const SourceLocation& at);
+// a file that cannot be read is reported at `at`, naming `field` (the
+// scenario key that names the file; empty on the command line).
+Result<FlytePlan> LoadFlyteFile(const std::string& path, const SourceLocation& at,
+                                const std::string& field);
 
 // A scenario's `flyte:` value; paths resolve from the scenario's directory.
 void DecodeFlyteSection(DecodeContext& ctx, const YAML::Node& node, RunPlan* plan);

@@ -651,6 +651,16 @@ TEST_CASE("Every Flyte error names the file and line, once, whichever command re
        "pytorch: {worker: {replicas: 1}}\n---\npytorch: {worker: {replicas: 2}}\n",
        {"flyte", "job", "FILE"},
        {"task.yaml:3:", "exactly one document"}},
+      {"task.yaml",
+       "pytorch: {worker: {replicas: 1}}\n---\npytorch: {worker: {replicas: 2}}\n",
+       {"flyte", "custom", "FILE"},
+       {"task.yaml:3:", "exactly one document"}},
+      {"task.yaml", "", {"flyte", "custom", "FILE"}, {"task.yaml:1:1:", "the file is empty"}},
+      // A scenario is no task file: one error saying so, not one per key.
+      {"scenario.yaml",
+       "apiVersion: ptsim.io/v1\nkind: Scenario\nflyte: {pytorch: {worker: {replicas: 1}}}\n",
+       {"flyte", "custom", "FILE"},
+       {"scenario.yaml:1:1:", "not a Flyte task"}},
   };
   for (const auto& c : cases) {
     TempDir dir;
@@ -667,6 +677,16 @@ TEST_CASE("Every Flyte error names the file and line, once, whichever command re
     // One error, printed once: in the line the first message starts.
     CHECK(Count(r.output, ": error: ") == 1);
     CHECK(r.output.find("1 error(s)") != std::string::npos);
+  }
+  // A file that is not there: named by itself, not as a scenario key.
+  TempDir dir;
+  for (const char* command : {"custom", "job"}) {
+    auto r = RunCli({"flyte", command, "missing.yaml"}, dir.path());
+    INFO(r.output);
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.find("missing.yaml: error: ") != std::string::npos);
+    CHECK(r.output.find("flyte: cannot read") == std::string::npos);
+    CHECK(Count(r.output, ": error: ") == 1);
   }
 }
 

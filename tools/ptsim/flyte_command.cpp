@@ -71,10 +71,11 @@ nlohmann::ordered_json ProtoOrder(const json& v) {
 int Custom(const FlyteOptions& options) {
   auto file = ReadYamlFile(options.file);
   if (!file.ok()) return Invalid(file.diagnostics());
-  if (file->documents.size() == 1 && !LooksLikeFlyteTaskFile(file->documents[0]) &&
-      LooksLikeFlyteTemplate(file->documents[0])) {
-    // A template already holds the serialized custom.
-    auto plan = FlytePlanFromTemplate(file->documents[0], options.file);
+  if (file->documents.size() != 1 || !LooksLikeFlyteTaskFile(file->documents[0])) {
+    // A template already holds the serialized custom; for anything else
+    // (an empty file, two documents, a scenario) LoadFlyteFile says what is
+    // wrong, as for `ptsim flyte job`.
+    auto plan = LoadFlyteFile(options.file, {options.file, 0, 0}, "");
     if (!plan.ok()) return Invalid(plan.diagnostics());
     const json custom = plan->task_template.value("custom", json());
     std::cout << (custom.is_null() ? std::string("null") : ProtoOrder(custom).dump(2)) << "\n";
@@ -99,7 +100,7 @@ int Custom(const FlyteOptions& options) {
 }
 
 int Job(const FlyteOptions& options) {
-  auto plan = LoadFlyteFile(options.file, {options.file, 0, 0});
+  auto plan = LoadFlyteFile(options.file, {options.file, 0, 0}, "");
   if (!plan.ok()) return Invalid(plan.diagnostics());
   Warn(plan.diagnostics());
   // Named as flytepropeller names an attempt (and as `ptsim run` does):
