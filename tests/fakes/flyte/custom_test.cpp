@@ -1,6 +1,7 @@
 // Ports of flytekit plugins/flytekit-kf-pytorch/tests/test_pytorch_task.py and
-// the serialization parts of test_elastic_task.py, plus rules derived from
-// flytekitplugins/kfpytorch/task.py get_custom.
+// the serialization parts of test_elastic_task.py, plus the derived rules of
+// docs/upstream/flyte.md#the-serialized-custom (S1-S9 of
+// docs/upstream/flyte.md#conformance-checklist).
 #include "fakes/flyte/custom.hpp"
 
 #include <catch2/catch.hpp>

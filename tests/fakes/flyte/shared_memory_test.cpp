@@ -1,5 +1,6 @@
 // Port of flytekit plugins/flytekit-kf-pytorch/tests/test_shared.py
-// (flytekitplugins/kfpytorch/pod_template.py add_shared_mem_volume_to_pod_template).
+// (docs/upstream/flyte.md#shared-memory; S14 of
+// docs/upstream/flyte.md#conformance-checklist).
 #include <catch2/catch.hpp>
 
 #include "fakes/flyte/function_task.hpp"

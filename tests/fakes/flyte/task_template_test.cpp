@@ -1,7 +1,6 @@
-// The task template a config serializes to (flytekit's get_serializable_task:
-// get_container / get_k8s_pod, get_custom, get_config), and the PyTorchJob
-// flytepropeller builds from it end to end (flyteplugins kfoperators/pytorch
-// BuildResource).
+// The task template a config serializes to, and the PyTorchJob flytepropeller
+// builds from it end to end (docs/upstream/flyte.md#the-task-template,
+// docs/upstream/flyte.md#the-pytorchjob).
 #include "fakes/flyte/task_template.hpp"
 
 #include <catch2/catch.hpp>
