@@ -81,9 +81,10 @@ Result<json> ToReplicaSpecWithOverrides(
     auto converted = ToK8sResourceRequirements(*fields.resources);
     if (!converted.ok()) {
       // Upstream prints the shadowing, still empty, result variable here.
-      return Fail("", BadTaskSpecification(fmt::format(
-                          "invalid TaskSpecification on Resources [&{{map[] map[] []}}], Err: [{}]",
-                          converted.diagnostics().items().front().message)));
+      return Fail(rs && rs->common ? "common.resources" : "resources",
+                  BadTaskSpecification(fmt::format(
+                      "invalid TaskSpecification on Resources [&{{map[] map[] []}}], Err: [{}]",
+                      converted.diagnostics().items().front().message)));
     }
     // ApplyK8sResourceOverrides: platform defaulting with assignIfUnset.
     overrides = ApplyResourceOverrides(converted.value(), execution.platform_resources,
@@ -95,12 +96,22 @@ Result<json> ToReplicaSpecWithOverrides(
   if (is_master) s["replicas"] = 1;  // the master has a single replica
   OverrideContainerSpec(&s["template"]["spec"], std::string(kPyTorchJobDefaultContainerName),
                         fields.image, {});
-  s["restartPolicy"] = KubeflowName(fields.restart_policy);
+  // ParseRestartPolicy: an unknown number maps to "", which the
+  // PyTorchJob's JSON leaves out (restartPolicy is omitempty); the operator
+  // then defaults it (OnFailure).
+  const std::string_view restart_policy = KubeflowName(fields.restart_policy);
+  if (restart_policy.empty()) {
+    s.erase("restartPolicy");
+  } else {
+    s["restartPolicy"] = restart_policy;
+  }
   if (!is_master) s["replicas"] = fields.replicas;
   return spec;
 }
 
 json ParseRunPolicy(const idl::RunPolicy& p) {
+  // Always set, to "" for an unknown number (a non-nil pointer to "": the
+  // operator keeps it and cleans up as for All).
   json out = {{"cleanPodPolicy", KubeflowName(p.clean_pod_policy)}};
   if (p.backoff_limit != 0) out["backoffLimit"] = p.backoff_limit;
   if (p.active_deadline_seconds != 0) {

@@ -37,14 +37,15 @@ Result<nlohmann::json> ToReplicaSpec(const nlohmann::json& task_template,
 // non-empty replica resources (platform-defaulted) replace the node's
 // override resources; the master gets replicas 1; a non-empty image replaces
 // the pytorch container's; the restart policy maps NEVER/ON_FAILURE/ALWAYS to
-// Never/OnFailure/Always; a worker keeps its replicas. An absent spec reads
-// as all zero.
+// Never/OnFailure/Always and is left out for an unknown number; a worker
+// keeps its replicas. An absent spec reads as all zero. A resources error's
+// field is relative to the replica spec (`resources`, `common.resources`).
 Result<nlohmann::json> ToReplicaSpecWithOverrides(
     const nlohmann::json& task_template, const TaskExecution& execution, const PluginConfig& config,
     const std::optional<idl::DistributedPyTorchTrainingReplicaSpec>& replica_spec, bool is_master);
 
-// ParseRunPolicy: cleanPodPolicy always set ("None" when unset); backoff
-// limit, active deadline and TTL only when non-zero.
+// ParseRunPolicy: cleanPodPolicy always set ("None" when unset, "" for an
+// unknown number); backoff limit, active deadline and TTL only when non-zero.
 nlohmann::json ParseRunPolicy(const idl::RunPolicy& policy);
 
 // ParseElasticConfig: minReplicas, maxReplicas, rdzvBackend, nProcPerNode,

@@ -199,17 +199,14 @@ Result<LoadedFlyteTask> CreateFlyteTask(const FlyteTaskSpec& spec) {
   Diagnostics located = LocateDiagnostics(task.diagnostics(), spec.locations);
   if (!task.ok()) return located;
   return Result<LoadedFlyteTask>(
-      LoadedFlyteTask{std::move(task.value()), spec.execution, spec.propeller}, located);
+      LoadedFlyteTask{std::move(task.value()), spec.execution, spec.propeller, spec.locations},
+      located);
 }
 
 Result<LoadedFlyteTask> ParseFlyteTask(std::string_view yaml, const std::string& file_name) {
   auto spec = ParseFlyteTaskSpec(yaml, file_name);
   if (!spec.ok()) return spec.diagnostics();
-  auto task = CreateTask(spec->config, spec->decorator);
-  Diagnostics located = LocateDiagnostics(task.diagnostics(), spec->locations);
-  if (!task.ok()) return located;
-  return Result<LoadedFlyteTask>(
-      LoadedFlyteTask{std::move(task.value()), spec->execution, spec->propeller}, located);
+  return CreateFlyteTask(spec.value());
 }
 
 Result<LoadedFlyteTask> LoadFlyteTaskFile(const std::string& path) {

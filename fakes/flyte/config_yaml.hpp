@@ -7,7 +7,8 @@
 //     run_policy: {clean_pod_policy: ALL, backoff_limit: 3}
 //     num_workers: 2    # deprecated v0 field
 //   task: {name, project, domain, version, image, command, args, env, requests,
-//          limits, shared_memory, pod_template, accelerator, retries}   # optional
+//          limits, shared_memory, pod_template, accelerator, retries, labels,
+//          annotations}   # optional
 //   execution: {...}    # optional, TaskExecution JSON keys (task_execution.hpp)
 //   propeller: {...}    # optional, PluginConfig keys (plugin_config.hpp)
 //
@@ -53,6 +54,7 @@ struct LoadedFlyteTask {
   FunctionTask task;
   TaskExecution execution{};
   PluginConfig propeller{};
+  std::map<std::string, SourceLocation> locations{};  // key path -> where written
 };
 
 // CreateTask on a parsed spec, its diagnostics located in the file.

@@ -22,6 +22,13 @@ json EntriesToDict(const std::vector<idl::ResourceEntry>& entries) {
   return out;
 }
 
+// MessageToDict prints an enum by name, or by number when it has no name.
+template <typename E>
+json EnumToDict(E e) {
+  if (IsKnown(e)) return std::string(ProtoName(e));
+  return static_cast<int32_t>(e);
+}
+
 template <typename Spec>
 json ReplicaFieldsToDict(const Spec& spec) {
   json out = json::object();
@@ -29,7 +36,7 @@ json ReplicaFieldsToDict(const Spec& spec) {
   if (!spec.image.empty()) out["image"] = spec.image;
   if (spec.resources) out["resources"] = MessageToDict(*spec.resources);
   if (spec.restart_policy != RestartPolicy::kNever) {
-    out["restartPolicy"] = ProtoName(spec.restart_policy);
+    out["restartPolicy"] = EnumToDict(spec.restart_policy);
   }
   return out;
 }
@@ -43,7 +50,7 @@ json ReplicaToDict(const idl::DistributedPyTorchTrainingReplicaSpec& spec) {
 json RunPolicyToDict(const idl::RunPolicy& p) {
   json out = json::object();
   if (p.clean_pod_policy != CleanPodPolicy::kNone) {
-    out["cleanPodPolicy"] = ProtoName(p.clean_pod_policy);
+    out["cleanPodPolicy"] = EnumToDict(p.clean_pod_policy);
   }
   if (p.ttl_seconds_after_finished != 0) {
     out["ttlSecondsAfterFinished"] = p.ttl_seconds_after_finished;

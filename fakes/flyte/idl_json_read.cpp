@@ -63,17 +63,32 @@ class Reader {
     *out = v->get<std::string>();
   }
 
-  // An enum given by name or by number.
+  // An enum given by name, or by number: jsonpb takes any int32 number, a
+  // name it does not know it rejects (golang/protobuf jsonpb
+  // unmarshalSingularValue). The custom is a protobuf Struct, whose numbers
+  // are doubles: 7.0 reads as 7.
   template <typename E, typename ByName, typename ByNumber>
   void Enum(std::string_view json_name, std::string_view proto_name, std::string_view enum_name,
             ByName by_name, ByNumber by_number, E* out) const {
     const json* v = Find(json_name, proto_name);
     if (v == nullptr) return;
     std::optional<E> e;
-    if (v->is_string()) e = by_name(v->get<std::string>());
-    if (v->is_number_integer()) e = by_number(v->get<int64_t>());
-    if (!e)
-      return Error(json_name, fmt::format("unknown value {} for enum {}", v->dump(), enum_name));
+    if (v->is_string()) {
+      e = by_name(v->get<std::string>());
+      if (!e) {
+        return Error(json_name, fmt::format("unknown value {} for enum {}", v->dump(), enum_name));
+      }
+    } else if (v->is_number()) {
+      const double d = v->get<double>();
+      if (d == std::floor(d) && d >= std::numeric_limits<int32_t>::min() &&
+          d <= std::numeric_limits<int32_t>::max()) {
+        e = by_number(static_cast<int64_t>(d));
+      }
+    }
+    if (!e) {
+      return Error(json_name, fmt::format("expected a name or an int32 number for enum {}, got {}",
+                                          enum_name, v->dump()));
+    }
     *out = *e;
   }
 

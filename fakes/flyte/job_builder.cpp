@@ -20,10 +20,16 @@ Diagnostics Fail(const std::string& field, const std::string& message) {
 }
 
 // Re-wraps the (single) error of `inner` as "<prefix>[<inner message>]".
-Diagnostics Wrap(const Diagnostics& inner, const std::string& prefix) {
+// A field relative to a replica spec (`resources`, `common...`) is placed
+// under `replica_field` (e.g. "custom.workerReplicas").
+Diagnostics Wrap(const Diagnostics& inner, const std::string& prefix,
+                 const std::string& replica_field = "") {
   Diagnostics d;
   for (const auto& item : inner.items()) {
-    d.Error(item.where, item.object, item.field,
+    std::string field = item.field;
+    const bool relative = field.rfind("resources", 0) == 0 || field.rfind("common", 0) == 0;
+    if (!replica_field.empty() && relative) field = replica_field + "." + field;
+    d.Error(item.where, item.object, field,
             BadTaskSpecification(prefix + "[" + item.message + "]"));
   }
   return d;
@@ -79,6 +85,33 @@ std::string Dns1123Subdomain(const std::string& name) {
   size_t b = out.find_first_not_of(".-");
   size_t e = out.find_last_not_of(".-");
   return b == std::string::npos ? "" : out.substr(b, e - b + 1);
+}
+
+// Warnings for enum numbers jsonpb accepted but that name no policy: what
+// flytepropeller makes of them is legal, but rarely what was meant.
+Diagnostics UnknownEnumWarnings(const idl::DistributedPyTorchTrainingTask& task) {
+  Diagnostics d;
+  for (const auto& [field, replica] : {std::pair{"custom.workerReplicas", &task.worker_replicas},
+                                       std::pair{"custom.masterReplicas", &task.master_replicas}}) {
+    if (!*replica) continue;
+    const bool common = (*replica)->common.has_value();
+    const RestartPolicy policy =
+        common ? (*replica)->common->restart_policy : (*replica)->restart_policy;
+    if (IsKnown(policy)) continue;
+    d.Warning({}, "", std::string(field) + (common ? ".common" : "") + ".restartPolicy",
+              fmt::format("{} is no flyteidl.plugins.RestartPolicy: flytepropeller's "
+                          "ParseRestartPolicy maps it to \"\", so the replica spec has no "
+                          "restartPolicy and the training-operator defaults it to OnFailure",
+                          static_cast<int32_t>(policy)));
+  }
+  if (task.run_policy && !IsKnown(task.run_policy->clean_pod_policy)) {
+    d.Warning({}, "", "custom.runPolicy.cleanPodPolicy",
+              fmt::format("{} is no flyteidl.plugins.kubeflow.CleanPodPolicy: flytepropeller's "
+                          "ParseCleanPodPolicy maps it to \"\", which the training-operator "
+                          "keeps and treats like All (every pod is deleted when the job ends)",
+                          static_cast<int32_t>(task.run_policy->clean_pod_policy)));
+  }
+  return d;
 }
 
 }  // namespace
@@ -149,6 +182,7 @@ Result<json> BuildPyTorchJob(const json& tmpl, const TaskExecution& execution,
   int64_t version = version_json.is_number_integer() ? version_json.get<int64_t>() : -1;
 
   // BuildResource (kfoperators/pytorch/pytorch.go), by task type version.
+  Diagnostics warnings;
   json run_policy = json::object();  // RunPolicy{}: every field nil
   std::optional<json> elastic_policy;
   json master, worker;
@@ -169,14 +203,21 @@ Result<json> BuildPyTorchJob(const json& tmpl, const TaskExecution& execution,
     auto task = UnmarshalTrainingTask(custom);
     if (!task.ok()) return invalid(task.diagnostics());
     auto m = ToReplicaSpecWithOverrides(tmpl, execution, config, task->master_replicas, true);
-    if (!m.ok()) return Wrap(m.diagnostics(), "Unable to create master replica spec: ");
+    if (!m.ok()) {
+      return Wrap(m.diagnostics(),
+                  "Unable to create master replica spec: ", "custom.masterReplicas");
+    }
     auto w = ToReplicaSpecWithOverrides(tmpl, execution, config, task->worker_replicas, false);
-    if (!w.ok()) return Wrap(w.diagnostics(), "Unable to create worker replica spec: ");
+    if (!w.ok()) {
+      return Wrap(w.diagnostics(),
+                  "Unable to create worker replica spec: ", "custom.workerReplicas");
+    }
     master = m.value();
     worker = w.value();
     AddWorkerEnvVars(config, &worker);
     if (task->run_policy) run_policy = ParseRunPolicy(*task->run_policy);
     if (task->elastic_config) elastic_policy = ParseElasticConfig(*task->elastic_config);
+    warnings = UnknownEnumWarnings(task.value());
   } else {
     return Fail("taskTypeVersion",
                 BadTaskSpecification(fmt::format(
@@ -194,10 +235,11 @@ Result<json> BuildPyTorchJob(const json& tmpl, const TaskExecution& execution,
   }
 
   json metadata = ObjectMetadata(tmpl, execution, config, json::object());
-  return json{{"apiVersion", "kubeflow.org/v1"},
-              {"kind", "PyTorchJob"},
-              {"metadata", metadata},
-              {"spec", spec}};
+  return Result<json>(json{{"apiVersion", "kubeflow.org/v1"},
+                           {"kind", "PyTorchJob"},
+                           {"metadata", metadata},
+                           {"spec", spec}},
+                      warnings);
 }
 
 }  // namespace ptsim::flyte

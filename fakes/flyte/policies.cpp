@@ -1,6 +1,7 @@
 #include "fakes/flyte/policies.hpp"
 
 #include <array>
+#include <cstdint>
 #include <string_view>
 
 namespace ptsim::flyte {
@@ -26,7 +27,16 @@ constexpr std::array<Spellings, 3> kCleanPod = {{
 
 template <typename E>
 const Spellings& Of(const std::array<Spellings, 3>& table, E e) {
-  return table[static_cast<size_t>(e)];
+  static constexpr Spellings kUnknown = {"", "", ""};
+  const auto n = static_cast<int32_t>(e);
+  return n >= 0 && n < static_cast<int32_t>(table.size()) ? table[static_cast<size_t>(n)]
+                                                          : kUnknown;
+}
+
+template <typename E>
+std::optional<E> FromNumber(int64_t number) {
+  if (number < INT32_MIN || number > INT32_MAX) return std::nullopt;
+  return static_cast<E>(static_cast<int32_t>(number));
 }
 
 template <typename E>
@@ -38,6 +48,13 @@ std::optional<E> FromName(const std::array<Spellings, 3>& table, std::string_vie
 }
 
 }  // namespace
+
+bool IsKnown(RestartPolicy policy) {
+  return !Of(kRestart, policy).proto.empty();
+}
+bool IsKnown(CleanPodPolicy policy) {
+  return !Of(kCleanPod, policy).proto.empty();
+}
 
 std::string_view PythonName(RestartPolicy policy) {
   return Of(kRestart, policy).python;
@@ -68,13 +85,11 @@ std::optional<CleanPodPolicy> CleanPodPolicyFromName(std::string_view name) {
 }
 
 std::optional<RestartPolicy> RestartPolicyFromNumber(int64_t number) {
-  if (number < 0 || number > 2) return std::nullopt;
-  return static_cast<RestartPolicy>(number);
+  return FromNumber<RestartPolicy>(number);
 }
 
 std::optional<CleanPodPolicy> CleanPodPolicyFromNumber(int64_t number) {
-  if (number < 0 || number > 2) return std::nullopt;
-  return static_cast<CleanPodPolicy>(number);
+  return FromNumber<CleanPodPolicy>(number);
 }
 
 }  // namespace ptsim::flyte

@@ -18,6 +18,22 @@ std::string PyScalar::Repr() const {
   return type == Type::kStr ? PyStrRepr(text) : text;
 }
 
+bool PyScalar::Truthy() const {
+  switch (type) {
+    case Type::kNone:
+      return false;
+    case Type::kStr:
+      return !text.empty();
+    case Type::kInt:
+      return text != "0";
+    case Type::kFloat:
+      return text != "0.0" && text != "-0.0";
+    case Type::kBool:
+      return text == "True";
+  }
+  return true;
+}
+
 std::optional<PyIntParse> PyInt(std::string_view text) {
   auto is_space = [](char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';

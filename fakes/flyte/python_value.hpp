@@ -30,6 +30,8 @@ struct PyScalar {
 
   // repr(value): strings quoted, everything else as str().
   std::string Repr() const;
+  // bool(value): False for None, "", 0, 0.0 and False.
+  bool Truthy() const;
 };
 
 // repr() of str and float: sim/model/python_literal.hpp.

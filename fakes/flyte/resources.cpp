@@ -107,4 +107,39 @@ Result<idl::Resources> ToResourceModel(const std::optional<Resources>& requests,
   return out;
 }
 
+Result<idl::Resources> ToContainerResourceModel(const std::optional<Resources>& requests,
+                                                const std::optional<Resources>& limits,
+                                                const std::string& field) {
+  Diagnostics d;
+  auto singular = [&](const std::optional<Resources>& r, std::string_view which) {
+    if (!r || !d.ok()) return;
+    for (const FieldRule& rule : kFields) {
+      const auto& value = (*r).*rule.member;
+      if (value && value->is_list()) {
+        d.Error({}, "", field + "." + std::string(which) + "." + std::string(rule.name),
+                value->Str() + " can not be a list or tuple");
+        return;
+      }
+    }
+  };
+  singular(limits, "limits");
+  singular(requests, "requests");
+  if (!d.ok()) return d;
+  // The order _get_container_definition appends its entries in.
+  static constexpr std::array<std::size_t, 4> kOrder = {3, 0, 2, 1};
+  auto entries = [](const std::optional<Resources>& r) {
+    std::vector<idl::ResourceEntry> out;
+    if (!r) return out;
+    for (std::size_t i : kOrder) {
+      const FieldRule& rule = kFields[i];
+      const auto& value = (*r).*rule.member;
+      if (value && value->items().front().Truthy()) {
+        out.push_back({rule.idl_name, value->Str()});
+      }
+    }
+    return out;
+  };
+  return idl::Resources{entries(requests), entries(limits)};
+}
+
 }  // namespace ptsim::flyte

@@ -60,4 +60,15 @@ Result<idl::Resources> ToResourceModel(const std::optional<Resources>& requests,
                                        const std::optional<Resources>& limits,
                                        const std::string& field);
 
+// The task-level resources of the task's container, as
+// _get_container_definition (flytekit/core/utils.py) builds them from
+// @task(requests=..., limits=...): the limits are checked for lists before
+// the requests (_check_resource_is_singular, same message), and only truthy
+// values make an entry (`gpu=0`, `ephemeral_storage=0`, `cpu=0.0` and ""
+// make none; the string "0" does), in the order EPHEMERAL_STORAGE, CPU,
+// GPU, MEMORY, with value str(v).
+Result<idl::Resources> ToContainerResourceModel(const std::optional<Resources>& requests,
+                                                const std::optional<Resources>& limits,
+                                                const std::string& field);
+
 }  // namespace ptsim::flyte

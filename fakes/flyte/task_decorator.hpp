@@ -1,14 +1,17 @@
 // The @task(...) arguments other than task_config that the PyTorch plugin
 // reads or that end up in the serialized task template: container image,
 // command, environment, task-level requests/limits, shared_memory,
-// pod_template and accelerator (flytekit/core/python_auto_container.py,
-// flytekit/core/resources.py construct_extended_resources).
+// pod_template, accelerator, retries, and (flytekit >= 1.16.2, flytekit#3243)
+// labels and annotations (flytekit/core/python_auto_container.py,
+// flytekit/core/resources.py construct_extended_resources,
+// flytekit/core/base_task.py TaskMetadata).
 //
 // `command`/`args` replace flytekit's generated `pyflyte-execute ...` args:
 // in ptsim the container runs what the user gives here. Plain data.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -19,6 +22,12 @@
 #include "fakes/flyte/resources.hpp"
 
 namespace ptsim::flyte {
+
+// The serialization's default image (flytekit's DefaultImages, as `pyflyte
+// register` uses it without --image): the image of a task without
+// container_image, and of a pod-template container without one
+// (get_registerable_container_image).
+inline constexpr char kFlytekitDefaultImage[] = "cr.flyte.org/flyteorg/flytekit:py3.11-latest";
 
 // flytekit.extras.accelerators: a device name, optionally a MIG partition
 // size or an explicit "unpartitioned".
@@ -51,6 +60,11 @@ struct TaskDecorator {
   // retries=N: TaskMetadata.retries (core.RetryStrategy{retries: N}); how
   // often flytepropeller retries a failed attempt (node_retry.hpp).
   std::optional<int64_t> retries{};
+  // labels=/annotations=: TaskMetadata.metadata (core.K8sObjectMetadata);
+  // flytepropeller puts them on the object it creates (the PyTorchJob, or
+  // the pod of a python-task), not on the job's pods.
+  std::optional<std::map<std::string, std::string>> labels{};
+  std::optional<std::map<std::string, std::string>> annotations{};
 };
 
 // True when flytekit's `self.shared_memory is False or self.shared_memory is

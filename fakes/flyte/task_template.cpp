@@ -25,9 +25,17 @@ json Strings(const std::vector<std::string>& v) {
   return out;
 }
 
+// get_registerable_container_image (flytekit/core/python_auto_container.py)
+// for an image without placeholders: the image itself, or, when it is None
+// or "", the serialization's default image.
+std::string RegistrableImage(const json& image) {
+  if (image.is_string() && !image.get<std::string>().empty()) return image.get<std::string>();
+  return kFlytekitDefaultImage;
+}
+
 // _serialize_pod_spec (flytekit/core/utils.py).
 json SerializePodSpec(const PodTemplate& pod_template, const TaskDecorator& d,
-                      const idl::Resources& resources) {
+                      const std::string& task_image, const idl::Resources& resources) {
   json spec = pod_template.pod_spec;
   json& containers = spec["containers"];
   if (!containers.is_array()) containers = json::array();
@@ -37,8 +45,16 @@ json SerializePodSpec(const PodTemplate& pod_template, const TaskDecorator& d,
   }
   if (!primary_exists) containers.push_back({{"name", pod_template.primary_container_name}});
   for (auto& c : containers) {
-    if (c.value("name", "") != pod_template.primary_container_name) continue;
-    if (!c.contains("image") || c["image"].is_null()) c["image"] = d.container_image;
+    const json image = c.value("image", json());
+    if (c.value("name", "") != pod_template.primary_container_name) {
+      // Every other container: its image, resolved; a container without one
+      // gets the default image.
+      if (c.is_object()) c["image"] = RegistrableImage(image);
+      continue;
+    }
+    // The primary container keeps its own image (resolved) and takes the
+    // task's image only when it has none at all.
+    c["image"] = image.is_null() ? task_image : RegistrableImage(image);
     c["command"] = Strings(d.command);
     c["args"] = Strings(d.args);
     json limits = json::object(), requests = json::object();
@@ -84,12 +100,17 @@ json ExtendedResources(const TaskDecorator& d) {
 }  // namespace
 
 Result<json> BuildTaskTemplate(const FunctionTask& task) {
-  auto serialized = Serialize(task);
-  if (!serialized.ok()) return serialized.diagnostics();
   const TaskDecorator& d =
       std::visit([](const auto& t) -> const TaskDecorator& { return t.decorator(); }, task);
-  auto resources = ToResourceModel(d.requests, d.limits, "task");
+  // get_serializable_task builds the container (get_container or
+  // get_k8s_pod) before the custom (get_custom): a bad task-level resource
+  // is reported before a bad replica resource.
+  auto resources = ToContainerResourceModel(d.requests, d.limits, "task");
   if (!resources.ok()) return resources.diagnostics();
+  auto serialized = Serialize(task);
+  if (!serialized.ok()) return serialized.diagnostics();
+  // get_image: the task's container_image, else the default image.
+  const std::string image = RegistrableImage(json(d.container_image));
 
   json tmpl = {{"id",
                 {{"resourceType", "TASK"},
@@ -104,11 +125,11 @@ Result<json> BuildTaskTemplate(const FunctionTask& task) {
     json metadata = json::object();
     if (d.pod_template->labels) metadata["labels"] = *d.pod_template->labels;
     if (d.pod_template->annotations) metadata["annotations"] = *d.pod_template->annotations;
-    tmpl["k8sPod"] = {{"podSpec", SerializePodSpec(*d.pod_template, d, resources.value())},
+    tmpl["k8sPod"] = {{"podSpec", SerializePodSpec(*d.pod_template, d, image, resources.value())},
                       {"metadata", metadata}};
     tmpl["config"] = {{"primary_container_name", d.pod_template->primary_container_name}};
   } else {
-    json container = {{"image", d.container_image}};
+    json container = {{"image", image}};
     if (!d.command.empty()) container["command"] = Strings(d.command);
     if (!d.args.empty()) container["args"] = Strings(d.args);
     json env = json::array();
@@ -118,11 +139,16 @@ Result<json> BuildTaskTemplate(const FunctionTask& task) {
     container["resources"] = MessageToDict(resources.value());
     tmpl["container"] = container;
   }
-  // TaskMetadata: only its retry strategy matters to ptsim (MessageToDict
-  // leaves a zero count out: {"retries": {}}).
+  // TaskMetadata: only its retry strategy and its Kubernetes metadata matter
+  // to ptsim (MessageToDict leaves a zero count out: {"retries": {}}).
   if (d.retries) {
-    tmpl["metadata"] = {
-        {"retries", *d.retries == 0 ? json::object() : json{{"retries", *d.retries}}}};
+    tmpl["metadata"]["retries"] = *d.retries == 0 ? json::object() : json{{"retries", *d.retries}};
+  }
+  if (d.labels || d.annotations) {
+    json k8s = json::object();
+    if (d.labels && !d.labels->empty()) k8s["labels"] = *d.labels;
+    if (d.annotations && !d.annotations->empty()) k8s["annotations"] = *d.annotations;
+    tmpl["metadata"]["metadata"] = k8s;
   }
   json extended = ExtendedResources(d);
   if (!extended.empty()) tmpl["extendedResources"] = extended;

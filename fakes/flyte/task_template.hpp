@@ -9,10 +9,15 @@
 // get_config, get_extended_resources) and flytekit/core/utils.py
 // _serialize_pod_spec: the primary container of the pod spec receives the
 // task's image (unless it has one), command, args, resources (only if any)
-// and env (task env first). Differences: the container runs the decorator's
-// command/args instead of `pyflyte-execute ...`; the interface is not
-// emitted, and of the metadata only `retries` ({"retries": {"retries": N}},
-// when the task sets retries). Plain functions; any thread.
+// and env (task env first); any other container without an image gets the
+// default image (kFlytekitDefaultImage, as does a task without
+// container_image). Task-level resources follow _get_container_definition
+// (ToContainerResourceModel: truthy values only, limits checked first).
+// Differences: the container runs the decorator's command/args instead of
+// `pyflyte-execute ...`; the interface is not emitted, and of the metadata
+// only `retries` ({"retries": {"retries": N}}, when the task sets retries)
+// and `metadata` ({"labels", "annotations"}, when the task sets them).
+// Plain functions; any thread.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -67,6 +67,18 @@ class Checker {
       if (v[i].contains("value")) String(v[i]["value"], item + ".value", proto);
     }
   }
+  // core.K8sObjectMetadata {labels, annotations}: two map<string, string>.
+  void K8sObjectMetadata(const json& v, const std::string& field) {
+    if (!Object(v, field, "core.K8sObjectMetadata")) return;
+    for (const char* map : {"labels", "annotations"}) {
+      if (!v.contains(map)) continue;
+      const std::string mf = field + "." + map;
+      if (!Want(v[map].is_object(), v[map], mf, "a map of strings", "core.K8sObjectMetadata"))
+        continue;
+      for (const auto& [k, value] : v[map].items())
+        String(value, mf + "." + k, "core.K8sObjectMetadata");
+    }
+  }
   // Resources {requests, limits}: repeated ResourceEntry {name, value}.
   void Resources(const json& v, const std::string& field) {
     if (!Object(v, field, "core.Resources")) return;
@@ -109,7 +121,12 @@ std::vector<TemplateShapeError> CheckTemplateShape(const json& tmpl) {
   if (tmpl.contains("taskTypeVersion")) {
     c.Integer(tmpl["taskTypeVersion"], "taskTypeVersion", "core.TaskTemplate");
   }
-  if (tmpl.contains("metadata")) c.Object(tmpl["metadata"], "metadata", "core.TaskMetadata");
+  if (tmpl.contains("metadata") && c.Object(tmpl["metadata"], "metadata", "core.TaskMetadata")) {
+    // TaskMetadata.metadata: @task(labels=..., annotations=...).
+    if (tmpl["metadata"].contains("metadata")) {
+      c.K8sObjectMetadata(tmpl["metadata"]["metadata"], "metadata.metadata");
+    }
+  }
   if (tmpl.contains("custom")) c.Object(tmpl["custom"], "custom", "google.protobuf.Struct");
   if (tmpl.contains("config") && c.Object(tmpl["config"], "config", "map<string, string>")) {
     for (const auto& [k, v] : tmpl["config"].items())
@@ -127,8 +144,7 @@ std::vector<TemplateShapeError> CheckTemplateShape(const json& tmpl) {
   if (tmpl.contains("k8sPod") && c.Object(tmpl["k8sPod"], "k8sPod", "core.K8sPod")) {
     const json& p = tmpl["k8sPod"];
     if (p.contains("podSpec")) c.Object(p["podSpec"], "k8sPod.podSpec", "core.K8sPod");
-    if (p.contains("metadata"))
-      c.Object(p["metadata"], "k8sPod.metadata", "core.K8sObjectMetadata");
+    if (p.contains("metadata")) c.K8sObjectMetadata(p["metadata"], "k8sPod.metadata");
     if (p.contains("primaryContainerName")) {
       c.String(p["primaryContainerName"], "k8sPod.primaryContainerName", "core.K8sPod");
     }

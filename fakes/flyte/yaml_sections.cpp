@@ -100,6 +100,8 @@ void ParseTaskSection(YamlDocument* doc, YamlMap& m, TaskDecorator* t) {
     }
     t->accelerator = a;
   }
+  t->labels = m.StringMap("labels");
+  t->annotations = m.StringMap("annotations");
   if (auto v = m.Node("retries")) {
     auto n = m.Int("retries");
     // RetryStrategy.retries is a uint32.

@@ -174,6 +174,7 @@ LaunchPlan PlanContainer(const Pod& pod, const Container& c, const ImageSpec* im
   for (const auto& var : c.env) {
     std::string value;
     if (var.value_from) {
+      plan.downward_api_env.insert(var.name);
       bool ok = false;
       if (!var.value_from->field_path.empty()) {
         ok = ResolveFieldRef(pod, var.value_from->field_path, &value);
@@ -187,6 +188,7 @@ LaunchPlan PlanContainer(const Pod& pod, const Container& c, const ImageSpec* im
         return plan;
       }
     } else {
+      plan.downward_api_env.erase(var.name);  // a later literal value wins
       value = ExpandReferences(var.value, env);
     }
     env.emplace_back(var.name, value);

@@ -8,7 +8,8 @@
 //    then the container's `env` in order, each value with $(VAR) references to
 //    earlier variables expanded ($$ escapes) and valueFrom (downward API)
 //    resolved; a later duplicate wins. $(VAR) in command and args is expanded
-//    from the final environment.
+//    from the final environment. The names whose final value came from
+//    valueFrom are listed, so that the network rewrite leaves them alone.
 //  - volumes: an emptyDir lives in the pod's directory, a persistentVolumeClaim
 //    in the run's volumes directory (it outlives pods), a hostPath is itself;
 //    since processes share ptsim's filesystem, a value in env or argv that
@@ -17,6 +18,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +31,7 @@ namespace ptsim {
 struct LaunchPlan {
   std::vector<std::string> argv;
   std::vector<std::pair<std::string, std::string>> env;  // final, duplicates resolved
+  std::set<std::string> downward_api_env;  // names in `env` whose value came from valueFrom
   std::string working_dir;
   std::shared_ptr<const ContainerScript> script;
   // Set when the container cannot be created; the kubelet reports it as a

@@ -20,6 +20,11 @@ bool AllDigits(const std::string& s) {
   return true;
 }
 
+bool EndsWith(const std::string& name, const std::string& suffix) {
+  return name.size() > suffix.size() &&
+         name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 }  // namespace
 
 int KernelPortAllocator::Allocate() {
@@ -131,27 +136,31 @@ std::optional<std::string> HostNetwork::RewriteValue(const std::string& ns,
   return std::nullopt;
 }
 
+bool HostNetwork::IsAddressVariable(const std::string& name) {
+  return EndsWith(name, "_ADDR") || EndsWith(name, "_HOST") || EndsWith(name, "_ENDPOINT");
+}
+
 void HostNetwork::Rewrite(const std::string& ns,
                           std::vector<std::pair<std::string, std::string>>* env,
-                          std::vector<std::string>* argv, bool remap_ports) {
+                          std::vector<std::string>* argv, bool remap_ports,
+                          const std::set<std::string>& downward_api) {
   // Remember what each *_ADDR variable named before rewriting, for the *_PORT rule.
   std::map<std::string, std::string> addr_targets;
   for (const auto& [name, value] : *env) {
-    if (name.size() > 5 && name.compare(name.size() - 5, 5, "_ADDR") == 0) {
+    if (EndsWith(name, "_ADDR") && !downward_api.count(name)) {
       addr_targets[name.substr(0, name.size() - 5)] = value;
     }
   }
   for (auto& [name, value] : *env) {
-    // HOSTNAME is the pod's own name, as the kubelet sets it; that it is also
-    // the name of the pod's Service makes it look like an address, but it is
-    // not used as one.
-    if (name == "HOSTNAME") continue;
-    if (auto rewritten = RewriteValue(ns, value, remap_ports)) {
-      value = *rewritten;
+    // The pod's own data from the downward API is never an address to
+    // resolve, even when a Service of the same name exists (the pod's name).
+    // HOSTNAME is not an address variable by name either.
+    if (downward_api.count(name)) continue;
+    if (IsAddressVariable(name)) {
+      if (auto rewritten = RewriteValue(ns, value, remap_ports)) value = *rewritten;
       continue;
     }
-    if (remap_ports && name.size() > 5 && name.compare(name.size() - 5, 5, "_PORT") == 0 &&
-        AllDigits(value)) {
+    if (remap_ports && EndsWith(name, "_PORT") && AllDigits(value)) {
       auto target = addr_targets.find(name.substr(0, name.size() - 5));
       if (target == addr_targets.end()) continue;
       if (auto ep = ResolveUnchecked(ns, target->second)) {

@@ -10,14 +10,21 @@
 // job agrees with the port the master really listens on.
 //
 // Rewrite() applies the documented rules to a container's environment and
-// arguments (docs/networking.md): a value that is a service name becomes its
-// address; `host:port` with a service host becomes `address:hostport`; a
-// numeric `<X>_PORT` whose sibling `<X>_ADDR` names a service is mapped; the
-// same for `--flag=value` arguments. Loop thread only.
+// arguments (docs/networking.md "What is rewritten"). Only values that hold a
+// host by role are touched: an env variable whose name ends in `_ADDR`,
+// `_HOST` or `_ENDPOINT` (the operator's MASTER_ADDR, PET_MASTER_ADDR and
+// PET_RDZV_ENDPOINT, which torchrun reads as --master-addr and
+// --rdzv-endpoint) and whose value the manifest wrote; a numeric `<X>_PORT`
+// whose sibling `<X>_ADDR` names a Service; an argument that is a Service
+// name or `host:port`, alone or as `--flag=value`. A value from the downward
+// API (valueFrom) is the pod's own data, never an address to resolve: Flyte's
+// `_F_WN` (metadata.name) must stay the pod's name although a Service of the
+// same name exists. Loop thread only.
 #pragma once
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -81,9 +88,15 @@ class HostNetwork {
                        std::vector<std::pair<std::string, std::string>>* env) const;
 
   // Rewrites env values (in place, in order) and argv as described above.
-  // `remap_ports` is false for scripted containers, which open no sockets.
+  // `remap_ports` is false for scripted containers, which open no sockets;
+  // `downward_api` names the variables whose value came from valueFrom.
   void Rewrite(const std::string& ns, std::vector<std::pair<std::string, std::string>>* env,
-               std::vector<std::string>* argv, bool remap_ports);
+               std::vector<std::string>* argv, bool remap_ports,
+               const std::set<std::string>& downward_api = {});
+
+  // True for the env names whose value is a host (or host:port) by role:
+  // `*_ADDR`, `*_HOST`, `*_ENDPOINT`.
+  static bool IsAddressVariable(const std::string& name);
 
  private:
   std::optional<std::string> RewriteValue(const std::string& ns, const std::string& value,

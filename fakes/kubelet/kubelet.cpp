@@ -339,7 +339,8 @@ void Kubelet::LaunchContainer(PodWorker& w, ContainerRuntime& c) {
     return;
   }
   if (!plan.script) network_.AddC10dHostHint(w.ns, w.name, &plan.env);
-  network_.Rewrite(w.ns, &plan.env, &plan.argv, config_.remap_ports && !plan.script);
+  network_.Rewrite(w.ns, &plan.env, &plan.argv, config_.remap_ports && !plan.script,
+                   plan.downward_api_env);
 
   const int incarnation = c.starts;
   const std::string log_dir = fmt::format("{}/{}", PodDir(w), c.name);

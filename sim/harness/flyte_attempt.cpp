@@ -14,23 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-// Places the model's diagnostics: at the template field when known (the
-// longest recorded prefix), else at the task's own location.
-Diagnostics Place(const Diagnostics& from, const FlytePlan& plan, const std::string& object) {
-  Diagnostics located = flyte::LocateDiagnostics(from, plan.template_locations);
-  Diagnostics out;
-  for (Diagnostic item : located.items()) {
-    if (item.where.file.empty()) item.where = plan.where;
-    if (item.object.empty()) item.object = object;
-    if (item.severity == Diagnostic::Severity::kError) {
-      out.Error(item.where, item.object, item.field, item.message);
-    } else {
-      out.Warning(item.where, item.object, item.field, item.message);
-    }
-  }
-  return out;
-}
-
 // Diagnostics about the generated manifest: their lines mean nothing to the
 // user, so they point at the task and name the object and field instead.
 void Relocate(const Diagnostics& from, const FlytePlan& plan, const std::string& object,
@@ -64,6 +47,22 @@ void SetEnv(std::vector<Container>* containers, const std::string& name, const s
 
 }  // namespace
 
+Diagnostics PlaceFlyteDiagnostics(const Diagnostics& from, const FlytePlan& plan,
+                                  const std::string& object) {
+  Diagnostics located = flyte::LocateDiagnostics(from, plan.template_locations);
+  Diagnostics out;
+  for (Diagnostic item : located.items()) {
+    if (item.where.file.empty()) item.where = plan.where;
+    if (item.object.empty()) item.object = object;
+    if (item.severity == Diagnostic::Severity::kError) {
+      out.Error(item.where, item.object, item.field, item.message);
+    } else {
+      out.Warning(item.where, item.object, item.field, item.message);
+    }
+  }
+  return out;
+}
+
 Result<FlyteAttemptObject> BuildFlyteAttempt(const FlytePlan& plan, int64_t attempt,
                                              OperatorVersion version) {
   const flyte::TaskExecution execution = AttemptExecution(plan, attempt);
@@ -80,7 +79,9 @@ Result<FlyteAttemptObject> BuildFlyteAttempt(const FlytePlan& plan, int64_t atte
     d.Error(plan.where, task, "", fmt::format("the task template is malformed: {}", e.what()));
     return d;
   }
-  if (!manifest.ok()) return Place(manifest.diagnostics(), plan, task);
+  // flytepropeller's side may warn (an enum number that names no policy).
+  const Diagnostics builder = PlaceFlyteDiagnostics(manifest.diagnostics(), plan, task);
+  if (!manifest.ok()) return builder;
 
   FlyteAttemptObject o;
   o.kind = plan.RunsAsPod() ? "Pod" : "PyTorchJob";
@@ -126,7 +127,7 @@ Result<FlyteAttemptObject> BuildFlyteAttempt(const FlytePlan& plan, int64_t atte
     if (local.ok()) ValidatePodSpec(ctx, node["spec"], "spec", pod.spec);
     o.pod = std::move(pod);
   }
-  Diagnostics out;
+  Diagnostics out = builder;
   Relocate(local, plan, object, &out);
   if (!out.ok()) return out;
   // Later checks (the pre-flight's command and image checks) cite these

@@ -34,6 +34,12 @@ struct FlyteAttemptObject {
   std::optional<Pod> pod;
 };
 
+// Places diagnostics of the Flyte model (flytepropeller's builders) at the
+// template field they concern when it is known (for a task file, the key
+// that produced it), else at plan.where; an empty object becomes `object`.
+Diagnostics PlaceFlyteDiagnostics(const Diagnostics& from, const FlytePlan& plan,
+                                  const std::string& object);
+
 // Errors carry flytepropeller's text and are placed at the template field
 // they concern when it is known, else at plan.where; warnings ride along.
 Result<FlyteAttemptObject> BuildFlyteAttempt(const FlytePlan& plan, int64_t attempt,

@@ -72,6 +72,73 @@ void AppendLocated(const Diagnostics& from, const SourceLocation& where, const s
   }
 }
 
+// Where a task file wrote what became each part of its template, so that
+// errors about the template (flytepropeller's BuildResource, the generated
+// object) point at the key the user wrote: "custom.workerReplicas.resources"
+// at `pytorch.worker.requests`, "k8sPod.podSpec.containers[1].resources.limits"
+// (the primary container) at `task.limits`, and so on.
+void AliasTaskFileLocations(const FlytePlan& plan, const std::string& config_key,
+                            std::map<std::string, SourceLocation>* locations) {
+  const std::map<std::string, SourceLocation> written = *locations;
+  auto alias = [&](const std::string& template_path, std::vector<std::string> keys) {
+    for (const auto& key : keys) {
+      auto it = written.find(key);
+      if (it != written.end()) {
+        locations->emplace(template_path, it->second);
+        return;
+      }
+    }
+  };
+  const std::string& c = config_key;  // "pytorch" or "elastic"
+  alias("custom", {c});
+  for (const auto& [replica, key] :
+       {std::pair<std::string, std::string>{"workerReplicas", "worker"},
+        {"masterReplicas", "master"}}) {
+    const std::string from = "custom." + replica;
+    const std::string to = c + "." + key;
+    alias(from + ".resources", {to + ".requests", to + ".limits", to});
+    alias(from + ".image", {to + ".image", to});
+    alias(from + ".restartPolicy", {to + ".restart_policy", to});
+    alias(from + ".replicas", {to + ".replicas", c + ".num_workers", c + ".nnodes", to});
+    alias(from, {to, c + ".nnodes", c});
+  }
+  alias("custom.runPolicy", {c + ".run_policy", c});
+  alias("custom.elasticConfig", {c});
+  alias("metadata.retries", {"task.retries"});
+  alias("metadata.metadata.labels", {"task.labels"});
+  alias("metadata.metadata.annotations", {"task.annotations"});
+  alias("extendedResources.gpuAccelerator", {"task.accelerator"});
+  alias("extendedResources.sharedMemory", {"task.shared_memory"});
+  // The primary container: the `container` target, or the pod template's
+  // container named in config.primary_container_name.
+  std::vector<std::string> primaries = {"container"};
+  const json& t = plan.task_template;
+  if (t.contains("k8sPod") && t["k8sPod"].is_object()) {
+    const std::string primary =
+        t.value("config", json::object()).value("primary_container_name", "");
+    const json containers =
+        t["k8sPod"].value("podSpec", json::object()).value("containers", json::array());
+    for (std::size_t i = 0; containers.is_array() && i < containers.size(); ++i) {
+      if (containers[i].is_object() && containers[i].value("name", "") == primary) {
+        primaries.push_back(fmt::format("k8sPod.podSpec.containers[{}]", i));
+      }
+    }
+  }
+  for (const auto& p : primaries) {
+    alias(p + ".resources.requests", {"task.requests", "task"});
+    alias(p + ".resources.limits", {"task.limits", "task"});
+    alias(p + ".resources", {"task.requests", "task.limits", "task"});
+    alias(p + ".image", {"task.image", "task"});
+    alias(p + ".command", {"task.command", "task"});
+    alias(p + ".args", {"task.args", "task"});
+    alias(p + ".env", {"task.env", "task"});
+  }
+  alias("k8sPod.podSpec", {"task.pod_template.pod_spec", "task.pod_template", "task"});
+  alias("k8sPod.metadata", {"task.pod_template", "task"});
+  alias("k8sPod", {"task.pod_template", "task"});
+  alias("container", {"task"});
+}
+
 // Reads what every template input has: type, version, retries, and for
 // PyTorch templates with an elastic config the in-pod launch settings.
 Diagnostics FinishTemplate(FlytePlan* plan) {
@@ -146,18 +213,29 @@ Diagnostics FinishTemplate(FlytePlan* plan) {
   return d;
 }
 
-Result<FlytePlan> LoadFlyteFile(const std::string& path, const SourceLocation& at) {
+}  // namespace
+
+Result<FlytePlan> LoadFlyteFile(const std::string& path, const SourceLocation& at,
+                                const std::string& field) {
   Diagnostics d;
   if (!std::ifstream(path)) {
-    d.Error(at, "", "flyte",
-            fmt::format("cannot read {}: no such file or it is not readable", path));
+    d.Error(at, "", field, fmt::format("cannot read {}: no such file or it is not readable", path));
     return d;
   }
   auto file = ReadYamlFile(path);
   if (!file.ok()) return file.diagnostics();
   const std::vector<YAML::Node>& docs = file->documents;
   if (docs.size() != 1) {
-    d.Error({path, 0, 0}, "", "", "a Flyte task file or task template holds exactly one document");
+    // Point at the second document, or at the start of an empty file.
+    const YAML::Mark mark = docs.size() > 1 ? docs[1].Mark() : YAML::Mark();
+    const SourceLocation where = docs.size() > 1 && !mark.is_null()
+                                     ? SourceLocation{path, mark.line + 1, mark.column + 1}
+                                     : SourceLocation{path, 1, 1};
+    d.Error(where, "", "",
+            docs.empty() ? "the file is empty: a Flyte task file or task template holds one "
+                           "document"
+                         : "a Flyte task file or task template holds exactly one document; "
+                           "this is a second one");
     return d;
   }
   if (LooksLikeFlyteTaskFile(docs[0])) return FlytePlanFromTaskFile(docs[0], path);
@@ -167,8 +245,6 @@ Result<FlytePlan> LoadFlyteFile(const std::string& path, const SourceLocation& a
           "a `type` and a `container` or `k8sPod`");
   return d;
 }
-
-}  // namespace
 
 bool LooksLikeFlyteTaskFile(const YAML::Node& document) {
   return document.IsMap() && !HasKey(document, "kind") &&
@@ -196,9 +272,7 @@ Result<FlytePlan> FlytePlanFromTaskFile(const YAML::Node& document, const std::s
   plan.where = {file, mark.is_null() ? 0 : mark.line + 1, mark.is_null() ? 0 : mark.column + 1};
   auto spec = flyte::ParseFlyteTaskSpecNode(document, file);
   if (!spec.ok()) return spec.diagnostics();
-  flyte::FlyteTaskSpec s = spec.value();
-  // Runs need an image: flytekit's default stands in when the task names none.
-  if (s.decorator.container_image.empty()) s.decorator.container_image = kFlytekitDefaultImage;
+  const flyte::FlyteTaskSpec& s = spec.value();
   auto task = flyte::CreateFlyteTask(s);
   if (!task.ok()) return task.diagnostics();
   Diagnostics warnings = task.diagnostics();
@@ -218,6 +292,8 @@ Result<FlytePlan> FlytePlanFromTaskFile(const YAML::Node& document, const std::s
   }
   for (const auto& [path, where] : s.locations)
     plan.template_locations.emplace(path, where);
+  AliasTaskFileLocations(plan, plan.config == "Elastic" ? "elastic" : "pytorch",
+                         &plan.template_locations);
   Diagnostics d = FinishTemplate(&plan);
   if (!d.ok()) return d;
   return Result<FlytePlan>(std::move(plan), warnings);
@@ -258,7 +334,7 @@ void DecodeFlyteSection(DecodeContext& ctx, const YAML::Node& node, RunPlan* pla
   Diagnostics& diags = ctx.diagnostics();
   std::optional<FlytePlan> loaded;
   if (node.IsScalar()) {
-    auto r = LoadFlyteFile((dir / node.Scalar()).string(), at);
+    auto r = LoadFlyteFile((dir / node.Scalar()).string(), at, "flyte");
     diags.Append(r.diagnostics());
     if (r.ok()) loaded = std::move(r.value());
   } else if (node.IsMap() && HasKey(node, "taskFile")) {
@@ -270,7 +346,7 @@ void DecodeFlyteSection(DecodeContext& ctx, const YAML::Node& node, RunPlan* pla
     YAML::Node execution = m.Get("execution");
     YAML::Node propeller = m.Get("propeller");
     if (path.empty()) return;
-    auto r = LoadFlyteFile((dir / path).string(), ctx.Where(m.Get("taskFile")));
+    auto r = LoadFlyteFile((dir / path).string(), ctx.Where(m.Get("taskFile")), "flyte.taskFile");
     diags.Append(r.diagnostics());
     if (!r.ok()) return;
     loaded = std::move(r.value());
@@ -315,6 +391,27 @@ flyte::TaskExecution AttemptExecution(const FlytePlan& plan, int64_t n) {
   return e;
 }
 
+std::optional<std::string> IgnoredGeneratedName(const flyte::TaskExecution& execution,
+                                                const std::string& derived) {
+  if (execution.generated_name == derived ||
+      execution.generated_name == flyte::TaskExecution{}.generated_name) {
+    return std::nullopt;
+  }
+  return fmt::format(
+      "execution.generatedName \"{}\" is ignored: flytepropeller names the object from the "
+      "execution name, the node id and the retry attempt: \"{}\"",
+      execution.generated_name, derived);
+}
+
+std::set<std::string> RepeatedFlyteAttempts(const RunPlan& plan) {
+  std::set<std::string> out;
+  if (!plan.flyte) return out;
+  for (const auto& a : plan.flyte->attempts) {
+    if (a.number > 0) out.insert(a.kind + "/" + a.name);
+  }
+  return out;
+}
+
 int64_t MaxFlyteAttempts(const FlytePlan& plan) {
   flyte::NodeAttempts none;
   const auto user = flyte::IsEligibleForRetry(plan.retry, none, "USER").max_attempts;
@@ -330,14 +427,8 @@ void AddFlyteAttempts(RunPlan* plan, Diagnostics* diagnostics) {
   for (auto& fault : plan->faults) {
     if (!fault.target.ns_given) fault.target.ns = f.execution.k8s_namespace;
   }
-  const std::string first =
-      flyte::GeneratedName(f.execution.execution_id.name, f.execution.node_id, 0);
-  if (f.execution.generated_name != first &&
-      f.execution.generated_name != flyte::TaskExecution{}.generated_name) {
-    f.warnings.push_back(fmt::format(
-        "execution.generatedName \"{}\" names the object `ptsim flyte job` prints; in a run "
-        "every attempt is named as flytepropeller names it: \"{}\" for attempt 0",
-        f.execution.generated_name, first));
+  if (auto warning = IgnoredGeneratedName(f.execution, AttemptExecution(f, 0).generated_name)) {
+    f.warnings.push_back(*warning);
   }
   const int64_t attempts = MaxFlyteAttempts(f);
   for (int64_t n = 0; n < attempts; ++n) {

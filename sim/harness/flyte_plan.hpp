@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,9 +38,6 @@
 namespace ptsim {
 
 struct RunPlan;
-
-// flytekit's default image (DefaultImages), for tasks that name none.
-inline constexpr char kFlytekitDefaultImage[] = "cr.flyte.org/flyteorg/flytekit:py3.11-latest";
 
 struct FlytePlan {
   SourceLocation where;  // the task file, or the scenario's `flyte:` key
@@ -82,6 +80,11 @@ bool LooksLikeFlyteTemplate(const YAML::Node& document);
 
 Result<FlytePlan> FlytePlanFromTaskFile(const YAML::Node& document, const std::string& file);
 Result<FlytePlan> FlytePlanFromTemplate(const YAML::Node& document, const std::string& file);
+// A task file or task template read from `path` (one YAML/JSON document);
+// a file that cannot be read is reported at `at`, naming `field` (the
+// scenario key that names the file; empty on the command line).
+Result<FlytePlan> LoadFlyteFile(const std::string& path, const SourceLocation& at,
+                                const std::string& field);
 
 // A scenario's `flyte:` value; paths resolve from the scenario's directory.
 void DecodeFlyteSection(DecodeContext& ctx, const YAML::Node& node, RunPlan* plan);
@@ -98,5 +101,16 @@ flyte::TaskExecution AttemptExecution(const FlytePlan& plan, int64_t n);
 // How many attempts a run may make at most: the user attempts plus the
 // system retries.
 int64_t MaxFlyteAttempts(const FlytePlan& plan);
+
+// A warning when the input sets execution.generatedName to something else
+// than `derived`, the name flytepropeller derives (the name is not an input
+// to flytepropeller, so ptsim ignores it).
+std::optional<std::string> IgnoredGeneratedName(const flyte::TaskExecution& execution,
+                                                const std::string& derived);
+
+// "Kind/name" of every attempt after the first: they differ from attempt 0
+// only in their names, so checks that would repeat attempt 0's findings
+// (the pre-flight) skip them.
+std::set<std::string> RepeatedFlyteAttempts(const RunPlan& plan);
 
 }  // namespace ptsim

@@ -209,8 +209,11 @@ void CheckContainersCanStart(const RunPlan& plan, const std::vector<std::string>
       diagnostics->Error(where, object, field, fmt::format("cannot run {}: {}", argv[0], why));
     }
   };
+  // A Flyte task's later attempts repeat attempt 0's containers: check those once.
+  const std::set<std::string> repeated = RepeatedFlyteAttempts(plan);
   for (std::size_t i = 0; i < plan.pods.size(); ++i) {
     const Pod& pod = plan.pods[i];
+    if (repeated.count("Pod/" + pod.metadata.name)) continue;
     const std::string object = fmt::format("Pod \"{}\"", pod.metadata.name);
     for (std::size_t j = 0; j < pod.spec.init_containers.size(); ++j) {
       check(pod.metadata.annotations, pod.spec.init_containers[j], object, plan.pod_locations[i],
@@ -222,6 +225,7 @@ void CheckContainersCanStart(const RunPlan& plan, const std::vector<std::string>
     }
   }
   for (const auto& entry : plan.jobs) {
+    if (repeated.count("PyTorchJob/" + entry.job.metadata.name)) continue;
     const std::string object = fmt::format("PyTorchJob \"{}\"", entry.job.metadata.name);
     if (!entry.job.spec.pytorch_replica_specs) continue;
     for (const auto& [rtype, spec] : *entry.job.spec.pytorch_replica_specs) {

@@ -270,6 +270,69 @@ TEST_CASE("ptsim run takes a Flyte task template as flytectl prints it") {
   CHECK(c["resources"]["limits"]["memory"] == "2Gi");
 }
 
+TEST_CASE("A template with unknown enum numbers runs with the operator's restart default") {
+  // jsonpb accepts restartPolicy 7 and cleanPodPolicy 5; flytepropeller maps
+  // them to "": the Worker spec has no restartPolicy, which the operator
+  // defaults to OnFailure (a crashed worker restarts in place), and
+  // cleanPodPolicy "" is kept and cleans up like All (every pod deleted when
+  // the job succeeds).
+  TempDir dir;
+  Write(dir.path() + "/template.json", R"({"type": "pytorch", "taskTypeVersion": 1,
+  "custom": {"workerReplicas": {"replicas": 1, "restartPolicy": 7},
+             "masterReplicas": {"replicas": 1, "restartPolicy": 7},
+             "runPolicy": {"cleanPodPolicy": 5}},
+  "container": {"image": "train:1", "args": ["python", "train.py"]}})");
+  json report =
+      RunScenario(dir, "unknown-enums", std::string(kScenarioHead) + R"(flyte: template.json
+faults:
+- {action: exit, exitCode: 1, repeat: 1, target: {replicaType: Worker, replicaIndex: 0},
+   when: {logLine: "^step 5$"}}
+)");
+  const json& spec = report["job"]["spec"];
+  CHECK_FALSE(spec["pytorchReplicaSpecs"]["Worker"].contains("restartPolicy"));
+  CHECK(spec["runPolicy"]["cleanPodPolicy"] == "");
+  CHECK(report["flyte"]["phase"] == "Success");
+  const json& worker = testing::PodNamed(report, "ptsim-n0-0-worker-0");
+  CHECK(worker["containers"][0]["restartCount"] == 1);
+  for (const auto& pod : report["pods"]) {
+    INFO(pod["name"]);
+    CHECK_FALSE(pod["deletedAt"].is_null());
+  }
+}
+
+TEST_CASE("@task labels go on the object flytepropeller creates: a python-task's pod, a job") {
+  // The pod of a python-task is the object itself; a PyTorchJob's pods are
+  // made by the operator, which does not copy the job's labels.
+  TempDir dir;
+  json pod_report = RunScenario(dir, "pod-labels", R"(apiVersion: ptsim.io/v1
+kind: Scenario
+timeout: 10m
+flyte:
+  elastic: {nnodes: 1}
+  task: {image: "train:1", command: ["true"], labels: {team: ml}}
+)");
+  CHECK(pod_report["flyte"]["phase"] == "Success");
+  CHECK(testing::PodNamed(pod_report, "ptsim-n0-0")["labels"]["team"] == "ml");
+  json job_report = RunScenario(dir, "job-labels", std::string(kScenarioHead) + R"(flyte:
+  pytorch: {worker: {replicas: 1}}
+  task: {image: "train:1", command: [train], labels: {team: ml}}
+)");
+  CHECK(job_report["flyte"]["phase"] == "Success");
+  for (const char* name : {"ptsim-n0-0-master-0", "ptsim-n0-0-worker-0"}) {
+    INFO(name);
+    CHECK_FALSE(testing::PodNamed(job_report, name)["labels"].contains("team"));
+  }
+  Write(dir.path() + "/task.yaml", R"(pytorch: {worker: {replicas: 1}}
+task: {image: "train:1", labels: {team: ml}, annotations: {owner: alice}}
+)");
+  auto r = RunCli({"flyte", "job", "task.yaml"}, dir.path());
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  YAML::Node job = YAML::Load(r.output.substr(r.output.find("apiVersion:")));
+  CHECK(job["metadata"]["labels"]["team"].as<std::string>() == "ml");
+  CHECK(job["metadata"]["annotations"]["owner"].as<std::string>() == "alice");
+}
+
 // --- ptsim flyte custom|job ------------------------------------------------
 
 const char* kFullConfig = R"(pytorch:
@@ -319,7 +382,7 @@ TEST_CASE("ptsim flyte job prints a kubeflow.org/v1 PyTorchJob that YAML and pts
   Write(dir.path() + "/task.yaml", std::string(kFullConfig) + R"(task:
   image: ghcr.io/example/train:1
   command: [python, train.py]
-execution: {generatedName: mnist-n0-0, namespace: ml}
+execution: {executionId: {name: mnist}, namespace: ml}
 )");
   auto r = RunCli({"flyte", "job", "task.yaml"}, dir.path());
   INFO(r.output);
@@ -380,6 +443,59 @@ TEST_CASE("ptsim flyte job takes the task template JSON flytectl prints") {
   CHECK(job["metadata"]["name"].as<std::string>() == "ptsim-n0-0");
   CHECK(job["spec"]["pytorchReplicaSpecs"]["Worker"]["template"]["spec"]["containers"][0]["name"]
             .as<std::string>() == "pytorch");
+}
+
+TEST_CASE("ptsim flyte job names the object from the execution, node and attempt") {
+  // flytepropeller's generated name, as in `ptsim run`: <execution>-<node>-<attempt>.
+  TempDir dir;
+  Write(dir.path() + "/task.yaml", R"(pytorch: {worker: {replicas: 1}}
+task: {image: img:1}
+execution: {executionId: {name: f7a8c1b2}}
+)");
+  auto name_and_attempt = [&](const std::vector<std::string>& args) {
+    auto r = RunCli(args, dir.path());
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    YAML::Node job = YAML::Load(r.output.substr(r.output.find("apiVersion:")));
+    std::string attempt;
+    for (const auto& e :
+         job["spec"]["pytorchReplicaSpecs"]["Master"]["template"]["spec"]["containers"][0]["env"]) {
+      if (e["name"].as<std::string>() == "FLYTE_ATTEMPT_NUMBER")
+        attempt = e["value"].as<std::string>();
+    }
+    return job["metadata"]["name"].as<std::string>() + " " + attempt;
+  };
+  CHECK(name_and_attempt({"flyte", "job", "task.yaml"}) == "f7a8c1b2-n0-0 0");
+  CHECK(name_and_attempt({"flyte", "job", "task.yaml", "--attempt", "2"}) == "f7a8c1b2-n0-2 2");
+  CHECK(name_and_attempt({"flyte", "job", "task.yaml", "--execution", "abc", "--node", "n3"}) ==
+        "abc-n3-0 0");
+  // Without an execution, the defaults of `ptsim run`.
+  Write(dir.path() + "/bare.yaml", "pytorch: {worker: {replicas: 1}}\ntask: {image: img:1}\n");
+  CHECK(name_and_attempt({"flyte", "job", "bare.yaml"}) == "ptsim-n0-0 0");
+  // execution.generatedName is not an input to flytepropeller: ignored, with a warning.
+  Write(dir.path() + "/named.yaml", R"(pytorch: {worker: {replicas: 1}}
+task: {image: img:1}
+execution: {generatedName: my-job, retryAttempt: 1}
+)");
+  auto r = RunCli({"flyte", "job", "named.yaml"}, dir.path());
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("named.yaml:1:1: warning: execution.generatedName: execution.generatedName "
+                      "\"my-job\" is ignored") != std::string::npos);
+  CHECK(r.output.find("name: ptsim-n0-1") != std::string::npos);
+  CHECK(RunCli({"flyte", "job", "task.yaml", "--attempt", "-1"}, dir.path()).exit_code == 2);
+}
+
+TEST_CASE("ptsim flyte custom prints a task template's custom as it is") {
+  TempDir dir;
+  auto r = RunCli(
+      {"flyte", "custom", std::string(PTSIM_SOURCE_DIR) + "/scenarios/flyte/task-template.json"},
+      dir.path());
+  INFO(r.output);
+  REQUIRE(r.exit_code == 0);
+  CHECK(json::parse(r.output) == json::parse(R"({
+      "workerReplicas": {"replicas": 1, "resources": {}, "restartPolicy": "RESTART_POLICY_ON_FAILURE"},
+      "masterReplicas": {"replicas": 1, "resources": {}},
+      "runPolicy": {"cleanPodPolicy": "CLEANPOD_POLICY_ALL"}})"));
 }
 
 // --- bad input: exit status 2, never a crash or a hang ---------------------
@@ -492,6 +608,87 @@ TEST_CASE("Invalid Flyte input exits 2 with flytekit's message, naming the file,
     CHECK(r.exit_code == 2);
     for (const auto& m : c.messages)
       CHECK(r.output.find(m) != std::string::npos);
+  }
+}
+
+TEST_CASE("Every Flyte error names the file and line, once, whichever command reports it") {
+  // The paths that lacked a line or repeated themselves: flytekit's
+  // serialization errors under `ptsim flyte custom|job`, flytepropeller's
+  // BuildResource errors for a task file, a second document, and the
+  // pre-flight error of a task with retries (once, not once per attempt).
+  const std::vector<BadInput> cases = {
+      {"task.yaml",
+       "pytorch:\n  worker: {replicas: 1, requests: {cpu: [\"1\", \"2\"]}}\n",
+       {"flyte", "custom", "FILE"},
+       {"task.yaml:2:", "pytorch.worker.requests.cpu: ['1', '2'] can not be a list or tuple"}},
+      {"task.yaml",
+       "pytorch:\n  worker: {replicas: 1}\ntask:\n  image: x\n  requests: {cpu: [\"1\", \"2\"]}\n",
+       {"flyte", "job", "FILE"},
+       {"task.yaml:5:", "task.requests.cpu: ['1', '2'] can not be a list or tuple"}},
+      {"task.yaml",
+       "elastic:\n  nnodes: \"1:3000000000\"\ntask: {image: x}\n",
+       {"flyte", "job", "FILE"},
+       {"task.yaml:2:", "elastic.nnodes: Value out of range: 3000000000"}},
+      {"task.yaml",
+       "elastic:\n  nnodes: 2\n  nproc_per_node: 3000000000\n",
+       {"flyte", "custom", "FILE"},
+       {"task.yaml:3:", "elastic.nproc_per_node: Value out of range: 3000000000"}},
+      {"task.yaml",
+       "pytorch:\n  worker:\n    replicas: 1\n    requests: {cpu: abc}\ntask: {image: x}\n",
+       {"flyte", "job", "FILE"},
+       {"task.yaml:4:", "custom.workerReplicas.resources", "Unable to create worker replica spec"}},
+      {"task.yaml",
+       "pytorch:\n  worker:\n    replicas: 1\n    requests: {cpu: abc}\ntask: {image: x}\n",
+       {"run", "FILE"},
+       {"task.yaml:4:", "custom.workerReplicas.resources", "Unable to create worker replica spec"}},
+      {"task.yaml",
+       "pytorch:\n  worker: {replicas: 1}\ntask:\n  image: x\n  limits: {mem: lots}\n",
+       {"flyte", "job", "FILE"},
+       {"task.yaml:5:", "resources.limits.memory", "Unable to create pod spec"}},
+      {"task.yaml",
+       "pytorch:\n  worker: {replicas: 0}\ntask:\n  image: x\n  retries: 2\n",
+       {"run", "FILE"},
+       {"task.yaml:3:", "PyTorchJob \"ptsim-n0-0\"", "no command, and ptsim does not know image"}},
+      {"task.yaml",
+       "pytorch: {worker: {replicas: 1}}\n---\npytorch: {worker: {replicas: 2}}\n",
+       {"flyte", "job", "FILE"},
+       {"task.yaml:3:", "exactly one document"}},
+      {"task.yaml",
+       "pytorch: {worker: {replicas: 1}}\n---\npytorch: {worker: {replicas: 2}}\n",
+       {"flyte", "custom", "FILE"},
+       {"task.yaml:3:", "exactly one document"}},
+      {"task.yaml", "", {"flyte", "custom", "FILE"}, {"task.yaml:1:1:", "the file is empty"}},
+      // A scenario is no task file: one error saying so, not one per key.
+      {"scenario.yaml",
+       "apiVersion: ptsim.io/v1\nkind: Scenario\nflyte: {pytorch: {worker: {replicas: 1}}}\n",
+       {"flyte", "custom", "FILE"},
+       {"scenario.yaml:1:1:", "not a Flyte task"}},
+  };
+  for (const auto& c : cases) {
+    TempDir dir;
+    Write(dir.path() + "/" + c.file, c.text);
+    std::vector<std::string> args = c.args;
+    for (auto& a : args)
+      if (a == "FILE") a = c.file;
+    auto r = RunCli(args, dir.path());
+    INFO(c.text);
+    INFO(r.output);
+    CHECK(r.exit_code == 2);
+    for (const auto& m : c.messages)
+      CHECK(r.output.find(m) != std::string::npos);
+    // One error, printed once: in the line the first message starts.
+    CHECK(Count(r.output, ": error: ") == 1);
+    CHECK(r.output.find("1 error(s)") != std::string::npos);
+  }
+  // A file that is not there: named by itself, not as a scenario key.
+  TempDir dir;
+  for (const char* command : {"custom", "job"}) {
+    auto r = RunCli({"flyte", command, "missing.yaml"}, dir.path());
+    INFO(r.output);
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.find("missing.yaml: error: ") != std::string::npos);
+    CHECK(r.output.find("flyte: cannot read") == std::string::npos);
+    CHECK(Count(r.output, ": error: ") == 1);
   }
 }
 

@@ -13,6 +13,7 @@
 #include "fakes/flyte/job_builder.hpp"
 #include "fakes/flyte/pod_task.hpp"
 #include "fakes/flyte/task_template.hpp"
+#include "sim/harness/flyte_attempt.hpp"
 #include "sim/harness/flyte_plan.hpp"
 #include "sim/model/yaml_file.hpp"
 #include "tools/ptsim/json_yaml.hpp"
@@ -68,11 +69,25 @@ nlohmann::ordered_json ProtoOrder(const json& v) {
 }
 
 int Custom(const FlyteOptions& options) {
+  auto file = ReadYamlFile(options.file);
+  if (!file.ok()) return Invalid(file.diagnostics());
+  if (file->documents.size() != 1 || !LooksLikeFlyteTaskFile(file->documents[0])) {
+    // A template already holds the serialized custom; for anything else
+    // (an empty file, two documents, a scenario) LoadFlyteFile says what is
+    // wrong, as for `ptsim flyte job`.
+    auto plan = LoadFlyteFile(options.file, {options.file, 0, 0}, "");
+    if (!plan.ok()) return Invalid(plan.diagnostics());
+    const json custom = plan->task_template.value("custom", json());
+    std::cout << (custom.is_null() ? std::string("null") : ProtoOrder(custom).dump(2)) << "\n";
+    return 0;
+  }
   auto task = flyte::LoadFlyteTaskFile(options.file);
   if (!task.ok()) return Invalid(task.diagnostics());
   Warn(task.diagnostics());
   auto serialized = flyte::Serialize(task->task);
-  if (!serialized.ok()) return Invalid(serialized.diagnostics());
+  if (!serialized.ok()) {
+    return Invalid(flyte::LocateDiagnostics(serialized.diagnostics(), task->locations));
+  }
   if (!serialized->custom) {
     std::cerr << fmt::format(
         "ptsim: {}: task type \"{}\" has no custom (flytekit's get_custom "
@@ -84,74 +99,35 @@ int Custom(const FlyteOptions& options) {
   return 0;
 }
 
-// The task template, execution and config a file describes.
-struct Input {
-  json task_template;
-  flyte::TaskExecution execution;
-  flyte::PluginConfig propeller;
-  std::map<std::string, SourceLocation> locations;
-};
-
-Result<Input> Load(const std::string& path) {
-  Diagnostics d;
-  auto file = ReadYamlFile(path);
-  if (!file.ok()) return file.diagnostics();
-  if (file->documents.size() != 1) {
-    d.Error({path, 0, 0}, "", "", "a Flyte task file or task template holds exactly one document");
-    return d;
-  }
-  const YAML::Node& doc = file->documents[0];
-  Input input;
-  if (LooksLikeFlyteTaskFile(doc)) {
-    auto task = flyte::ParseFlyteTask(file->text, path);
-    if (!task.ok()) return task.diagnostics();
-    Warn(task.diagnostics());
-    auto tmpl = flyte::BuildTaskTemplate(task->task);
-    if (!tmpl.ok()) return tmpl.diagnostics();
-    input.task_template = tmpl.value();
-    input.execution = task->execution;
-    input.propeller = task->propeller;
-    return input;
-  }
-  if (LooksLikeFlyteTemplate(doc)) {
-    auto plan = FlytePlanFromTemplate(doc, path);
-    if (!plan.ok()) return plan.diagnostics();
-    input.task_template = plan->task_template;
-    input.locations = plan->template_locations;
-    return input;
-  }
-  d.Error({path, 1, 1}, "", "",
-          "not a Flyte task: a task file has a `pytorch:` or `elastic:` section (docs/flyte.md), "
-          "a task template a `type` and a `container` or `k8sPod`");
-  return d;
-}
-
 int Job(const FlyteOptions& options) {
-  auto input = Load(options.file);
-  if (!input.ok()) return Invalid(input.diagnostics());
-  flyte::TaskExecution execution = input->execution;
-  const std::string type = input->task_template.value("type", "");
+  auto plan = LoadFlyteFile(options.file, {options.file, 0, 0}, "");
+  if (!plan.ok()) return Invalid(plan.diagnostics());
+  Warn(plan.diagnostics());
+  // Named as flytepropeller names an attempt (and as `ptsim run` does):
+  // <execution name>-<node id>-<retry attempt>.
+  flyte::TaskExecution& e = plan->execution;
+  if (options.execution_name) e.execution_id.name = *options.execution_name;
+  if (options.node_id) e.node_id = *options.node_id;
+  const int64_t attempt = options.attempt.value_or(e.retry_attempt);
+  const flyte::TaskExecution execution = AttemptExecution(*plan, attempt);
+  if (auto warning = IgnoredGeneratedName(e, execution.generated_name)) {
+    Diagnostics w;
+    w.Warning(plan->where, "", "execution.generatedName", *warning);
+    Warn(w);
+  }
   Result<nlohmann::json> object = Diagnostics();
   try {
-    object = type == "pytorch" || type.empty()
-                 ? flyte::BuildPyTorchJob(input->task_template, execution, input->propeller)
-                 : flyte::BuildTaskPod(input->task_template, execution, input->propeller);
-  } catch (const nlohmann::json::exception& e) {
+    object = plan->RunsAsPod()
+                 ? flyte::BuildTaskPod(plan->task_template, execution, plan->propeller)
+                 : flyte::BuildPyTorchJob(plan->task_template, execution, plan->propeller);
+  } catch (const nlohmann::json::exception& ex) {
     Diagnostics d;
-    d.Error({options.file, 0, 0}, "", "",
-            fmt::format("the task template is malformed: {}", e.what()));
+    d.Error(plan->where, "", "", fmt::format("the task template is malformed: {}", ex.what()));
     return Invalid(d);
   }
-  if (!object.ok()) {
-    Diagnostics located = flyte::LocateDiagnostics(object.diagnostics(), input->locations);
-    Diagnostics out;
-    for (const auto& item : located.items()) {
-      SourceLocation where =
-          item.where.file.empty() ? SourceLocation{options.file, 0, 0} : item.where;
-      out.Error(where, item.object, item.field, item.message);
-    }
-    return Invalid(out);
-  }
+  const Diagnostics placed = PlaceFlyteDiagnostics(object.diagnostics(), *plan, "");
+  if (!object.ok()) return Invalid(placed);
+  Warn(placed);
   std::cout << JsonToYaml(object.value());
   return 0;
 }
@@ -169,16 +145,29 @@ CLI::App* AddFlyteCommand(CLI::App& app, FlyteOptions* options) {
       "custom",
       "Print the task's custom JSON as flytekit's get_custom returns it (MessageToDict of "
       "DistributedPyTorchTrainingTask). CONFIG is a task file: `pytorch:` or `elastic:` mirroring "
-      "the Python keyword arguments, optionally `task:` (docs/flyte.md). A python-task (Elastic "
-      "with the integer nnodes 1) has none: prints null.");
-  options->custom->add_option("CONFIG", options->file, "The task file (YAML)")->required();
+      "the Python keyword arguments, optionally `task:` (docs/flyte.md), or a task template, "
+      "whose custom is printed as it is. A python-task (Elastic with the integer nnodes 1) has "
+      "none: prints null.");
+  options->custom->add_option("CONFIG", options->file, "The task file (YAML) or task template")
+      ->required();
   options->job = flyte->add_subcommand(
       "job",
       "Print, as YAML for `kubectl apply`, the object flytepropeller creates for the task: the "
-      "kubeflow.org/v1 PyTorchJob (task type pytorch), or the Pod (task type python-task). TASK "
-      "is a task file (YAML, with `execution:` and `propeller:` if needed) or a task template as "
-      "flytectl prints it (JSON or YAML).");
+      "kubeflow.org/v1 PyTorchJob (task type pytorch), or the Pod (task type python-task), "
+      "named <execution>-<node>-<attempt> as flytepropeller names it. TASK is a task file "
+      "(YAML, with `execution:` and `propeller:` if needed) or a task template as flytectl "
+      "prints it (JSON or YAML).");
   options->job->add_option("TASK", options->file, "The task file or task template")->required();
+  options->job->add_option("--execution", options->execution_name,
+                           "The execution's name (default: the task file's "
+                           "execution.executionId.name, else ptsim, as for `ptsim run`)");
+  options->job->add_option("--node", options->node_id,
+                           "The node id (default: the task file's execution.nodeId, else n0)");
+  options->job
+      ->add_option("--attempt", options->attempt,
+                   "The retry attempt, 0-based (default: the task file's execution.retryAttempt, "
+                   "else 0); the object is named <execution>-<node>-<attempt>")
+      ->check(CLI::NonNegativeNumber);
   return flyte;
 }
 

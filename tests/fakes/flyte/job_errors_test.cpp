@@ -3,6 +3,7 @@
 // and the input errors of the task execution and plugin config readers.
 #include <catch2/catch.hpp>
 
+#include "fakes/flyte/idl_json.hpp"
 #include "fakes/flyte/job_builder.hpp"
 #include "fakes/flyte/plugin_config.hpp"
 #include "fakes/flyte/task_execution.hpp"
@@ -64,6 +65,50 @@ TEST_CASE("derived: jsonpb input accepts proto names, numeric strings and enum n
   CHECK(job.value()["spec"]["pytorchReplicaSpecs"]["Worker"]["restartPolicy"] == "OnFailure");
 }
 
+TEST_CASE("unknown enum numbers decode as jsonpb decodes them and map to no policy") {
+  // golang/protobuf jsonpb takes any int32 for an enum; ParseRestartPolicy
+  // and ParseCleanPodPolicy look the number up in a map and get "": the
+  // replica's restartPolicy is left out of the PyTorchJob (omitempty, so the
+  // operator defaults it to OnFailure) and cleanPodPolicy is "" (kept by the
+  // operator's defaulting, and cleaned up like All).
+  auto job = Build(Template(json::parse(R"({"workerReplicas": {"replicas": 1,
+      "restartPolicy": 7}, "masterReplicas": {"restartPolicy": 2.0},
+      "runPolicy": {"cleanPodPolicy": 5}})"),
+                            1));
+  INFO(job.diagnostics().Render());
+  REQUIRE(job.ok());
+  const json& spec = job.value()["spec"];
+  CHECK_FALSE(spec["pytorchReplicaSpecs"]["Worker"].contains("restartPolicy"));
+  CHECK(spec["pytorchReplicaSpecs"]["Master"]["restartPolicy"] == "Always");
+  CHECK_JSON_EQ(spec["runPolicy"], json::parse(R"({"cleanPodPolicy": ""})"));
+  // Legal, but rarely meant: each one is a warning on its field.
+  std::vector<std::string> warned;
+  for (const auto& w : job.diagnostics().items()) {
+    CHECK(w.severity == Diagnostic::Severity::kWarning);
+    warned.push_back(w.field);
+  }
+  CHECK(warned == std::vector<std::string>{"custom.workerReplicas.restartPolicy",
+                                           "custom.runPolicy.cleanPodPolicy"});
+  // Numbers that are no int32 fail, as do names jsonpb does not know.
+  for (const char* bad : {R"({"workerReplicas": {"restartPolicy": 1.5}})",
+                          R"({"workerReplicas": {"restartPolicy": 3000000000}})",
+                          R"({"runPolicy": {"cleanPodPolicy": true}})"}) {
+    INFO(bad);
+    auto failed = Build(Template(json::parse(bad), 1));
+    CHECK(OnlyError(failed).find("expected a name or an int32 number for enum") !=
+          std::string::npos);
+  }
+  // Read back, an unknown number prints as the number (MessageToDict).
+  auto task = UnmarshalTrainingTask(json::parse(
+      R"({"workerReplicas": {"restartPolicy": 7}, "runPolicy": {"cleanPodPolicy": 5}})"));
+  REQUIRE(task.ok());
+  CHECK_JSON_EQ(MessageToDict(task.value()), json::parse(R"({
+      "workerReplicas": {"restartPolicy": 7}, "runPolicy": {"cleanPodPolicy": 5}})"));
+  CHECK(OnlyError(Build(Template(json::parse(R"({"runPolicy": {"cleanPodPolicy": "7"}})"), 1)))
+            .find("unknown value \"7\" for enum flyteidl.plugins.kubeflow.CleanPodPolicy") !=
+        std::string::npos);
+}
+
 TEST_CASE("BuildResource error: unsupported task template version") {
   CHECK(OnlyError(Build(Template(json::object(), 2))) ==
         "[BadTaskSpecification] Invalid TaskSpecification, unsupported task template version [2] "
@@ -86,6 +131,9 @@ TEST_CASE("BuildResource error: replica resources that are no quantities") {
         "[BadTaskSpecification] Unable to create worker replica spec: [[BadTaskSpecification] "
         "invalid TaskSpecification on Resources [&{map[] map[] []}], Err: [Failed to parse "
         "resource as a valid quantity.: unable to parse quantity's suffix]]");
+  // The field names the replica whose resources failed.
+  CHECK(job.diagnostics().items().front().field == "custom.masterReplicas.resources");
+  CHECK(worker.diagnostics().items().front().field == "custom.workerReplicas.resources");
 }
 
 TEST_CASE("BuildResource error: a template with neither container nor k8sPod") {

@@ -160,5 +160,144 @@ TEST_CASE("derived: an Elastic task with nnodes 1 has no PyTorchJob") {
         "as a plain pod, not a PyTorchJob");
 }
 
+std::string OnlyErrorOf(const Result<json>& r) {
+  REQUIRE(r.diagnostics().items().size() == 1);
+  return r.diagnostics().items().front().field + ": " + r.diagnostics().items().front().message;
+}
+
+Result<json> BuildFrom(const char* yaml) {
+  auto task = ParseFlyteTask(yaml, "t.yaml");
+  INFO(task.diagnostics().Render());
+  REQUIRE(task.ok());
+  return BuildTaskTemplate(task->task);
+}
+
+TEST_CASE("task-level gpu 0 and ephemeral_storage 0 make no container resources") {
+  // _get_container_definition keeps truthy values only: the int 0 is dropped,
+  // the string "0" is kept.
+  json t = TemplateOf(R"(
+pytorch: {num_workers: 1, increase_shared_mem: false}
+task: {image: img:1, requests: {cpu: "1", gpu: 0, ephemeral_storage: 0}, limits: {gpu: "0", mem: 0}}
+)");
+  CHECK_JSON_EQ(t["container"]["resources"], json::parse(R"({
+      "requests": [{"name": "CPU", "value": "1"}],
+      "limits": [{"name": "GPU", "value": "0"}]})"));
+}
+
+TEST_CASE("zero task-level GPUs give the pods no GPU resource, affinity or tolerations") {
+  json job = JobOf(R"(
+pytorch: {worker: {replicas: 1}}
+task:
+  image: img:1
+  requests: {cpu: "1", gpu: 0, ephemeral_storage: 0}
+  limits: {gpu: 0, ephemeral_storage: 0}
+  accelerator: nvidia-tesla-t4
+propeller:
+  k8s:
+    resource-tolerations:
+      nvidia.com/gpu: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]
+      ephemeral-storage: [{key: storage, operator: Exists, effect: NoSchedule}]
+)");
+  for (const char* type : {"Master", "Worker"}) {
+    INFO(type);
+    const json& pod = job["spec"]["pytorchReplicaSpecs"][type]["template"]["spec"];
+    CHECK_JSON_EQ(pod["containers"][0]["resources"],
+                  json::parse(R"({"requests": {"cpu": "1", "memory": "1Gi"},
+                                  "limits": {"cpu": "1", "memory": "1Gi"}})"));
+    CHECK_FALSE(pod.contains("tolerations"));
+    CHECK_JSON_EQ(pod["affinity"], json::object());
+  }
+  // With one GPU the same task gets all three.
+  json gpu = JobOf(R"(
+pytorch: {worker: {replicas: 1}}
+task: {image: img:1, requests: {cpu: "1", gpu: 1}, limits: {gpu: 1}, accelerator: nvidia-tesla-t4}
+propeller:
+  k8s:
+    resource-tolerations:
+      nvidia.com/gpu: [{key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}]
+)");
+  const json& pod = gpu["spec"]["pytorchReplicaSpecs"]["Worker"]["template"]["spec"];
+  CHECK(pod["containers"][0]["resources"]["limits"]["nvidia.com/gpu"] == "1");
+  CHECK(pod["tolerations"].size() == 2);
+  CHECK(pod["affinity"].contains("nodeAffinity"));
+}
+
+TEST_CASE("task-level container resources come in _get_container_definition's order") {
+  json t = TemplateOf(R"(
+pytorch: {num_workers: 1, increase_shared_mem: false}
+task: {image: img:1, requests: {mem: 1Gi, gpu: 1, cpu: 2, ephemeral_storage: 10Gi}}
+)");
+  CHECK_JSON_EQ(t["container"]["resources"]["requests"], json::parse(R"([
+      {"name": "EPHEMERAL_STORAGE", "value": "10Gi"}, {"name": "CPU", "value": "2"},
+      {"name": "GPU", "value": "1"}, {"name": "MEMORY", "value": "1Gi"}])"));
+}
+
+TEST_CASE("a pod-template container without an image gets the default image") {
+  // _serialize_pod_spec: get_registerable_container_image(None) is the
+  // serialization's default image; the primary container takes the task's.
+  json t = TemplateOf(R"(
+pytorch: {num_workers: 1, increase_shared_mem: false}
+task:
+  image: img:1
+  pod_template:
+    primary_container_name: main
+    pod_spec:
+      containers:
+      - {name: main}
+      - {name: sidecar}
+      - {name: logger, image: ""}
+      - {name: proxy, image: "envoy:1"}
+)");
+  const json& c = t["k8sPod"]["podSpec"]["containers"];
+  CHECK(c[0]["image"] == "img:1");
+  CHECK(c[1]["image"] == kFlytekitDefaultImage);
+  CHECK(c[2]["image"] == kFlytekitDefaultImage);
+  CHECK(c[3]["image"] == "envoy:1");
+  // A task without an image uses the default image too.
+  json no_image = TemplateOf("pytorch: {num_workers: 1}\ntask: {command: [train]}\n");
+  CHECK(no_image["k8sPod"]["podSpec"]["containers"][0]["image"] == kFlytekitDefaultImage);
+}
+
+TEST_CASE("task requests and limits that are both lists fail on the limits") {
+  // _get_container_definition checks the limits first.
+  CHECK(OnlyErrorOf(BuildFrom(R"(
+pytorch: {num_workers: 1}
+task: {image: img:1, requests: {cpu: ["1", "2"]}, limits: {mem: [1Gi, 2Gi]}}
+)")) == "task.limits.mem: ['1Gi', '2Gi'] can not be a list or tuple");
+  // The container is built before the custom: a task list wins over a replica list.
+  CHECK(OnlyErrorOf(BuildFrom(R"(
+pytorch: {worker: {replicas: 1, requests: {cpu: ["1", "2"]}}}
+task: {image: img:1, requests: {mem: [1Gi, 2Gi]}}
+)")) == "task.requests.mem: ['1Gi', '2Gi'] can not be a list or tuple");
+}
+
+TEST_CASE("@task labels and annotations go to the task metadata and onto the PyTorchJob only") {
+  // flytekit >= 1.16.2 (flytekit#3243) serializes them as TaskMetadata.metadata;
+  // flytepropeller's addObjectMetadata (flyte#6421) merges them into the
+  // object it creates: plugin defaults, the object's own, the task's, then
+  // the execution's.
+  const char* yaml = R"(
+pytorch: {worker: {replicas: 1}}
+task:
+  image: img:1
+  labels: {team: ml, tier: batch}
+  annotations: {owner: alice}
+execution:
+  labels: {tier: online}
+)";
+  json t = TemplateOf(yaml);
+  CHECK_JSON_EQ(t["metadata"]["metadata"], json::parse(R"({
+      "labels": {"team": "ml", "tier": "batch"}, "annotations": {"owner": "alice"}})"));
+  json job = JobOf(yaml);
+  CHECK(job["metadata"]["labels"]["team"] == "ml");
+  CHECK(job["metadata"]["labels"]["tier"] == "online");
+  CHECK(job["metadata"]["annotations"]["owner"] == "alice");
+  for (const char* type : {"Master", "Worker"}) {
+    const json& meta = job["spec"]["pytorchReplicaSpecs"][type]["template"]["metadata"];
+    CHECK_FALSE(meta.value("labels", json::object()).contains("team"));
+    CHECK_FALSE(meta.value("annotations", json::object()).contains("owner"));
+  }
+}
+
 }  // namespace
 }  // namespace ptsim::flyte

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <set>
+
 namespace ptsim {
 namespace {
 
@@ -94,6 +96,19 @@ TEST_CASE("the downward API resolves pod fields and resource limits") {
   CHECK(env["APP"] == "train");
   CHECK(env["IP"] == "127.0.1.2");
   CHECK(env["MEM_MI"] == "1024");
+}
+
+TEST_CASE("the plan lists the variables whose final value came from the downward API") {
+  Pod pod = MakePod();
+  Container c;
+  c.name = "pytorch";
+  c.command = {"true"};
+  c.env = {{"_F_WN", "", EnvVarSource{"metadata.name", "", "", {}}},
+           {"OVERRIDDEN", "", EnvVarSource{"metadata.name", "", "", {}}},
+           {"MASTER_ADDR", "job-master-0", {}},
+           {"OVERRIDDEN", "literal", {}}};
+  auto plan = PlanContainer(pod, c, nullptr, nullptr, {}, {});
+  CHECK(plan.downward_api_env == std::set<std::string>{"_F_WN"});
 }
 
 TEST_CASE("paths under a mountPath are mapped to the volume's host directory") {

@@ -81,6 +81,42 @@ TEST_CASE("env values and flags naming services are rewritten and ports remapped
   CHECK(again[0].second == "127.0.1.1:41001");
 }
 
+TEST_CASE("only variables that hold an address by name are rewritten") {
+  Job job;
+  Env env = {{"MASTER_ADDR", "job-worker-0"}, {"PET_MASTER_ADDR", "job-worker-0"},
+             {"PEER_HOST", "job-worker-1"},   {"STORE_ENDPOINT", "job-worker-1:80"},
+             {"JOB_NAME", "job-worker-0"},    {"PEERS", "job-worker-1:80"},
+             {"HOSTNAME", "job-worker-1"}};
+  std::vector<std::string> no_args;
+  job.cluster.network.Rewrite("default", &env, &no_args, false);
+  CHECK(env == Env{{"MASTER_ADDR", "127.0.1.1"},
+                   {"PET_MASTER_ADDR", "127.0.1.1"},
+                   {"PEER_HOST", "127.0.1.2"},
+                   {"STORE_ENDPOINT", "127.0.1.2:80"},
+                   {"JOB_NAME", "job-worker-0"},
+                   {"PEERS", "job-worker-1:80"},
+                   {"HOSTNAME", "job-worker-1"}});
+}
+
+TEST_CASE("downward API values are never rewritten, whatever their name") {
+  Job job;
+  // Flyte's _F_WN is metadata.name: the pod's name, which is also the name of
+  // its Service. A *_ADDR from the downward API is the pod's own data too,
+  // and its sibling port is left alone.
+  Env env = {{"_F_WN", "job-worker-1"},
+             {"POD_ADDR", "job-worker-1"},
+             {"POD_PORT", "80"},
+             {"MASTER_ADDR", "job-worker-0"},
+             {"MASTER_PORT", "23456"}};
+  std::vector<std::string> no_args;
+  job.cluster.network.Rewrite("default", &env, &no_args, true, {"_F_WN", "POD_ADDR"});
+  CHECK(env[0].second == "job-worker-1");
+  CHECK(env[1].second == "job-worker-1");
+  CHECK(env[2].second == "80");
+  CHECK(env[3].second == "127.0.1.1");
+  CHECK(env[4].second == "41000");
+}
+
 TEST_CASE("only the pod a c10d endpoint names is told to host the store") {
   Job job;
   auto& net = job.cluster.network;
