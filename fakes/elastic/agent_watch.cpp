@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <sstream>
 
@@ -121,7 +122,10 @@ bool AgentWatch::PortListening(int port) {
       if (!(fields >> sl >> local >> remote >> state)) continue;
       const auto colon = local.rfind(':');
       if (colon == std::string::npos || state != "0A") continue;
-      if (std::stoi(local.substr(colon + 1), nullptr, 16) == port) return true;
+      int listening = -1;
+      const char* first = local.data() + colon + 1;
+      const char* last = local.data() + local.size();
+      if (std::from_chars(first, last, listening, 16).ptr == last && listening == port) return true;
     }
   }
   return false;
