@@ -55,7 +55,11 @@ ElasticAgent::ElasticAgent(AgentContext ctx, Deps deps, ElasticAgentOptions opti
     remaining_restarts_ = config_->max_restarts;
     if (options_.profile.version == TorchVersion::kTorch2) {
       handled_signals_ = HandledSignals(config_->signals_to_handle, &signal_warnings_);
-      options_.shutdown_timeout = config_->shutdown_timeout;
+      // Only the SignalException path of SimpleElasticAgent.run passes the
+      // configured timeout (pytorch/pytorch#172596); _stop_workers and the
+      // group's own close after a failure keep _shutdown's 30 s
+      // (local_elastic_agent.py; pytorch/pytorch#192815 is open to change it).
+      signal_shutdown_timeout_ = config_->shutdown_timeout;
     }
   }
 }
@@ -650,7 +654,7 @@ void ElasticAgent::Signal(int signal) {
   phase_ = Phase::kSignaled;
   // SimpleElasticAgent.run: _shutdown(e.sigval) closes the workers with that signal.
   if (group_) {
-    group_->Close(signal, options_.shutdown_timeout,
+    group_->Close(signal, signal_shutdown_timeout_,
                   life_.Wrap([this, signal] { FinishSignaled(signal); }));
   } else {
     ctx_.loop->Post(life_.Wrap([this, signal] { FinishSignaled(signal); }));

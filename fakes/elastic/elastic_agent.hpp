@@ -188,6 +188,7 @@ class ElasticAgent {
   std::optional<AgentEnding> ending_;
   std::unique_ptr<AgentWatch> watch_;
   std::set<int> handled_signals_;
+  Duration signal_shutdown_timeout_ = options_.shutdown_timeout;  // torch 2: --shutdown-timeout
   std::vector<std::string> signal_warnings_;
   bool use_agent_store_ = false;
   std::optional<std::pair<std::string, int>> bootstrap_;  // torch 2: the shared store

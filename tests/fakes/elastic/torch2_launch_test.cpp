@@ -268,19 +268,36 @@ TEST_CASE_METHOD(AgentFixture, "torch 2 handles the signals it is told to, and o
   CHECK(d.exit->kind == ProcessExit::Kind::kSignaled);
 }
 
-TEST_CASE_METHOD(AgentFixture, "torch 2's shutdown timeout bounds the wait before SIGKILL") {
+TEST_CASE_METHOD(AgentFixture,
+                 "torch 2's shutdown timeout bounds the wait before SIGKILL after a signal") {
   options.agent.profile = TorchrunProfile::For(TorchVersion::kTorch2);
   workers.set_signals_end_processes(false);
   ContainerRun& c = Start("ns/p/c", {"torchrun", "--nproc-per-node=2", "--shutdown-timeout=4",
                                      "--monitor-interval=1", "--no-python", "/bin/w"});
   RunUntil([this] { return workers.spawns().size() == 2; });
   const Time start = loop.Now();
+  Runner().Signal(c.id, SIGTERM);
+  RunUntil([this] { return workers.signals().size() == 4; });
+  CHECK(workers.signals()[0].signal == SIGTERM);
+  CHECK(workers.signals()[2].signal == SIGKILL);
+  CHECK(workers.signals()[2].at - workers.signals()[0].at == std::chrono::seconds(4));
+  CHECK(workers.signals()[0].at - start <= std::chrono::seconds(1));
+  workers.End(IdOf(0), ProcessExit::Signaled(SIGKILL));
+  workers.End(IdOf(1), ProcessExit::Signaled(SIGKILL));
+  RunUntilExit(c);
+}
+
+TEST_CASE_METHOD(AgentFixture, "torch 2's shutdown timeout leaves a failed group's 30 s alone") {
+  options.agent.profile = TorchrunProfile::For(TorchVersion::kTorch2);
+  workers.set_signals_end_processes(false);
+  ContainerRun& c = Start("ns/p/c", {"torchrun", "--nproc-per-node=2", "--shutdown-timeout=4",
+                                     "--monitor-interval=1", "--no-python", "/bin/w"});
+  RunUntil([this] { return workers.spawns().size() == 2; });
   workers.End(IdOf(1), ProcessExit::Exited(3));
   RunUntil([this] { return workers.signals().size() == 2; });
   CHECK(workers.signals()[0].signal == SIGTERM);
   CHECK(workers.signals()[1].signal == SIGKILL);
-  CHECK(workers.signals()[1].at - workers.signals()[0].at == std::chrono::seconds(4));
-  CHECK(workers.signals()[0].at - start <= std::chrono::seconds(1));
+  CHECK(workers.signals()[1].at - workers.signals()[0].at == std::chrono::seconds(30));
   workers.End(IdOf(0), ProcessExit::Signaled(SIGKILL));
   RunUntilExit(c);
 }
