@@ -34,7 +34,7 @@ AgentWatch::~AgentWatch() {
 
 void AgentWatch::Note(const std::string& text) {
   if (notes_) notes_->AddOnce(ctx_.loop->Now(), text);
-  if (trace_) trace_->Record(ctx_.loop->Now(), "elastic", fmt::format("{}: {}", who_, text));
+  if (trace_) trace_->Record(ctx_.loop->Now(), "elastic", text);  // the text names the container
 }
 
 void AgentWatch::RendezvousWaitBegan(std::function<std::string()> describe, Duration timeout) {
