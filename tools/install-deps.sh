@@ -3,8 +3,11 @@
 # is missing. Run as root (or with sudo). Safe to run again: it does nothing
 # when everything is present.
 set -eu
-packages="g++ cmake ninja-build ccache libboost-dev libboost-filesystem-dev libfmt-dev catch2 \
-nlohmann-json3-dev libyaml-cpp-dev libcli11-dev python3 python3-torch chromium"
+# clang, lld and libclang-rt-14-dev (the sanitizer runtimes, only recommended
+# by clang) build the sanitizer trees of tools/test.sh.
+packages="g++ clang lld libclang-rt-14-dev cmake ninja-build ccache libboost-dev \
+libboost-filesystem-dev libfmt-dev catch2 nlohmann-json3-dev libyaml-cpp-dev libcli11-dev python3 \
+python3-torch chromium"
 missing=""
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -1,8 +1,68 @@
 #!/bin/sh
-# Installs what is missing, builds, and runs the whole test suite with ctest.
-# This is exactly what CI runs (.ci/run).
+# Installs what is missing, builds, and runs the test suite. This is exactly
+# what CI runs (.ci/run). Three builds, each in its own directory, all through
+# ccache:
+#
+#   gcc   ./build       gcc, the normal build (tools/build.sh): the whole suite
+#   asan  ./build-asan  clang, AddressSanitizer + UndefinedBehaviorSanitizer +
+#                       LeakSanitizer: the whole suite again
+#   tsan  ./build-tsan  clang, ThreadSanitizer: ptsim, ptsim-worker and the
+#                       tests labelled `threads` (ptsim run -j, the only code
+#                       that runs on several threads)
+#
+# Usage: tools/test.sh [gcc|asan|tsan]...   (no argument: all three, in order)
+# Any sanitizer report fails the test that triggered it (docs/reliability.md).
+# Ends with the wall time of each phase.
 set -eu
 cd "$(dirname "$0")/.."
-./tools/install-deps.sh
-./tools/build.sh
-cd build && ctest --output-on-failure -j"$(nproc)"
+phases="${*:-gcc asan tsan}"
+jobs="$(nproc)"
+timings=""
+
+# Runs "$@" as the phase named $1 and records its wall time.
+phase() {
+  name="$1"
+  shift
+  start="$(date +%s)"
+  echo "== ptsim test: $name" >&2
+  "$@"
+  timings="$timings$(printf '%-22s %5ss' "$name" "$(($(date +%s) - start))")
+"
+}
+
+# A sanitizer error ends the process with status 86, never with a status a
+# test expects (ptsim exits 1 and 2 on purpose). Leak detection is on.
+ASAN_OPTIONS="detect_leaks=1:exitcode=86:check_initialization_order=1:strict_init_order=1"
+UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=86"
+TSAN_OPTIONS="halt_on_error=1:exitcode=86:second_deadlock_stack=1"
+export ASAN_OPTIONS UBSAN_OPTIONS TSAN_OPTIONS
+
+configure_clang() {  # configure_clang DIR SANITIZERS
+  cmake -S . -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=Sanitize -DCMAKE_CXX_COMPILER=clang++ \
+    -DPTSIM_SANITIZE="$2" -DPTSIM_LINKER=lld >/dev/null
+}
+
+phase deps ./tools/install-deps.sh
+for p in $phases; do
+  case "$p" in
+    gcc)
+      phase "gcc build" ./tools/build.sh
+      phase "gcc tests" ctest --test-dir build --output-on-failure -j"$jobs"
+      ;;
+    asan)
+      phase "asan configure" configure_clang build-asan address,undefined
+      phase "asan build" cmake --build build-asan -j"$jobs"
+      phase "asan tests" ctest --test-dir build-asan --output-on-failure -j"$jobs"
+      ;;
+    tsan)
+      phase "tsan configure" configure_clang build-tsan thread
+      phase "tsan build" cmake --build build-tsan -j"$jobs" --target ptsim ptsim-worker threads_test
+      phase "tsan tests" ctest --test-dir build-tsan --output-on-failure -j"$jobs" -L threads
+      ;;
+    *)
+      echo "tools/test.sh: unknown phase \"$p\"; choose gcc, asan or tsan" >&2
+      exit 2
+      ;;
+  esac
+done
+printf 'ptsim test: wall time per phase\n%s' "$timings" >&2

@@ -59,11 +59,17 @@ PhaseInfo Failure(Phase phase, const std::string& kind, const std::string& code,
   return p;
 }
 
-const json* Terminated(const json& state) {
-  if (!state.is_object() || !state.contains("terminated") || !state["terminated"].is_object()) {
-    return nullptr;
-  }
-  return &state["terminated"];
+// The `terminated` record of a container status's `key` ("state" or
+// "lastState"), or null. The pointer is into `status` itself: never look the
+// state up with status.value(key, json()), which returns a temporary copy that
+// dies at the end of the full expression and leaves the pointer dangling.
+const json* Terminated(const json& status, const char* key) {
+  if (!status.is_object()) return nullptr;
+  const auto state = status.find(key);
+  if (state == status.end() || !state->is_object()) return nullptr;
+  const auto terminated = state->find("terminated");
+  if (terminated == state->end() || !terminated->is_object()) return nullptr;
+  return &*terminated;
 }
 
 bool TerminatedWithSigkill(const json* t) {
@@ -91,7 +97,7 @@ std::string TerminatedLine(const std::string& name, const json& t) {
 
 PhaseInfo DemystifySuccess(const json& status) {
   for (const auto& s : AllStatuses(status)) {
-    const json* t = Terminated(s.value("state", json()));
+    const json* t = Terminated(s, "state");
     if (t != nullptr && Str(*t, "reason").find("OOMKilled") != std::string::npos) {
       return Failure(Phase::kRetryableFailure, "USER", "OOMKilled",
                      "Pod reported success despite being OOMKilled");
@@ -109,8 +115,8 @@ PhaseInfo DemystifyFailure(const json& status, const std::string& primary) {
   bool system = code == "Shutdown" || code == "Terminated" || code == "NodeShutdown" ||
                 code == "NodeAffinity";
   for (const auto& c : AllStatuses(status)) {
-    const json* t = Terminated(c.value("lastState", json()));
-    if (t == nullptr) t = Terminated(c.value("state", json()));
+    const json* t = Terminated(c, "lastState");
+    if (t == nullptr) t = Terminated(c, "state");
     if (t == nullptr) continue;
     const std::string name = Str(c, "name");
     if (Str(*t, "reason").find("OOMKilled") != std::string::npos) {
@@ -185,8 +191,7 @@ PhaseInfo DemystifyPending(const json& status, double now) {
 PhaseInfo PrimaryContainerPhase(const json& status, const std::string& primary) {
   for (const auto& s : status.value("containerStatuses", json::array())) {
     if (Str(s, "name") != primary) continue;
-    const json state = s.value("state", json());
-    const json* t = Terminated(state);
+    const json* t = Terminated(s, "state");
     if (t == nullptr) return Make(Phase::kRunning, "");
     const std::string message = TerminatedLine(primary, *t);
     const std::string reason = Str(*t, "reason");
@@ -254,7 +259,7 @@ PhaseInfo DemystifyPodStatus(const json& pod, double now) {
     if (statuses.is_array() && !statuses.empty()) {
       all_done = true;
       for (const auto& s : statuses) {
-        const json* t = Terminated(s.value("state", json()));
+        const json* t = Terminated(s, "state");
         if (t == nullptr || t->value("exitCode", 0) != 0) all_done = false;
       }
     }

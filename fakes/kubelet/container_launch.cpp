@@ -193,13 +193,15 @@ LaunchPlan PlanContainer(const Pod& pod, const Container& c, const ImageSpec* im
   }
   // Later duplicates win; keep each name once, at its first position.
   std::vector<std::pair<std::string, std::string>> unique;
-  for (const auto& [name, value] : env) {
-    auto it =
-        std::find_if(unique.begin(), unique.end(), [&](const auto& p) { return p.first == name; });
+  // (No structured binding here: a lambda may capture one only since C++20's
+  // P1091, which clang 14 does not implement.)
+  for (const auto& var : env) {
+    auto it = std::find_if(unique.begin(), unique.end(),
+                           [&](const auto& p) { return p.first == var.first; });
     if (it == unique.end()) {
-      unique.emplace_back(name, value);
+      unique.push_back(var);
     } else {
-      it->second = value;
+      it->second = var.second;
     }
   }
   for (auto& [name, value] : unique)

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -18,12 +19,27 @@
 namespace ptsim {
 namespace {
 
-#pragma pack(push, 1)
-struct Record {
-  char op;  // '+' watch, '-' unwatch
-  int pgid;
-};
-#pragma pack(pop)
+// One message on the pipe: an op ('+' watch, '-' unwatch) and a process group
+// id, 5 bytes. Encoded byte-wise rather than as a packed struct: a reference to
+// a packed struct's int field is misaligned (undefined behaviour; std::set's
+// insert(const int&) binds one), and UBSan kills the guard for it. One message
+// is less than PIPE_BUF, so writes from several loop threads (ptsim run -j)
+// never interleave.
+constexpr std::size_t kRecordSize = 1 + sizeof(int);
+using Record = std::array<char, kRecordSize>;
+
+Record Encode(char op, int pgid) {
+  Record r{};
+  r[0] = op;
+  std::memcpy(r.data() + 1, &pgid, sizeof pgid);
+  return r;
+}
+
+int PgidOf(const Record& r) {
+  int pgid = 0;
+  std::memcpy(&pgid, r.data() + 1, sizeof pgid);
+  return pgid;
+}
 
 void KillCgroupTree(const std::string& dir) {
   if (dir.empty()) return;
@@ -68,15 +84,16 @@ void RemoveCgroupTree(const std::string& dir) {
   ::prctl(PR_SET_NAME, "ptsim-guard");
   std::set<int> groups;
   Record r{};
+  std::size_t have = 0;  // bytes of `r` read so far (a read may return part of one)
   for (;;) {
-    const ssize_t n = ::read(fd, &r, sizeof r);
-    if (n == static_cast<ssize_t>(sizeof r)) {
-      if (r.op == '+') groups.insert(r.pgid);
-      if (r.op == '-') groups.erase(r.pgid);
-      continue;
-    }
+    const ssize_t n = ::read(fd, r.data() + have, r.size() - have);
     if (n < 0 && errno == EINTR) continue;
-    break;  // EOF: ptsim is gone
+    if (n <= 0) break;  // EOF: ptsim is gone
+    have += static_cast<std::size_t>(n);
+    if (have < r.size()) continue;
+    have = 0;
+    if (r[0] == '+') groups.insert(PgidOf(r));
+    if (r[0] == '-') groups.erase(PgidOf(r));
   }
   for (int pgid : groups)
     ::killpg(pgid, SIGKILL);
@@ -124,10 +141,10 @@ OrphanGuard::~OrphanGuard() {
 }
 
 void OrphanGuard::Send(char op, int pgid) {
-  const Record r{op, pgid};
+  const Record r = Encode(op, pgid);
   ssize_t n = 0;
   do {
-    n = ::write(fd_, &r, sizeof r);
+    n = ::write(fd_, r.data(), r.size());
   } while (n < 0 && errno == EINTR);
 }
 

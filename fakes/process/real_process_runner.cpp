@@ -1,6 +1,7 @@
 #include "fakes/process/real_process_runner.hpp"
 
-// Boost.Process 1.74 pitfalls handled here (reference/environment.md §1):
+// Boost.Process 1.74 pitfalls handled here, each confirmed on Debian 12's
+// libboost 1.74 (1.81's Process v2 fixes the zombie one):
 //  - <utility> before Asio under C++20 (asio_context.hpp does it);
 //  - on_exit's code is "evaluated" (a signal looks like an exit code): we read
 //    the raw wait status with native_exit_code();
@@ -9,7 +10,10 @@
 //  - no descriptor hygiene: our initializer marks every fd >= 3 close-on-exec,
 //    which keeps Boost's exec-error pipe working;
 //  - never waitpid(-1) and never SIG_IGN for SIGCHLD (Boost's sigchld service
-//    reaps registered children by pid).
+//    reaps registered children by pid);
+//  - bp::environment's operator[] reads past the end of a heap block
+//    (boostorg/process#122, found by AddressSanitizer): we build the child's
+//    envp ourselves and hand it to the executor (ChildSetup::on_setup).
 // Children start with vfork (bp::posix::use_vfork): no copy of ptsim's page
 // tables, so a spawn costs about what posix_spawn costs. The setup handler
 // below therefore only makes system calls and writes to its own stack.
@@ -33,8 +37,6 @@
 #include <boost/process/async.hpp>
 #include <boost/process/async_pipe.hpp>
 #include <boost/process/child.hpp>
-#include <boost/process/env.hpp>
-#include <boost/process/environment.hpp>
 #include <boost/process/exe.hpp>
 #include <boost/process/extend.hpp>
 #include <boost/process/io.hpp>
@@ -44,6 +46,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <unordered_map>
 
 #include "fakes/process/proc_scan.hpp"
 
@@ -69,10 +72,38 @@ std::FILE* OpenLog(const std::string& path) {
   return log;
 }
 
-// Runs in the child between fork and exec. Only async-signal-safe calls.
+// The child's environment as execve wants it: "NAME=value" entries, each name
+// once, at its first position with its last value (a later entry overrides an
+// earlier one, as Kubernetes' env list does), entries without a name dropped.
+std::vector<std::string> ChildEnvironment(const std::vector<std::string>& env) {
+  std::vector<std::string> out;
+  std::unordered_map<std::string, std::size_t> position;  // name -> index in `out`
+  for (const auto& entry : env) {
+    const auto eq = entry.find('=');
+    if (eq == std::string::npos || eq == 0) continue;
+    auto [it, added] = position.try_emplace(entry.substr(0, eq), out.size());
+    if (added) {
+      out.push_back(entry);
+    } else {
+      out[it->second] = entry;
+    }
+  }
+  return out;
+}
+
+// Sets up the child: its environment (in the parent, before the fork) and,
+// between fork and exec, its process group, death signal, cgroup, signal
+// dispositions and descriptors. The second part runs in the child: only
+// async-signal-safe calls.
 struct ChildSetup : bp::extend::handler {
   int cgroup_procs_fd = -1;
   pid_t parent = 0;
+  char** envp = nullptr;  // null-terminated; owned by Spawn, alive until exec
+
+  template <class Executor>
+  void on_setup(Executor& exec) const {
+    exec.env = envp;
+  }
 
   template <class Executor>
   void on_exec_setup(Executor& /*exec*/) const {
@@ -219,14 +250,15 @@ Result<ProcessId> RealProcessRunner::Spawn(const ProcessSpec& spec, Callbacks ca
                                              spec.memory_limit_bytes);
   }
 
-  bp::environment environment;
-  for (const auto& entry : env) {
-    const auto eq = entry.find('=');
-    if (eq == std::string::npos || eq == 0) continue;
-    environment[entry.substr(0, eq)] = entry.substr(eq + 1);
-  }
+  std::vector<std::string> environment = ChildEnvironment(env);
+  std::vector<char*> envp;
+  envp.reserve(environment.size() + 1);
+  for (auto& entry : environment)
+    envp.push_back(entry.data());
+  envp.push_back(nullptr);
   std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
   ChildSetup setup;
+  setup.envp = envp.data();
   setup.cgroup_procs_fd = child->cgroup ? child->cgroup->procs_fd : -1;
   setup.parent = ::getpid();
   const ProcessId id = next_id_++;
@@ -247,11 +279,11 @@ Result<ProcessId> RealProcessRunner::Spawn(const ProcessSpec& spec, Callbacks ca
       });
     };
     if (dir.empty()) {
-      child->process = bp::child(bp::exe = exe, bp::args = args, environment,
+      child->process = bp::child(bp::exe = exe, bp::args = args,
                                  bp::std_in<bp::null, (bp::std_out & bp::std_err)> child->pipe, io,
                                  bp::on_exit = on_exit, setup, bp::posix::use_vfork);
     } else {
-      child->process = bp::child(bp::exe = exe, bp::args = args, environment, bp::start_dir = dir,
+      child->process = bp::child(bp::exe = exe, bp::args = args, bp::start_dir = dir,
                                  bp::std_in<bp::null, (bp::std_out & bp::std_err)> child->pipe, io,
                                  bp::on_exit = on_exit, setup, bp::posix::use_vfork);
     }

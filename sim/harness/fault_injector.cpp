@@ -56,17 +56,21 @@ void FaultInjector::Start() {
     if (container_trigger) continue;          // armed through the kubelet observer
     if (!f.when.condition.empty()) continue;  // armed through the job watch
     const Duration at = f.when.at.value_or(Duration{0}) + f.when.delay;
-    auto tick = std::make_shared<std::function<void()>>();
-    *tick = [this, i, tick] {
-      Armed& a = armed_[i];
-      if (!CanFire(a)) return;
-      ++a.fired;
-      Fire(i, Resolve(a));
-      if (a.spec.when.every && CanFire(a)) sim_.loop().After(*a.spec.when.every, *tick);
-    };
-    loop.At(kRunStart + at, *tick);
+    loop.At(kRunStart + at, [this, i] { Tick(i); });
   }
   WatchConditions();
+}
+
+void FaultInjector::Tick(std::size_t index) {
+  Armed& a = armed_[index];
+  if (!CanFire(a)) return;
+  ++a.fired;
+  Fire(index, Resolve(a));
+  // The next firing is a fresh callback, not a copy of this one: a callback
+  // that owns itself (a shared_ptr captured by its own closure) is never freed.
+  if (a.spec.when.every && CanFire(a)) {
+    sim_.loop().After(*a.spec.when.every, [this, index] { Tick(index); });
+  }
 }
 
 void FaultInjector::WatchConditions() {
@@ -393,9 +397,10 @@ std::string FaultInjector::ApplyToJob(Armed& a, const PyTorchJob& job) {
       break;
   }
   const std::string name = "PyTorchJob/" + job.metadata.name;
-  // The API server checks the CRD's rules, then the validating webhook of
-  // the emulated release admits the update (or, from v1.9.0 to v1.9.4,
-  // compares the new object with itself: reference §15.3).
+  // The API server checks the CRD's rules, then the validating webhook of the
+  // emulated release admits the update (or, from v1.9.0 to v1.9.4, compares the
+  // new object with itself,
+  // docs/upstream/training-operator.md#validateupdate-compares-the-new-object-with-itself).
   const OperatorVersion version = sim_.options().operator_version;
   std::string denial;
   if (auto invalid = ValidateCrdUpdate(job, next, version); !invalid.empty()) {

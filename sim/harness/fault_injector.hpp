@@ -55,6 +55,8 @@ class FaultInjector final : public KubeletObserver {
   bool CanFire(const Armed& a) const { return a.spec.repeat == 0 || a.fired < a.spec.repeat; }
   bool MatchesPod(const FaultTarget& t, const Pod& pod) const;
   bool MatchesContainer(const FaultTarget& t, const ContainerIncarnation& inc) const;
+  // A time-triggered fault's timer: fires it and, for `every`, re-arms it.
+  void Tick(std::size_t index);
   std::vector<Hit> Resolve(Armed& a);
   void Fire(std::size_t index, std::vector<Hit> hits);
   void Apply(Armed& a, const Hit& hit);

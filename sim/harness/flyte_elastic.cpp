@@ -24,7 +24,6 @@ using nlohmann::json;
 
 constexpr char kReturnFile[] = "return.json";
 constexpr char kDecksDir[] = "decks";
-constexpr char kTimelineDeck[] = "Timeline";  // flytekit.deck.deck.TimeLineDeck
 constexpr char kFlyteLogPrefix[] = "[flytekit] ";
 
 // "ns/pod/container".

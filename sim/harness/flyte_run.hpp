@@ -121,7 +121,6 @@ class FlyteRun {
   std::string final_phase_ = "Undefined";
   std::optional<flyte::ExecutionError> final_error_;
   EventLoop::TimerId round_timer_;
-  bool round_posted_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

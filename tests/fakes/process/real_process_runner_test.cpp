@@ -63,6 +63,24 @@ TEST_CASE_METHOD(Fixture, "a real process's exit code and output lines are repor
   CHECK(Zombies().empty());
 }
 
+// The child's environment is built by the runner itself (Boost.Process 1.74's
+// bp::environment over-reads the heap, boostorg/process#122; the ASan build
+// catches it there). A later entry overrides an earlier one in place.
+TEST_CASE_METHOD(Fixture, "a child's environment has each name once, at its place, last value") {
+  Outcome out;
+  ProcessSpec spec;
+  spec.name = "env";
+  spec.argv = {"/usr/bin/env"};
+  spec.env = {"A=1", "PATH=/usr/bin:/bin", "B=", "A=3", "no-equals-sign", "=nameless", "C=x=y"};
+  auto id = runner.Spawn(spec, {[&](std::string_view l) { out.lines.emplace_back(l); },
+                                [&](const ProcessExit& e) { out.exit = e; }});
+  REQUIRE(id.ok());
+  loop.Run(kRunStart + Seconds(20), [&] { return out.exit.has_value(); });
+  REQUIRE(out.exit);
+  CHECK(out.exit->ExitCode() == 0);
+  CHECK(out.lines == std::vector<std::string>{"A=3", "PATH=/usr/bin:/bin", "B=", "C=x=y"});
+}
+
 TEST_CASE_METHOD(Fixture, "every line reaches the log file, whose directories are made") {
   char tmpl[] = "/tmp/ptsim-log-XXXXXX";
   const std::string dir = ::mkdtemp(tmpl);
