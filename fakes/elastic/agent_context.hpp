@@ -2,8 +2,9 @@
 // rendezvous handler: the loop, the simulation's rendezvous registry, its
 // identity (ptsim's agent id, the pod's hostname and address, the pid its
 // workers would see), its own random stream, where its log lines go, and the
-// Unix time that virtual time 0 stands for (timestamps torch prints). Owned by
-// the agent; loop thread only.
+// Unix time that virtual time 0 stands for (timestamps torch prints), and
+// whether the stores it hosts are served on real sockets. Owned by the agent;
+// loop thread only.
 #pragma once
 
 #include <cstdint>
@@ -26,8 +27,13 @@ struct AgentContext {
   std::string address;                 // the pod's address; empty when unknown
   int pid = 1;                         // torchrun is a container's main process
   Random random{1};
-  std::function<void(const std::string&)> log;  // one line of the container's output
-  double epoch_seconds = 0;                     // Unix time at virtual time 0
+  std::function<void(const std::string&)> log;     // one line of the container's output
+  std::function<void(const std::string&)> record;  // one line of the trace (may be unset)
+  double epoch_seconds = 0;                        // Unix time at virtual time 0
+  // The stores this agent hosts open real sockets (store_server.hpp): its
+  // container is a real process and the runner allows it. Off for scripted
+  // containers, whose workers open no sockets.
+  bool real_sockets = false;
 
   // Unix time now (virtual).
   double UnixNow() const { return epoch_seconds + ToSeconds(loop->Now()); }
@@ -48,6 +54,16 @@ struct StoreHandle {
     return prefix.empty() ? key : prefix + "/" + key;
   }
 };
+
+// glog's line for c10d's C++ logging, as torch 1.13 prints it to stderr:
+// "W20261128 23:29:19.105638 30349 socket.cpp:426] text".
+std::string GlogLine(const AgentContext& ctx, char level, int line, const std::string& text);
+
+// Starts the real socket of `store` on `port` when the agent serves real
+// sockets: true when it serves (or need not). On a failed bind it logs
+// c10d's lines, as TCPStore does, and sets `*error` to torch's RuntimeError
+// text; the caller stops the model server.
+bool ServeStore(const AgentContext& ctx, TcpStore& store, int port, std::string* error);
 
 }  // namespace ptsim::elastic
 

@@ -37,18 +37,6 @@ C10dRendezvous::~C10dRendezvous() {
   ProcessEnded();
 }
 
-std::string C10dRendezvous::GlogLine(char level, int line, const std::string& text) const {
-  // glog's prefix: "W20261128 23:29:19.105638 30349 socket.cpp:426] ".
-  const double now = ctx_.UnixNow();
-  const std::time_t secs = static_cast<std::time_t>(now);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  const int micros = static_cast<int>((now - static_cast<double>(secs)) * 1e6);
-  return fmt::format("{}{:04}{:02}{:02} {:02}:{:02}:{:02}.{:06} {} socket.cpp:{}] {}", level,
-                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                     micros, ctx_.pid, line, text);
-}
-
 bool C10dRendezvous::MatchesMachineHostname(const std::string& host) const {
   // rendezvous/utils.py _matches_machine_hostname: "localhost", a loopback
   // address, or one of this machine's names and addresses. In ptsim a pod's
@@ -74,33 +62,45 @@ void C10dRendezvous::Connect(Created done) {
   // _create_tcp_store: try as server when we are the host, then as a client.
   const bool is_host =
       config_.is_host ? *config_.is_host : MatchesMachineHostname(config_.store_host);
+  // c10d's TCPStore has no world size: it registers no client ("init/").
   auto connected = [this, done] {
     epoch_ = store_->epoch();
-    store_->Connect();
     done(config_.handler_error);
   };
   if (is_host) {
     if (store_->StartServer(ctx_.agent_id)) {
-      ctx_.loop->Post(life_.Wrap(connected));
-      return;
-    }
-    // The port is taken (another agent hosts it): c10d logs the failed binds.
-    ctx_.Log("WARNING: Logging before InitGoogleLogging() is written to STDERR");
-    ctx_.Log(
-        GlogLine('W', 426,
-                 fmt::format("[c10d] The server socket has failed to bind to [::]:{} (errno: 98 - "
-                             "Address already in use).",
-                             config_.store_port)));
-    ctx_.Log(
-        GlogLine('W', 426,
-                 fmt::format("[c10d] The server socket has failed to bind to 0.0.0.0:{} (errno: "
-                             "98 - Address already in use).",
-                             config_.store_port)));
-    ctx_.Log(GlogLine(
-        'E', 462, "[c10d] The server socket has failed to listen on any local network address."));
-    if (config_.is_host) {
-      ctx_.loop->Post(life_.Wrap([done] { done(RendezvousConnectionError()); }));
-      return;
+      std::string error;
+      if (ServeStore(ctx_, *store_, config_.store_port, &error)) {
+        ctx_.loop->Post(life_.Wrap(connected));
+        return;
+      }
+      // The port is taken by a process outside the simulation: c10d's
+      // _create_tcp_store falls back to a client unless is_host was given.
+      store_->StopServer(ctx_.agent_id);
+      if (config_.is_host) {
+        ctx_.loop->Post(life_.Wrap([done] { done(RendezvousConnectionError()); }));
+        return;
+      }
+    } else {
+      // The port is taken (another agent hosts it): c10d logs the failed binds.
+      ctx_.Log("WARNING: Logging before InitGoogleLogging() is written to STDERR");
+      ctx_.Log(GlogLine(
+          ctx_, 'W', 426,
+          fmt::format("[c10d] The server socket has failed to bind to [::]:{} (errno: 98 - "
+                      "Address already in use).",
+                      config_.store_port)));
+      ctx_.Log(
+          GlogLine(ctx_, 'W', 426,
+                   fmt::format("[c10d] The server socket has failed to bind to 0.0.0.0:{} (errno: "
+                               "98 - Address already in use).",
+                               config_.store_port)));
+      ctx_.Log(
+          GlogLine(ctx_, 'E', 462,
+                   "[c10d] The server socket has failed to listen on any local network address."));
+      if (config_.is_host) {
+        ctx_.loop->Post(life_.Wrap([done] { done(RendezvousConnectionError()); }));
+        return;
+      }
     }
   }
   TcpStore* s = store_;
@@ -241,6 +241,22 @@ void C10dRendezvous::KeepAlive() {
   const RendezvousAction a =
       KeepAliveOp(s, node_, settings_, now, now + settings_.timeout.heartbeat);
   if (a == RendezvousAction::kKeepAlive) ApplyAction(&s, a, node_, settings_, now);
+}
+
+std::string C10dRendezvous::WaitDescription() const {
+  if (epoch_ == 0) {
+    return fmt::format(
+        "it waits for the c10d store at {}:{} (--rdzv_endpoint), which the torchrun on the "
+        "endpoint's host serves; read_timeout is {}s",
+        config_.store_host, config_.store_port,
+        std::chrono::duration_cast<std::chrono::seconds>(config_.read_timeout).count());
+  }
+  const RendezvousState& s = store_->rendezvous(settings_.run_id);
+  return fmt::format(
+      "it is in round {} of the c10d rendezvous '{}' at {}:{} with {} participant(s) and {} "
+      "waiting (nnodes {}:{})",
+      s.round, settings_.run_id, config_.store_host, config_.store_port, s.participants.size(),
+      s.wait_list.size(), settings_.min_nodes, settings_.max_nodes);
 }
 
 void C10dRendezvous::Abandon() {

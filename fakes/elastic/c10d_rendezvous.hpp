@@ -28,6 +28,10 @@ class C10dRendezvous final : public RendezvousHandler {
   void Shutdown() override;
   void Abandon() override;
   void ProcessEnded() override;
+  std::string WaitDescription() const override;
+  Duration WaitTimeout() const override {
+    return epoch_ == 0 ? config_.read_timeout : settings_.timeout.join;
+  }
 
   const NodeDesc& node() const { return node_; }
   bool hosts_store() const { return store_ && store_->server_owner() == ctx_.agent_id; }
@@ -45,7 +49,6 @@ class C10dRendezvous final : public RendezvousHandler {
   void StartHeartbeats();
   void StopHeartbeats();
   void KeepAlive();
-  std::string GlogLine(char level, int line, const std::string& text) const;
 
   AgentContext& ctx_;
   RendezvousSettings settings_;

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "fakes/elastic/c10d_rendezvous.hpp"
+#include "fakes/elastic/launch_extras.hpp"
 #include "fakes/elastic/python_syntax.hpp"
 #include "fakes/elastic/static_rendezvous.hpp"
 #include "fakes/elastic/store_util.hpp"
@@ -46,12 +47,28 @@ ElasticAgent::ElasticAgent(AgentContext ctx, Deps deps, ElasticAgentOptions opti
       config_(plan_.config),
       callbacks_(std::move(callbacks)) {
   ctx_.log = [this](const std::string& line) { Emit(line); };
-  if (config_) remaining_restarts_ = config_->max_restarts;
+  ctx_.record = [this](const std::string& text) { Record(text); };
+  watch_ =
+      std::make_unique<AgentWatch>(ctx_, deps_.notes, deps_.trace, container_.name, options_.watch);
+  handled_signals_ = {SIGTERM, SIGINT, SIGHUP, SIGQUIT};
+  if (config_) {
+    remaining_restarts_ = config_->max_restarts;
+    if (options_.profile.version == TorchVersion::kTorch2) {
+      handled_signals_ = HandledSignals(config_->signals_to_handle, &signal_warnings_);
+      // Only the SignalException path of SimpleElasticAgent.run passes the
+      // configured timeout (pytorch/pytorch#172596); _stop_workers and the
+      // group's own close after a failure keep _shutdown's 30 s
+      // (local_elastic_agent.py; pytorch/pytorch#192815 is open to change it).
+      signal_shutdown_timeout_ = config_->shutdown_timeout;
+    }
+  }
 }
 
 ElasticAgent::~ElasticAgent() {
   life_.Abandon();
   ctx_.loop->Cancel(monitor_timer_);
+  watch_.reset();
+  StopSharedStore();
   if (handler_) handler_->ProcessEnded();
   group_.reset();  // SIGKILLs what is left
   if (log_) std::fclose(log_);
@@ -110,8 +127,15 @@ void ElasticAgent::Start() {
   } else {
     handler_ = std::make_unique<C10dRendezvous>(ctx_, c);
   }
+  if (c.numa_binding) {
+    Record(fmt::format("--numa-binding {}: no effect here (no GPUs or NUMA placement)",
+                       *c.numa_binding));
+  }
   phase_ = Phase::kConnecting;
+  watch_->RendezvousWaitBegan([this] { return handler_->WaitDescription(); },
+                              handler_->WaitTimeout());
   handler_->Create(life_.Wrap([this](std::optional<TorchrunError> error) {
+    watch_->RendezvousWaitEnded();
     if (error) return FailOutsideRun(*error, false);
     MakeLogDir();
     Run();
@@ -137,6 +161,7 @@ void ElasticAgent::MakeLogDir() {
 
 void ElasticAgent::Run() {
   // SimpleElasticAgent._invoke_run: initialize, then monitor forever.
+  run_started_ = ctx_.loop->Now();
   Record(
       fmt::format("agent started ({} rendezvous, nnodes {}:{}, nproc_per_node {}, max_restarts {})",
                   config_->rdzv_backend, config_->min_nodes, config_->max_nodes,
@@ -147,8 +172,11 @@ void ElasticAgent::Run() {
 void ElasticAgent::InitializeWorkers(std::function<void()> next) {
   // _initialize_workers: _rendezvous, then _start_workers.
   phase_ = Phase::kRendezvous;
+  watch_->RendezvousWaitBegan([this] { return handler_->WaitDescription(); },
+                              handler_->WaitTimeout());
   handler_->NextRendezvous(
       life_.Wrap([this, next](std::variant<RendezvousResult, TorchrunError> result) {
+        watch_->RendezvousWaitEnded();
         if (auto* e = std::get_if<TorchrunError>(&result)) return FailInRun(*e);
         AssignRanks(std::get<RendezvousResult>(result), next);
       }));
@@ -175,14 +203,33 @@ void ElasticAgent::AssignRanks(RendezvousResult rdzv, std::function<void()> next
 
 void ElasticAgent::ShareMasterAddress(std::function<void()> next) {
   if (!store_.connected()) return FailInRun(StoreConnectionLost());
+  const bool static_backend = config_->rdzv_backend == "static";
+  const bool share = SharesRendezvousStore();
+  // local_elastic_agent._start_workers: the workers use the agent's store for
+  // the static backend (and, in torch 2, the shared c10d store).
+  use_agent_store_ = static_backend || share;
+  if (share && bootstrap_) {
+    // torch 2 builds the bootstrap store info once per handler.
+    master_addr_ = bootstrap_->first;
+    master_port_ = bootstrap_->second;
+    return StartWorkers(next);
+  }
   TcpStore* s = store_.store;
   if (group_rank_ == 0) {
-    // _set_master_addr_port: the static endpoint, else this host's FQDN and a free port.
+    // 1.13 _set_master_addr_port: the static endpoint, else this host's FQDN
+    // and a free port (_get_socket_with_port). torch 2 RendezvousStoreInfo.build:
+    // the shared store's address and port.
     std::string addr = config_->master_addr;
     int port = config_->master_port;
-    if (config_->rdzv_backend != "static") {
-      addr = ctx_.address.empty() ? "localhost" : ctx_.address;
-      port = deps_.ports ? deps_.ports->Allocate() : 29500 + static_cast<int>(ctx_.agent_id);
+    if (!static_backend) {
+      addr = config_->local_addr.value_or(ctx_.address.empty() ? "localhost" : ctx_.address);
+      if (share) {
+        if (auto error = CreateSharedStore(&addr, &port)) {
+          return FailInRun(TorchrunError::Exception("RuntimeError", *error));
+        }
+      } else {
+        port = deps_.ports ? deps_.ports->Allocate() : 29500 + static_cast<int>(ctx_.agent_id);
+      }
     }
     s->Set(store_.Key("MASTER_ADDR"), addr);
     s->Set(store_.Key("MASTER_PORT"), std::to_string(port));
@@ -192,15 +239,51 @@ void ElasticAgent::ShareMasterAddress(std::function<void()> next) {
   s->Wait(
       store_.epoch, [s, addr_key, port_key] { return s->Get(addr_key) && s->Get(port_key); },
       kShareAndGatherTimeout,
-      life_.Wrap([this, s, addr_key, port_key, next](TcpStore::WaitEnd end) {
+      life_.Wrap([this, s, addr_key, port_key, next, share](TcpStore::WaitEnd end) {
         if (end != TcpStore::WaitEnd::kReady) {
           return FailInRun(end == TcpStore::WaitEnd::kTimeout ? StoreTimeout()
                                                               : StoreConnectionLost());
         }
         master_addr_ = *s->Get(addr_key);
         master_port_ = static_cast<int>(PyInt(*s->Get(port_key)).value_or(0));
+        if (share) bootstrap_ = std::make_pair(master_addr_, master_port_);
         StartWorkers(next);
       }));
+}
+
+bool ElasticAgent::SharesRendezvousStore() const {
+  // dynamic_rendezvous.py use_agent_store (torch 2): on unless
+  // TORCH_DISABLE_SHARE_RDZV_TCP_STORE=1. torch 1.13 never shares.
+  if (options_.profile.version != TorchVersion::kTorch2) return false;
+  if (config_->rdzv_backend == "static") return false;
+  const std::string disable = "TORCH_DISABLE_SHARE_RDZV_TCP_STORE=";
+  std::string value = "0";
+  for (const auto& kv : container_.env)
+    if (kv.rfind(disable, 0) == 0) value = kv.substr(disable.size());
+  return value != "1";
+}
+
+std::optional<std::string> ElasticAgent::CreateSharedStore(std::string* addr, int* port) {
+  // _create_tcp_store_server(this node's address, port 0): a free port.
+  StopSharedStore();
+  *port = deps_.ports ? deps_.ports->Allocate() : 29600 + static_cast<int>(ctx_.agent_id);
+  TcpStore& shared = ctx_.registry->TcpStoreAt(*addr, *port, ctx_.address);
+  if (!shared.StartServer(ctx_.agent_id)) {
+    return "The server socket has failed to listen on any local network address.";
+  }
+  std::string error;
+  if (!ServeStore(ctx_, shared, *port, &error)) {
+    shared.StopServer(ctx_.agent_id);
+    return error;
+  }
+  shared_store_ = &shared;
+  Record(fmt::format("shares a TCPStore with its workers at {}:{}", *addr, *port));
+  return std::nullopt;
+}
+
+void ElasticAgent::StopSharedStore() {
+  if (shared_store_) shared_store_->StopServer(ctx_.agent_id);
+  shared_store_ = nullptr;
 }
 
 void ElasticAgent::StartWorkers(std::function<void()> next) {
@@ -217,15 +300,39 @@ void ElasticAgent::StartWorkers(std::function<void()> next) {
   info.restart_count = restart_count;
   info.max_restarts = config_->max_restarts;
   info.run_id = handler_->run_id();
-  info.use_agent_store = handler_->backend() == "static";
+  info.use_agent_store = use_agent_store_;
   info.nccl_async_env = options_.profile.nccl_async_env;
   // Scaling events keep the attempt number: that attempt's logs are wiped.
   const std::string attempt_dir = fmt::format("{}/attempt_{}", log_dir_, restart_count);
   std::error_code ec;
   fs::remove_all(attempt_dir, ec);
   fs::create_directories(attempt_dir, ec);
+  const bool v2 = options_.profile.version == TorchVersion::kTorch2;
   std::vector<std::string> agent_env = container_.env;
   if (config_->omp_default) agent_env.push_back("OMP_NUM_THREADS=1");
+  // launch_agent (torch 2) exports the signals its PContext will handle.
+  if (v2) agent_env.push_back("TORCHELASTIC_SIGNALS_TO_HANDLE=" + config_->signals_to_handle);
+  const EnvMap agent_vars = EnvMapOf(agent_env);
+  // _setup_local_watchdog: the FileTimerServer's pipe is named to the workers.
+  std::optional<std::string> timer_file;
+  if (auto on = agent_vars.find("TORCHELASTIC_ENABLE_FILE_TIMER");
+      on != agent_vars.end() && on->second == "1") {
+    auto f = agent_vars.find("TORCHELASTIC_TIMER_FILE");
+    timer_file =
+        f != agent_vars.end()
+            ? f->second
+            : fmt::format("{}/watchdog_timer_{}", std::filesystem::temp_directory_path(ec).string(),
+                          ctx_.random.Uuid());
+  }
+  // _setup_healthcheck (torch 2): the open-source server starts nothing.
+  if (v2) {
+    if (auto port = agent_vars.find("TORCHELASTIC_HEALTH_CHECK_PORT");
+        port != agent_vars.end() && PyInt(port->second)) {
+      Emit(
+          "WARNING:torch.distributed.elastic.agent.server.health_check_server:No health check "
+          "server started");
+    }
+  }
   std::vector<LocalWorkerGroup::Launch> launches;
   for (const auto& w : workers_) {
     const std::string dir = fmt::format("{}/{}", attempt_dir, w.local_rank);
@@ -233,6 +340,24 @@ void ElasticAgent::StartWorkers(std::function<void()> next) {
     LocalWorkerGroup::Launch l;
     l.error_file = dir + "/error.json";
     l.env = WorkerEnv(agent_env, info, w, l.error_file);
+    std::vector<std::pair<std::string, std::string>> extra;
+    if (timer_file) extra.emplace_back("TORCHELASTIC_TIMER_FILE", *timer_file);
+    if (v2 && config_->virtual_local_rank) {
+      auto vlr = VirtualLocalRankEnv(agent_vars, w.local_rank);
+      if (auto* e = std::get_if<TorchrunError>(&vlr)) return FailInRun(*e);
+      for (auto& kv : std::get<0>(vlr))
+        extra.push_back(std::move(kv));
+    }
+    for (const auto& [name, value] : extra) {
+      bool replaced = false;
+      for (auto& e : l.env) {
+        if (e.rfind(name + "=", 0) == 0) {
+          e = name + "=" + value;
+          replaced = true;
+        }
+      }
+      if (!replaced) l.env.push_back(name + "=" + value);
+    }
     if (options_.extra_worker_env) {
       for (const auto& entry : options_.extra_worker_env(w, restart_count)) {
         const std::string name = entry.substr(0, entry.find('=') + 1);
@@ -249,15 +374,37 @@ void ElasticAgent::StartWorkers(std::function<void()> next) {
     l.argv = WorkerArgv(config_->worker_argv, w.local_rank);
     launches.push_back(std::move(l));
   }
+  // DefaultLogsSpecs.reify: where each rank's output goes.
+  WorkerOutput::Config out;
+  out.redirects = config_->redirects;
+  out.tee = config_->tee;
+  out.role = config_->role;
+  out.attempt_dir = attempt_dir;
+  out.nproc = config_->nproc_per_node;
+  for (const auto& w : workers_)
+    out.global_ranks.push_back(w.global_rank);
+  if (v2) {
+    out.local_ranks_filter = config_->local_ranks_filter;
+    out.duplicate_stdout_filters = config_->duplicate_stdout_filters;
+    out.prefix_template = config_->log_line_prefix_template;
+  }
+  output_ = std::make_unique<WorkerOutput>(std::move(out));
   LocalWorkerGroup::Options o;
   o.name = container_.name;
   o.working_dir = container_.working_dir;
   o.script = container_.script;
   o.incarnation = attempts_;
+  o.worker_output = [this](int local_rank, std::string_view line) {
+    if (!output_) return;
+    if (auto shown = output_->Route(local_rank, line)) Emit(*shown);
+  };
   group_ = std::make_unique<LocalWorkerGroup>(
       *ctx_.loop, *deps_.workers, [this](std::string_view line) { Emit(std::string(line)); },
       &next_synthetic_pid_);
-  // PContext.start installs the SIGTERM/SIGINT/SIGHUP/SIGQUIT handlers first.
+  // PContext.start installs the signal handlers first (torch 2: the
+  // --signals-to-handle list, with a warning for each unknown name).
+  for (const auto& line : signal_warnings_)
+    Emit(line);
   signal_handlers_ = true;
   ++attempts_;
   Record(fmt::format(
@@ -274,6 +421,7 @@ void ElasticAgent::StartWorkers(std::function<void()> next) {
     return;
   }
   phase_ = Phase::kRunning;
+  watch_->WorkersStarted(master_addr_, master_port_, use_agent_store_, ctx_.real_sockets);
   next();
 }
 
@@ -307,6 +455,7 @@ void ElasticAgent::MonitorTick() {
   }
   // _poll closes the group (SIGTERM to the survivors) before reporting.
   phase_ = Phase::kClosing;
+  watch_->WorkersStopped();
   group_->Close(SIGTERM, options_.shutdown_timeout, life_.Wrap([this, result] {
     if (result.state == LocalWorkerGroup::State::kFailed) {
       Emit(GroupFailureLine(result.failures, config_->entrypoint));
@@ -339,6 +488,7 @@ void ElasticAgent::RestartWorkers(bool membership_change) {
     Record("nodes waiting to join: restarting the worker group (no restart used)");
   }
   phase_ = Phase::kClosing;
+  watch_->WorkersStopped();
   group_->Close(SIGTERM, options_.shutdown_timeout, life_.Wrap([this] {
     InitializeWorkers(life_.Wrap([this] { ScheduleMonitor(); }));
   }));
@@ -363,7 +513,34 @@ void ElasticAgent::ExitBarrier(std::function<void()> next) {
           }));
 }
 
+bool ElasticAgent::RecordWorkerEvents(const std::map<int, ProcessFailure>& failures) {
+  if (options_.profile.version != TorchVersion::kTorch2) return true;
+  WorkerEventContext ec;
+  ec.run_id = handler_->run_id();
+  ec.role = config_->role;
+  ec.hostname = ctx_.hostname;
+  ec.rdzv_backend = handler_->backend();
+  ec.entrypoint_name = config_->entrypoint_name;
+  ec.group_rank = group_rank_;
+  ec.group_world_size = group_world_size_;
+  ec.restart_count = restart_count();
+  ec.total_run_time = ToSeconds(ctx_.loop->Now() - run_started_);
+  std::map<int, int> pids;
+  for (std::size_t i = 0; group_ && i < group_->size(); ++i)
+    pids[static_cast<int>(i)] = group_->Pid(static_cast<int>(i));
+  auto lines = WorkerEventLines(config_->event_log_handler, ec, workers_, pids, failures);
+  if (auto* e = std::get_if<TorchrunError>(&lines)) {
+    // SimpleElasticAgent.run raises it after the run: torchrun fails with it.
+    FailOutsideRun(*e, true);
+    return false;
+  }
+  for (const auto& line : std::get<0>(lines))
+    Emit(line);
+  return true;
+}
+
 void ElasticAgent::FinishSucceeded() {
+  if (!RecordWorkerEvents({})) return;
   // launch_agent returns; its finally shuts the rendezvous down.
   handler_->Shutdown();
   SetEnding(AgentEnding::Kind::kSucceeded);
@@ -375,6 +552,7 @@ void ElasticAgent::FinishChildFailed(const std::map<int, ProcessFailure>& by_loc
   std::map<int, ProcessFailure> failures;
   for (const auto& [local_rank, f] : by_local_rank)
     failures.emplace(workers_.at(static_cast<std::size_t>(local_rank)).global_rank, f);
+  if (!RecordWorkerEvents(failures)) return;
   handler_->Shutdown();  // launch_agent's finally
   // @record: copy the root cause's error file to the launcher's.
   const ProcessFailure& root = failures.at(FirstFailureRank(failures));
@@ -407,6 +585,7 @@ void ElasticAgent::FailInRun(TorchrunError error) {
   // launch_agent's finally shuts the rendezvous down.
   Record("agent failed: " + error.ExceptionLine());
   phase_ = Phase::kClosing;
+  watch_->WorkersStopped();
   auto finish = [this, error] { FailOutsideRun(error, true); };
   if (group_ && group_->AnyRunning()) {
     group_->Close(SIGTERM, options_.shutdown_timeout, life_.Wrap(finish));
@@ -447,8 +626,7 @@ void ElasticAgent::Signal(int signal) {
     return;
   }
   if (signal == SIGCHLD || signal == SIGURG || signal == SIGWINCH) return;  // ignored by default
-  const bool handled =
-      signal == SIGTERM || signal == SIGINT || signal == SIGHUP || signal == SIGQUIT;
+  const bool handled = handled_signals_.count(signal) > 0;
   if (!signal_handlers_ || !handled) {
     // No handler yet: Python's default SIGINT raises KeyboardInterrupt (and
     // re-kills itself with SIGINT); other signals kill the process outright.
@@ -465,6 +643,8 @@ void ElasticAgent::Signal(int signal) {
   life_.Abandon();
   if (handler_) handler_->Abandon();
   ctx_.loop->Cancel(monitor_timer_);
+  watch_->RendezvousWaitEnded();
+  watch_->WorkersStopped();
   if (phase_ == Phase::kBarrier) {
     Emit(fmt::format("WARNING:{}:Got termination signal: {}", kAgentLogger, signal));
   }
@@ -474,7 +654,7 @@ void ElasticAgent::Signal(int signal) {
   phase_ = Phase::kSignaled;
   // SimpleElasticAgent.run: _shutdown(e.sigval) closes the workers with that signal.
   if (group_) {
-    group_->Close(signal, options_.shutdown_timeout,
+    group_->Close(signal, signal_shutdown_timeout_,
                   life_.Wrap([this, signal] { FinishSignaled(signal); }));
   } else {
     ctx_.loop->Post(life_.Wrap([this, signal] { FinishSignaled(signal); }));
@@ -501,6 +681,9 @@ void ElasticAgent::Exit(ProcessExit exit) {
   ctx_.loop->Cancel(monitor_timer_);
   // The process is gone: heartbeats stop, a hosted store goes away, and the
   // container's remaining processes die with it.
+  watch_->RendezvousWaitEnded();
+  watch_->WorkersStopped();
+  StopSharedStore();
   if (handler_) handler_->ProcessEnded();
   if (group_) group_->KillAll();
   Record(fmt::format("torchrun exited: {}", exit.Describe()));

@@ -16,16 +16,21 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fakes/elastic/agent_context.hpp"
+#include "fakes/elastic/agent_watch.hpp"
 #include "fakes/elastic/launch_config.hpp"
 #include "fakes/elastic/rank_assignment.hpp"
 #include "fakes/elastic/rendezvous_handler.hpp"
 #include "fakes/elastic/worker_group.hpp"
+#include "fakes/elastic/worker_output.hpp"
 #include "fakes/kubelet/host_network.hpp"
 #include "fakes/process/process_runner.hpp"
+#include "sim/core/notes.hpp"
 #include "sim/core/trace.hpp"
 
 namespace ptsim::elastic {
@@ -43,6 +48,8 @@ struct ElasticAgentOptions {
   // elastic_launch would (flytekit's elastic task). Empty: none.
   std::function<std::vector<std::string>(const WorkerRanks& worker, int restart_count)>
       extra_worker_env;
+  // When to say that the agent or its workers wait in silence (agent_watch.hpp).
+  AgentWatch::Options watch;
 };
 
 // How launch_agent ended, for a caller that plays the Python program around
@@ -74,6 +81,7 @@ class ElasticAgent {
     ProcessRunner* workers = nullptr;
     PortAllocator* ports = nullptr;
     Trace* trace = nullptr;
+    Notes* notes = nullptr;  // where waits in silence are reported (may be null)
   };
 
   // `container`: the intercepted container's spec (name, env, working dir,
@@ -99,6 +107,10 @@ class ElasticAgent {
   const std::optional<ElasticLaunchConfig>& config() const { return config_; }
   // Set once the agent has exited.
   const std::optional<AgentEnding>& ending() const { return ending_; }
+  // The workers' TORCHELASTIC_USE_AGENT_STORE of the last group.
+  bool use_agent_store() const { return use_agent_store_; }
+  const std::string& master_addr() const { return master_addr_; }
+  int master_port() const { return master_port_; }
 
  private:
   enum class Phase {
@@ -126,6 +138,12 @@ class ElasticAgent {
   void MonitorTick();
   void HandleResult(LocalWorkerGroup::PollResult result);
   void RestartWorkers(bool membership_change);
+  // torch 2's c10d store sharing: rank 0 serves a second store for the workers.
+  bool SharesRendezvousStore() const;
+  std::optional<std::string> CreateSharedStore(std::string* addr, int* port);
+  void StopSharedStore();
+  // torch 2's --event-log-handler at the end of the run; false when it raised.
+  bool RecordWorkerEvents(const std::map<int, ProcessFailure>& failures);
   void ExitBarrier(std::function<void()> next);
   // How the run ends.
   void FinishSucceeded();
@@ -168,6 +186,15 @@ class ElasticAgent {
   EventLoop::TimerId monitor_timer_;
   std::optional<ProcessExit> exit_;
   std::optional<AgentEnding> ending_;
+  std::unique_ptr<AgentWatch> watch_;
+  std::set<int> handled_signals_;
+  Duration signal_shutdown_timeout_ = options_.shutdown_timeout;  // torch 2: --shutdown-timeout
+  std::vector<std::string> signal_warnings_;
+  bool use_agent_store_ = false;
+  std::optional<std::pair<std::string, int>> bootstrap_;  // torch 2: the shared store
+  TcpStore* shared_store_ = nullptr;
+  std::unique_ptr<WorkerOutput> output_;
+  Time run_started_{};
   LifeToken life_;
 };
 

@@ -49,7 +49,7 @@ bool ElasticAgentRunner::Intercepts(const ProcessSpec& spec) const {
   if (spec.script != nullptr) return false;
   if (deps_.probe == nullptr) return false;
   std::string why;
-  return !deps_.probe->RealTorchrunUsable(*command, spec.env, &why);
+  return !deps_.probe->RealTorchrunUsable(*command, spec.env, &why, options_.agent.profile.version);
 }
 
 AgentContext ElasticAgentRunner::ContextFor(const ProcessSpec& spec) {
@@ -77,6 +77,7 @@ AgentContext ElasticAgentRunner::ContextFor(const ProcessSpec& spec) {
   if (deps_.network && !ns.empty()) ctx.address = deps_.network->PodIP(ns, pod);
   ctx.random = random_.Fork(spec.name + "#" + std::to_string(spec.incarnation));
   ctx.epoch_seconds = options_.epoch_seconds;
+  ctx.real_sockets = options_.real_stores && spec.script == nullptr;
   return ctx;
 }
 
@@ -118,6 +119,7 @@ ProcessId ElasticAgentRunner::Start(AgentContext ctx, const ProcessSpec& spec, L
   agent_deps.workers = &workers_;
   agent_deps.ports = deps_.ports;
   agent_deps.trace = deps_.trace;
+  agent_deps.notes = deps_.notes;
   auto agent = std::make_unique<ElasticAgent>(std::move(ctx), agent_deps, std::move(agent_options),
                                               spec, std::move(plan), std::move(callbacks));
   ElasticAgent* raw = agent.get();

@@ -42,6 +42,10 @@ class ElasticAgentRunner final : public CommandInterceptor {
     std::string python_executable;
     double epoch_seconds = 0;  // Unix time of virtual time 0, for printed timestamps
     int cpu_count = 1;         // os.cpu_count() for --nproc_per_node auto/cpu
+    // Agents of real (not scripted) containers serve the stores they host on
+    // real sockets, for real workers (store_server.hpp). Tests whose workers
+    // are not real turn it off.
+    bool real_stores = true;
   };
   // Optional collaborators; null means absent.
   struct Deps {
@@ -49,6 +53,7 @@ class ElasticAgentRunner final : public CommandInterceptor {
     PortAllocator* ports = nullptr;  // c10d master ports
     TorchProbe* probe = nullptr;     // kAuto; null: real torchrun counts as usable
     Trace* trace = nullptr;
+    Notes* notes = nullptr;  // waits in silence (agent_watch.hpp)
   };
 
   ElasticAgentRunner(EventLoop& loop, ProcessRunner& workers, RendezvousRegistry& registry,

@@ -279,6 +279,13 @@ LaunchPlan PlanFromArgs(const TorchrunCommand& command, const TorchrunArgs& in, 
     e.assertion = "assert args.max_restarts >= 0";
     return fail(e.From(args.Origin("max_restarts"), std::to_string(args.max_restarts)));
   }
+  // torch 2's config_from_args warns before the local world size.
+  if (profile.version == TorchVersion::kTorch2 && args.rdzv_backend != "static" &&
+      args.rdzv_endpoint.empty()) {
+    plan.output.push_back(
+        "WARNING:torch.distributed.run:master_addr is only used for static rdzv_backend and when "
+        "rdzv_endpoint is not specified.");
+  }
   // determine_local_world_size.
   if (auto n = PyInt(args.nproc_per_node)) {
     c.nproc_per_node = static_cast<int>(*n);
@@ -343,8 +350,67 @@ LaunchPlan PlanFromArgs(const TorchrunCommand& command, const TorchrunArgs& in, 
   c.log_dir = args.log_dir;
   // LaunchConfig.__post_init__: the rendezvous timeout defaults to 900 s.
   if (!Config(c, "timeout")) SetConfig(&c, "timeout", "900");
+  const bool v2 = profile.version == TorchVersion::kTorch2;
+  if (v2) {
+    // config_from_args: --local-ranks-filter, then the LogsSpecs class.
+    if (!args.local_ranks_filter.empty()) {
+      std::set<int> ranks;
+      bool ok = true;
+      std::size_t start = 0;
+      for (;;) {
+        auto comma = args.local_ranks_filter.find(',', start);
+        auto v = PyInt(args.local_ranks_filter.substr(start, comma - start));
+        if (!v) ok = false;
+        if (v) ranks.insert(static_cast<int>(*v));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      if (!ok) {
+        return fail(TorchrunError::Exception("ValueError",
+                                             "--local_ranks_filter must be a comma-separated list "
+                                             "of integers e.g. --local_ranks_filter=0,1,2")
+                        .From(args.Origin("local_ranks_filter"), args.local_ranks_filter));
+      }
+      c.local_ranks_filter = ranks;
+    }
+    if (args.logs_specs) {
+      // _get_logs_specs_class: no torchrun.logs_specs entry points exist here.
+      return fail(TorchrunError::Exception(
+                      "ValueError",
+                      fmt::format("Could not find entrypoint under 'torchrun.logs_specs[{}]' key",
+                                  *args.logs_specs))
+                      .From(args.Origin("logs_specs"), *args.logs_specs));
+    }
+  }
   if (auto e = CheckStd(args.redirects, args.Origin("redirects"))) return fail(*e);
   if (auto e = CheckStd(args.tee, args.Origin("tee"))) return fail(*e);
+  c.redirects = args.redirects;
+  c.tee = args.tee;
+  if (v2) {
+    c.duplicate_stdout_filters = args.duplicate_stdout_filters;
+    c.duplicate_stderr_filters = args.duplicate_stderr_filters;
+    if (auto t = env.find("TORCHELASTIC_LOG_LINE_PREFIX_TEMPLATE"); t != env.end()) {
+      c.log_line_prefix_template = t->second;
+    }
+    c.event_log_handler = args.event_log_handler;
+    c.local_addr = args.local_addr;
+    c.numa_binding = args.numa_binding;
+    c.signals_to_handle = args.signals_to_handle;
+    c.virtual_local_rank = args.virtual_local_rank;
+    // launch_agent: the flag, else TORCH_ELASTIC_SHUTDOWN_TIMEOUT, else 30 s.
+    if (args.shutdown_timeout) {
+      c.shutdown_timeout = std::chrono::seconds(*args.shutdown_timeout);
+    } else if (auto t = env.find("TORCH_ELASTIC_SHUTDOWN_TIMEOUT"); t != env.end()) {
+      auto v = PyInt(t->second);
+      if (!v) {
+        return fail(TorchrunError::Exception(
+                        "ValueError", fmt::format("invalid literal for int() with base 10: {}",
+                                                  PyStrRepr(t->second)))
+                        .From("TORCH_ELASTIC_SHUTDOWN_TIMEOUT", t->second));
+      }
+      c.shutdown_timeout = std::chrono::seconds(*v);
+    }
+  }
   // The command each worker runs.
   std::vector<std::string> cmd_args;
   std::string python = inputs.python_executable;

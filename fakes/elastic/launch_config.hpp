@@ -11,6 +11,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,6 +46,20 @@ struct ElasticLaunchConfig {
   double monitor_interval = 5;
   std::string start_method = "spawn";
   std::optional<std::string> log_dir;
+  // LogsSpecs: where workers' output goes (worker_output.hpp).
+  std::string redirects = "0";
+  std::string tee = "0";
+  std::optional<std::set<int>> local_ranks_filter;  // torch 2
+  std::vector<std::string> duplicate_stdout_filters;
+  std::vector<std::string> duplicate_stderr_filters;
+  std::string log_line_prefix_template;  // torch 2: TORCHELASTIC_LOG_LINE_PREFIX_TEMPLATE
+  // torch 2's other LaunchConfig fields.
+  std::string event_log_handler = "null";
+  std::optional<std::string> local_addr;
+  std::optional<std::string> numa_binding;
+  std::string signals_to_handle = "SIGTERM,SIGINT,SIGHUP,SIGQUIT";
+  Duration shutdown_timeout = std::chrono::seconds(30);  // PContext.close's join timeout
+  bool virtual_local_rank = false;
 
   // static backend (StaticTCPRendezvous): the TCPStore on master_addr:master_port,
   // hosted by node_rank 0; `static_timeout` is rdzv_configs["timeout"].

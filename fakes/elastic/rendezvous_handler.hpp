@@ -41,6 +41,10 @@ class RendezvousHandler {
   virtual void Abandon() = 0;
   // The agent's process ended: heartbeats stop and a hosted server goes away.
   virtual void ProcessEnded() = 0;
+  // While Create or NextRendezvous has not called back: what the agent waits
+  // for ("for node rank 0 ... at 127.0.1.1:23456"), and when torch gives up.
+  virtual std::string WaitDescription() const = 0;
+  virtual Duration WaitTimeout() const = 0;
 };
 
 }  // namespace ptsim::elastic

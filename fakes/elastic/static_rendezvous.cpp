@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "fakes/elastic/store_util.hpp"
+
 namespace ptsim::elastic {
 
 StaticRendezvous::StaticRendezvous(AgentContext& ctx, const ElasticLaunchConfig& config)
@@ -47,6 +49,14 @@ void StaticRendezvous::NextRendezvous(Joined done) {
       }));
       return;
     }
+    // The real socket, for real workers (TORCHELASTIC_USE_AGENT_STORE=True).
+    std::string error;
+    if (!ServeStore(ctx_, *store_, master_port_, &error)) {
+      store_->StopServer(ctx_.agent_id);
+      ctx_.loop->Post(
+          life_.Wrap([done, error] { done(TorchrunError::Exception("RuntimeError", error)); }));
+      return;
+    }
     epoch_ = store_->epoch();
     store_->Connect();
     TcpStore* s = store_;
@@ -78,6 +88,19 @@ void StaticRendezvous::NextRendezvous(Joined done) {
         store_->Connect();
         joined();
       }));
+}
+
+std::string StaticRendezvous::WaitDescription() const {
+  if (rank_ == 0) {
+    return fmt::format(
+        "node rank 0 hosts the static rendezvous at {}:{} and waits for {} agents to connect; {} "
+        "have",
+        master_addr_, master_port_, world_size_, store_ ? store_->connections() : 0);
+  }
+  return fmt::format(
+      "node rank {} waits for node rank 0's torchrun to serve the static rendezvous at {}:{} "
+      "(--master_addr, --master_port)",
+      rank_, master_addr_, master_port_);
 }
 
 void StaticRendezvous::Abandon() {

@@ -25,6 +25,8 @@ class StaticRendezvous final : public RendezvousHandler {
   void Shutdown() override {}
   void Abandon() override;
   void ProcessEnded() override;
+  std::string WaitDescription() const override;
+  Duration WaitTimeout() const override { return timeout_; }
 
  private:
   AgentContext& ctx_;

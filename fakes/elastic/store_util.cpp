@@ -2,6 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <ctime>
+#include <variant>
+
+#include "fakes/elastic/store_server.hpp"
+
 namespace ptsim::elastic {
 
 TorchrunError StoreConnectionLost() {
@@ -81,6 +86,63 @@ void Barrier(const AgentContext& ctx, const StoreHandle& store, int rank, int wo
                 if (auto* e = std::get_if<TorchrunError>(&r)) return done(*e);
                 done(std::nullopt);
               });
+}
+
+}  // namespace ptsim::elastic
+
+namespace ptsim::elastic {
+
+std::string GlogLine(const AgentContext& ctx, char level, int line, const std::string& text) {
+  const double now = ctx.UnixNow();
+  const std::time_t secs = static_cast<std::time_t>(now);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  const int micros = static_cast<int>((now - static_cast<double>(secs)) * 1e6);
+  return fmt::format("{}{:04}{:02}{:02} {:02}:{:02}:{:02}.{:06} {} socket.cpp:{}] {}", level,
+                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                     micros, ctx.pid, line, text);
+}
+
+bool ServeStore(const AgentContext& ctx, TcpStore& store, int port, std::string* error) {
+  if (!ctx.real_sockets) return true;
+  auto bound = store.ServeReal(port);
+  if (std::holds_alternative<int>(bound)) {
+    // Who connected, and how each connection ended, goes to the trace.
+    if (auto record = ctx.record) {
+      const std::string bound_port = std::to_string(std::get<int>(bound));
+      std::string where = "store " + store.address();
+      if (where.size() < bound_port.size() + 1 ||
+          where.compare(where.size() - bound_port.size() - 1, std::string::npos,
+                        ":" + bound_port) != 0) {
+        where += " (port " + bound_port + ")";  // a store on port 0 got a free one
+      }
+      store.real_server()->SetObserver(
+          [record, where](StoreServer::Event event, const StoreServer::ClientInfo& c) {
+            if (event == StoreServer::Event::kConnected) {
+              record(fmt::format("{}: client {} connected", where, c.peer));
+              return;
+            }
+            record(fmt::format("{}: client {} ({}, {} requests{}) closed: {}", where, c.peer,
+                               c.dialect == wire::Dialect::kTorch2      ? "torch 2 protocol"
+                               : c.dialect == wire::Dialect::kTorch1_13 ? "torch 1.13 protocol"
+                                                                        : "no request",
+                               c.requests, c.registered ? ", registered" : "", c.close_reason));
+          });
+    }
+    return true;
+  }
+  *error = std::get<std::string>(bound);
+  // socket.cpp logs each failed bind, then the failure to listen.
+  constexpr std::string_view kBind = " The server socket has failed to bind to ";
+  ctx.Log("WARNING: Logging before InitGoogleLogging() is written to STDERR");
+  for (auto pos = error->find(kBind); pos != std::string::npos;) {
+    const auto next = error->find(kBind, pos + 1);
+    ctx.Log(GlogLine(ctx, 'W', 426, "[c10d]" + error->substr(pos, next - pos)));
+    pos = next;
+  }
+  ctx.Log(GlogLine(ctx, 'E', 462,
+                   "[c10d] The server socket has failed to listen on any local network address."));
+  return false;
 }
 
 }  // namespace ptsim::elastic

@@ -5,19 +5,45 @@
 // their next operation fail, as a real TCPStore's clients do. Blocking store
 // calls (get of a missing key, a client connecting before the server is up)
 // become waits that end ready, timed out or disconnected, in virtual time.
-// A FileStore has no server and never disconnects. Loop thread only.
+// A FileStore has no server and never disconnects.
+//
+// The model and the real server are one store: ServeReal() opens a real
+// socket (StoreServer, store_server.hpp) that speaks torch's wire protocol to
+// real worker processes over the same keys. Keys are held as they travel on
+// the wire: the agent's keys carry TCPStore's "/" prefix (Set("a") stores
+// "/a"), "init/" counts the clients that registered (TCPStore's
+// waitForWorkers), and every change, from the agent or from a socket,
+// reaches both the agent's waits and the socket's WAIT/WATCH_KEY clients.
+// The c10d rendezvous states are kept as structured values, not as torch's
+// pickled bytes: a socket client does not see them. Loop thread only.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 
 #include "fakes/elastic/dynamic_rendezvous.hpp"
 #include "sim/core/event_loop.hpp"
 
 namespace ptsim::elastic {
+
+class StoreServer;
+
+// A change to one key, as the server reports it to WAIT and WATCH_KEY clients.
+struct KeyChange {
+  enum class Kind { kCreated, kUpdated, kDeleted };
+  std::string key;  // as on the wire
+  Kind kind = Kind::kUpdated;
+  std::string old_value;
+  std::string new_value;
+  bool wakes_waiters = true;  // torch 1.13's compare_set and delete wake no WAIT client
+  bool changed = true;        // false: a 2.x compare_set that stored nothing (wakes only)
+};
 
 class TcpStore {
  public:
@@ -39,18 +65,49 @@ class TcpStore {
   std::uint64_t epoch() const { return epoch_; }
   std::uint64_t server_owner() const { return server_owner_; }
   bool StartServer(std::uint64_t owner);
-  // Only the owner's end stops the server; keys and rendezvous states go with it.
+  // Only the owner's end stops the server; keys, rendezvous states and the
+  // real socket go with it.
   void StopServer(std::uint64_t owner);
+  // Opens the real socket of the running server on `port` of every local
+  // address (0: a free port). Returns the port, or torch's bind error text.
+  // REQUIRES: serving() and not a FileStore.
+  std::variant<int, std::string> ServeReal(int port);
+  StoreServer* real_server() { return real_.get(); }
   // A client of `epoch` can still talk to the server.
   bool Connected(std::uint64_t epoch) const { return serving() && epoch_ == epoch; }
-  // Clients connected in this epoch (a static master waits for world_size).
-  int connections() const { return connections_; }
-  void Connect() { ++connections_, Changed(); }
+  // Clients that registered with the server ("init/"; a static master waits
+  // for world_size of them).
+  int connections() const;
+  void Connect() { RawAdd("init/", 1); }
 
-  void Set(const std::string& key, std::string value);
-  std::optional<std::string> Get(const std::string& key) const;
-  // add(): the new value of a counter.
-  std::int64_t Add(const std::string& key, std::int64_t delta);
+  // The agent's keys (TCPStore adds "/").
+  void Set(const std::string& key, std::string value) { RawSet("/" + key, std::move(value)); }
+  std::optional<std::string> Get(const std::string& key) const { return RawGet("/" + key); }
+  std::int64_t Add(const std::string& key, std::int64_t delta) {
+    return RawAdd("/" + key, delta).value_or(0);
+  }
+
+  // Keys as on the wire (the server's operations).
+  void RawSet(const std::string& key, std::string value);
+  std::optional<std::string> RawGet(const std::string& key) const;
+  // Nullopt when the value is not an integer (the server closes the connection).
+  std::optional<std::int64_t> RawAdd(const std::string& key, std::int64_t delta);
+  // The value after the operation, as the server answers it.
+  std::string RawCompareSet(const std::string& key, const std::string& expected,
+                            std::string desired, bool wakes_waiters);
+  bool RawDelete(const std::string& key);
+  void RawAppend(const std::string& key, const std::string& value);
+  std::int64_t NumKeys() const { return static_cast<std::int64_t>(keys_.size()); }
+  std::deque<std::string>& queue(const std::string& key) { return queues_[key]; }
+  bool QueueNonEmpty(const std::string& key) const;
+  // Called when the running server stops (its hosting agent ended); the id
+  // removes it. Never called for a FileStore.
+  std::uint64_t AddStopListener(std::function<void()> listener);
+  void RemoveStopListener(std::uint64_t id) { stop_listeners_.erase(id); }
+  // Every change to a key (the real server wakes and notifies its clients).
+  void SetChangeListener(std::function<void(const KeyChange&)> listener) {
+    listener_ = std::move(listener);
+  }
 
   // Calls `done` once `ready()` holds (checked now and after every change),
   // or with kTimeout after `timeout`, or with kDisconnected when `epoch` is
@@ -69,6 +126,7 @@ class TcpStore {
     EventLoop::TimerId timer;
   };
   void Changed();
+  void Notify(KeyChange change);
   void Recheck();
   void Finish(WaitId id, WaitEnd end);
 
@@ -77,12 +135,16 @@ class TcpStore {
   bool file_store_;
   std::uint64_t server_owner_ = 0;
   std::uint64_t epoch_ = 0;
-  int connections_ = 0;
   std::map<std::string, std::string> keys_;
+  std::map<std::string, std::deque<std::string>> queues_;
   std::map<std::string, RendezvousState> rendezvous_;
   std::map<WaitId, Waiter> waiters_;
   WaitId next_wait_ = 1;
   EventLoop::TimerId recheck_;
+  std::function<void(const KeyChange&)> listener_;
+  std::map<std::uint64_t, std::function<void()>> stop_listeners_;
+  std::uint64_t next_stop_listener_ = 1;
+  std::unique_ptr<StoreServer> real_;
 };
 
 }  // namespace ptsim::elastic

@@ -5,51 +5,68 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <fstream>
+#include <regex>
+#include <thread>
 
+#include "fakes/elastic/python_syntax.hpp"
+#include "fakes/elastic/torchrun_args.hpp"
 #include "fakes/process/real_process_runner.hpp"
 
 namespace ptsim::elastic {
 
 namespace {
 
-// Exit 0: usable; 3: the Std.from_str("0") bug; 4: no torch.distributed.run.
+// Exit 0: usable torch 1.x; 3: the Std.from_str("0") bug; 4: no
+// torch.distributed.run; 20: usable torch 2 or later.
 constexpr const char* kProbeScript =
     "import sys\n"
     "try:\n"
-    "    import torch.distributed.run\n"
+    "    import torch, torch.distributed.run\n"
     "    from torch.distributed.elastic.multiprocessing import Std\n"
     "except Exception:\n"
     "    sys.exit(4)\n"
-    "sys.exit(0 if Std.from_str('0') is not None else 3)\n";
-
-bool HasFlag(const std::vector<std::string>& args, const std::string& short_flag,
-             const std::string& long_flag) {
-  for (const auto& a : args) {
-    if (a == short_flag || a == long_flag || a.rfind(long_flag + "=", 0) == 0) return true;
-    if (a.size() > 2 && a.rfind(short_flag, 0) == 0 && a[1] != '-') return true;  // "-r3"
-  }
-  return false;
-}
-
-bool HasEnv(const std::vector<std::string>& env, const std::string& name) {
-  for (const auto& kv : env)
-    if (kv.rfind(name + "=", 0) == 0) return true;
-  return false;
-}
+    "if Std.from_str('0') is None:\n"
+    "    sys.exit(3)\n"
+    "sys.exit(20 if int(torch.__version__.split('.')[0]) >= 2 else 0)\n";
 
 }  // namespace
 
-bool WorksAroundStdBug(const TorchrunCommand& command, const std::vector<std::string>& env) {
-  const bool redirects = HasFlag(command.args, "-r", "--redirects") || HasEnv(env, "PET_REDIRECTS");
-  const bool tee = HasFlag(command.args, "-t", "--tee") || HasEnv(env, "PET_TEE");
-  return redirects && tee;
+bool StdValueAvoidsBug(const std::string& value, int local_world_size) {
+  // Std.from_str: "^[0-3]$" or "^(\d:[0-3],)*(\d:[0-3])$"; anything else is
+  // a ValueError torch reports before any worker starts.
+  static const std::regex kValue("^[0123]$");
+  static const std::regex kMapping(R"(^(\d:[0123],)*(\d:[0123])$)");
+  auto bad = [](char c) { return c == '0' || c == '3'; };
+  if (std::regex_search(value, kValue)) return !bad(value[0]);
+  if (!std::regex_search(value, kMapping)) return true;
+  for (std::size_t i = 0; i + 2 < value.size(); i += 4) {
+    const int rank = value[i] - '0';
+    if (rank < local_world_size && bad(value[i + 2])) return false;
+  }
+  return true;
 }
 
-RealTorchProbe::Verdict RealTorchProbe::Probe(const std::string& interpreter) {
+bool WorksAroundStdBug(const TorchrunCommand& command, const std::vector<std::string>& env) {
+  const auto parsed = ParseTorchrunArgs(command, EnvMapOf(env), TorchrunProfile{});
+  if (!parsed.args) return true;  // argparse's own error comes first
+  const TorchrunArgs& a = *parsed.args;
+  int nproc = 0;
+  if (auto n = PyInt(a.nproc_per_node)) {
+    nproc = static_cast<int>(*n);
+  } else if (a.nproc_per_node == "auto" || a.nproc_per_node == "cpu") {
+    nproc = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  } else {
+    return true;  // determine_local_world_size raises first
+  }
+  return StdValueAvoidsBug(a.redirects, nproc) && StdValueAvoidsBug(a.tee, nproc);
+}
+
+RealTorchProbe::Found RealTorchProbe::Probe(const std::string& interpreter) {
   if (auto it = cache_.find(interpreter); it != cache_.end()) return it->second;
-  Verdict verdict = Verdict::kNoTorch;
+  Found found;
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -67,13 +84,15 @@ RealTorchProbe::Verdict RealTorchProbe::Probe(const std::string& interpreter) {
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     if (WIFEXITED(status)) {
-      if (WEXITSTATUS(status) == 0) verdict = Verdict::kUsable;
-      if (WEXITSTATUS(status) == 3) verdict = Verdict::kStdBug;
+      // The Std bug is torch 1.13's (its fix shipped with torch 2).
+      if (WEXITSTATUS(status) == 0) found = {Verdict::kUsable, 1};
+      if (WEXITSTATUS(status) == 20) found = {Verdict::kUsable, 2};
+      if (WEXITSTATUS(status) == 3) found = {Verdict::kStdBug, 1};
     }
   }
   posix_spawn_file_actions_destroy(&actions);
-  cache_[interpreter] = verdict;
-  return verdict;
+  cache_[interpreter] = found;
+  return found;
 }
 
 std::string LauncherInterpreter(const TorchrunCommand& command, const std::vector<std::string>& env,
@@ -102,19 +121,27 @@ std::string LauncherInterpreter(const TorchrunCommand& command, const std::vecto
   return interpreter;
 }
 
-bool RealTorchProbe::RealTorchrunUsable(const TorchrunCommand& command,
-                                        const std::vector<std::string>& env, std::string* why) {
+bool RealTorchProbe::Usable(const TorchrunCommand& command, const std::vector<std::string>& env,
+                            TorchVersion want, std::string* why) {
   const std::string interpreter = LauncherInterpreter(command, env, why);
   if (interpreter.empty()) return false;
-  switch (Probe(interpreter)) {
+  const Found found = Probe(interpreter);
+  if (found.verdict != Verdict::kNoTorch && want == TorchVersion::kTorch2 && found.major < 2) {
+    if (why) {
+      *why = interpreter + " has torch 1.x, and the run asks for torch 2 (--torch-version 2)";
+    }
+    return false;
+  }
+  switch (found.verdict) {
     case Verdict::kUsable:
       return true;
     case Verdict::kStdBug:
       if (WorksAroundStdBug(command, env)) return true;
       if (why) {
         *why = interpreter +
-               " has torch's Std.from_str bug (Python 3.11): real torchrun crashes "
-               "unless --redirects and --tee (or PET_REDIRECTS and PET_TEE) are set";
+               " has torch's Std.from_str bug (Python 3.11): real torchrun crashes unless "
+               "--redirects and --tee (or PET_REDIRECTS and PET_TEE) are 1 or 2, or mappings "
+               "that give no existing local rank 0 or 3 (such as 9:1)";
       }
       return false;
     case Verdict::kNoTorch:

@@ -64,6 +64,8 @@ std::vector<OptionDef> OptionTable(const TorchrunCommand& command, const Torchru
   t.push_back(opt("monitor_interval", OptType::kFloat));
   t.push_back(opt("start_method", OptType::kStr));
   t.back().choices = {"spawn", "fork", "forkserver"};
+  const bool v2 = profile.version == TorchVersion::kTorch2;
+  if (v2) t.push_back(opt("event_log_handler", OptType::kStr));
   t.push_back(opt("role", OptType::kStr));
   t.push_back(opt("module", OptType::kCheckEnv, {"-m"}));
   t.push_back(opt("no_python", OptType::kCheckEnv));
@@ -71,14 +73,56 @@ std::vector<OptionDef> OptionTable(const TorchrunCommand& command, const Torchru
   t.push_back(opt("log_dir", OptType::kStr));
   t.push_back(opt("redirects", OptType::kStr, {"-r"}));
   t.push_back(opt("tee", OptType::kStr, {"-t"}));
+  if (v2) {
+    t.push_back(opt("local_ranks_filter", OptType::kStr));
+    t.push_back(opt("duplicate_stdout_filters", OptType::kStr));
+    t.push_back(opt("duplicate_stderr_filters", OptType::kStr));
+  }
   t.push_back(opt("node_rank", OptType::kInt));
   t.push_back(opt("master_addr", OptType::kStr));
   t.push_back(opt("master_port", OptType::kInt));
+  if (v2) {
+    t.push_back(opt("local_addr", OptType::kStr));
+    t.push_back(opt("logs_specs", OptType::kStr));
+    t.back().env = false;
+    t.push_back(opt("numa_binding", OptType::kStr));
+    t.back().env = false;
+    // _AffinityMode (torch/numa/binding.py).
+    t.back().choices = {"node", "socket", "exclusive", "core-complex"};
+    t.push_back(opt("signals_to_handle", OptType::kStr));
+    t.push_back(opt("shutdown_timeout", OptType::kInt));
+    t.push_back(opt("virtual_local_rank", OptType::kCheckEnv));
+  }
   if (command.entry == TorchrunCommand::Entry::kLaunchModule) {
     t.push_back(opt("use_env", OptType::kStoreTrue));
     t.back().env = false;
   }
   return t;
+}
+
+// run.py comma_separated_list: "a,b" -> [a, b]; ",," escapes a comma.
+std::vector<std::string> CommaList(const std::string& value) {
+  constexpr std::string_view kPlaceholder = "<COMMA_PLACEHOLDER>";
+  std::string v = value;
+  for (auto pos = v.find(",,"); pos != std::string::npos; pos = v.find(",,", pos)) {
+    v.replace(pos, 2, kPlaceholder);
+    pos += kPlaceholder.size();
+  }
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (;;) {
+    auto comma = v.find(',', start);
+    std::string item = v.substr(start, comma - start);
+    for (auto pos = item.find(kPlaceholder); pos != std::string::npos;
+         pos = item.find(kPlaceholder, pos)) {
+      item.replace(pos, kPlaceholder.size(), ",");
+      ++pos;
+    }
+    out.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
 }
 
 std::string EnvName(const std::string& dest) {
@@ -190,6 +234,7 @@ void Parser::SetFlag(const OptionDef& d, bool value, const std::string& origin) 
   if (d.dest == "no_python") args_.no_python = value;
   if (d.dest == "run_path") args_.run_path = value;
   if (d.dest == "use_env") args_.use_env = value;
+  if (d.dest == "virtual_local_rank") args_.virtual_local_rank = value;
   if (!origin.empty()) args_.origin[d.dest] = origin;
 }
 
@@ -206,6 +251,7 @@ std::optional<TorchrunError> Parser::Convert(const OptionDef& d, const std::stri
     if (d.dest == "max_restarts") args_.max_restarts = *v;
     if (d.dest == "node_rank") args_.node_rank = *v;
     if (d.dest == "master_port") args_.master_port = *v;
+    if (d.dest == "shutdown_timeout") args_.shutdown_timeout = *v;
   } else if (d.type == OptType::kFloat) {
     auto v = PyFloat(value);
     if (!v) {
@@ -227,6 +273,14 @@ std::optional<TorchrunError> Parser::Convert(const OptionDef& d, const std::stri
     if (d.dest == "redirects") args_.redirects = value;
     if (d.dest == "tee") args_.tee = value;
     if (d.dest == "master_addr") args_.master_addr = value;
+    if (d.dest == "event_log_handler") args_.event_log_handler = value;
+    if (d.dest == "local_ranks_filter") args_.local_ranks_filter = value;
+    if (d.dest == "duplicate_stdout_filters") args_.duplicate_stdout_filters = CommaList(value);
+    if (d.dest == "duplicate_stderr_filters") args_.duplicate_stderr_filters = CommaList(value);
+    if (d.dest == "local_addr") args_.local_addr = value;
+    if (d.dest == "logs_specs") args_.logs_specs = value;
+    if (d.dest == "numa_binding") args_.numa_binding = value;
+    if (d.dest == "signals_to_handle") args_.signals_to_handle = value;
   }
   args_.origin[d.dest] = origin;
   return std::nullopt;

@@ -6,7 +6,11 @@
 // environment (a flag given on the command line wins). String defaults taken
 // from PET_* are type-converted after parsing, as argparse does, so a bad
 // PET_MAX_RESTARTS fails like a bad --max_restarts. Errors carry argparse's
-// or Python's own message and name the flag or variable. Pure; any thread.
+// or Python's own message and name the flag or variable. The torch 2 profile
+// adds the 2.x flags (--local-ranks-filter, --logs-specs, --numa-binding,
+// --signals-to-handle, --shutdown-timeout, --virtual-local-rank, ...) in
+// the newest run.py's declaration order, which decides prefix matching;
+// torch 1.13 rejects them as unrecognized, as it does. Pure; any thread.
 #pragma once
 
 #include <cstdint>
@@ -47,6 +51,17 @@ struct TorchrunArgs {
   std::int64_t node_rank = 0;
   std::string master_addr = "127.0.0.1";
   std::int64_t master_port = 29500;
+  // torch 2.x only (run.py get_args_parser of the 2.x line).
+  std::string event_log_handler = "null";
+  std::string local_ranks_filter;
+  std::vector<std::string> duplicate_stdout_filters;
+  std::vector<std::string> duplicate_stderr_filters;
+  std::optional<std::string> local_addr;
+  std::optional<std::string> logs_specs;
+  std::optional<std::string> numa_binding;
+  std::string signals_to_handle = "SIGTERM,SIGINT,SIGHUP,SIGQUIT";
+  std::optional<std::int64_t> shutdown_timeout;
+  bool virtual_local_rank = false;
   bool use_env = true;  // torch.distributed.launch: --use_env, default False there
   std::string training_script;
   std::vector<std::string> training_script_args;

@@ -38,12 +38,17 @@ std::optional<TorchrunError> LocalWorkerGroup::Start(const std::vector<Launch>& 
     spec.script = options.script;
     spec.incarnation = options.incarnation;
     std::weak_ptr<bool> alive = alive_;
-    auto spawned = runner_.Spawn(spec, {[this, alive](std::string_view line) {
-                                          if (!alive.expired() && output_) output_(line);
-                                        },
-                                        [this, alive, i](const ProcessExit& exit) {
-                                          if (!alive.expired()) OnExit(i, exit);
-                                        }});
+    auto worker_output = options.worker_output;
+    const int local_rank = static_cast<int>(i);
+    auto spawned =
+        runner_.Spawn(spec, {[this, alive, worker_output, local_rank](std::string_view line) {
+                               if (alive.expired()) return;
+                               if (worker_output) return worker_output(local_rank, line);
+                               if (output_) output_(line);
+                             },
+                             [this, alive, i](const ProcessExit& exit) {
+                               if (!alive.expired()) OnExit(i, exit);
+                             }});
     if (!spawned.ok()) {
       // subprocess.Popen raises; torch's message names the program.
       return TorchrunError::Exception("FileNotFoundError",

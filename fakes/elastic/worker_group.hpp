@@ -4,7 +4,8 @@
 // non-zero exit fails the group, all zero succeeds it), and closed by sending
 // a death signal to every worker still running, waiting up to the shutdown
 // timeout, then SIGKILL (close/_close), with torch's log lines. Workers'
-// output lines go to `output`; their pids are the runner's, or small
+// output lines go to Options::worker_output (else `output`, which also takes
+// the group's own lines); their pids are the runner's, or small
 // synthetic ones for processes without one. Destroying the group SIGKILLs
 // what is left, as a container's end kills its processes. Loop thread only.
 #pragma once
@@ -34,6 +35,9 @@ class LocalWorkerGroup {
     std::string working_dir;                  // the container's
     const ContainerScript* script = nullptr;  // scripted containers' workers are scripted
     int incarnation = 0;                      // which incarnation of the script each worker plays
+    // Each worker's output lines, by local rank (worker_output.hpp routes
+    // them); unset: they go to the group's `output`.
+    std::function<void(int local_rank, std::string_view line)> worker_output;
   };
   enum class State { kRunning, kSucceeded, kFailed };
   struct PollResult {

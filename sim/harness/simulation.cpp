@@ -46,9 +46,9 @@ Simulation::Simulation(SimulationOptions options)
       mux_(real_, scripted_),
       faulty_(mux_),
       rendezvous_(loop_),
-      elastic_(
-          loop_, faulty_, rendezvous_, random_.Fork("elastic"), ElasticOptions(options_),
-          {&network_, &ports_, options_.torch_probe ? options_.torch_probe : &own_probe_, &trace_}),
+      elastic_(loop_, faulty_, rendezvous_, random_.Fork("elastic"), ElasticOptions(options_),
+               {&network_, &ports_, options_.torch_probe ? options_.torch_probe : &own_probe_,
+                &trace_, &notes_}),
       kubelets_(api_),
       node_lifecycle_(api_, notes_, options_.node_lifecycle),
       controller_(api_, notes_, ControllerOptionsFor(options_.operator_version)) {

@@ -53,9 +53,20 @@ const std::string& TorchSkipReason() {
 constexpr const char* kWorker = R"(#!/bin/sh
 env | grep -E '^(RANK|LOCAL_RANK|GROUP_RANK|ROLE_RANK|ROLE_NAME|LOCAL_WORLD_SIZE|WORLD_SIZE|GROUP_WORLD_SIZE|ROLE_WORLD_SIZE|MASTER_ADDR|MASTER_PORT|TORCHELASTIC_[A-Z_]*|NCCL_ASYNC_ERROR_HANDLING|OMP_NUM_THREADS|PET_[A-Z_]*)=' | sort | sed "s/^/env$RANK /"
 echo "attempt rank=$RANK restart=$TORCHELASTIC_RESTART_COUNT"
+# This attempt's directory (error files are <attempt>/<local_rank>/error.json):
+# rank 0 marks it once it has printed, so that a failing rank 1 does not get
+# rank 0 stopped before its lines, whichever agent is quicker on a busy machine.
+attempt_dir=${TORCHELASTIC_ERROR_FILE%/*/*}
+[ "$RANK" = 0 ] && : > "$attempt_dir/rank0-printed"
+wait_for_rank0() {
+  for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+    [ -e "$attempt_dir/rank0-printed" ] && return
+    sleep 0.25
+  done
+}
 case "$W_MODE" in
-  flaky) if [ "$RANK" = 1 ] && [ "$TORCHELASTIC_RESTART_COUNT" = 0 ]; then exit 7; fi; exit 0 ;;
-  always) if [ "$RANK" = 1 ]; then exit 5; fi ;;
+  flaky) if [ "$RANK" = 1 ] && [ "$TORCHELASTIC_RESTART_COUNT" = 0 ]; then wait_for_rank0; exit 7; fi; exit 0 ;;
+  always) if [ "$RANK" = 1 ]; then wait_for_rank0; exit 5; fi ;;
   errorfile)
     if [ "$RANK" = 1 ]; then
       printf '{"message": {"message": "ValueError: boom", "extraInfo": {"py_callstack": "Traceback (most recent call last):\\nValueError: boom", "timestamp": "1700000000"}}}' > "$TORCHELASTIC_ERROR_FILE"
@@ -63,7 +74,7 @@ case "$W_MODE" in
     fi ;;
   ok) exit 0 ;;
 esac
-exec sleep 10
+exec sleep 60
 )";
 
 struct Outcome {
@@ -79,6 +90,9 @@ struct Conformance {
     ElasticAgentRunner::Options o;
     o.policy = ElasticPolicy::kEmulate;
     o.agent.log_root = dir.path();
+    // The real torchrun beside it binds the same master ports; the shell
+    // workers use no store (the store server is tested in real_torch_test.cpp).
+    o.real_stores = false;
     emulated = std::make_unique<ElasticAgentRunner>(loop, real, registry, Random(3), o,
                                                     ElasticAgentRunner::Deps{});
   }
@@ -235,7 +249,19 @@ TEST_CASE_METHOD(Conformance,
                            // and the two ranks' lines could interleave in the shared pipe.
                            "sys.stdout.write('argv %s buffered %s\\n' % (' '.join(sys.argv[1:]), "
                            "sys.stdout.line_buffering))\n"
-                           "sys.exit(3 if os.environ['RANK'] == '1' else 0)\n";
+                           // Rank 0 prints, marks the attempt and lives until stopped; rank 1
+                           // fails once rank 0 has printed: both launchers then stop rank 0,
+                           // however slowly each process starts on a busy machine.
+                           "import time\n"
+                           "mark = os.path.join(os.path.dirname(os.path.dirname("
+                           "os.environ['TORCHELASTIC_ERROR_FILE'])), 'rank0-printed')\n"
+                           "if os.environ['RANK'] == '0':\n"
+                           "    open(mark, 'w').close()\n"
+                           "    time.sleep(60)\n"
+                           "for _ in range(200):\n"
+                           "    if os.path.exists(mark): break\n"
+                           "    time.sleep(0.05)\n"
+                           "sys.exit(3)\n";
   KernelPortAllocator ports;
   auto args = Common(ports.Allocate());
   args.insert(args.end(), {script, "--lr", "0.1"});

@@ -49,6 +49,7 @@ struct AgentFixture {
     options.agent.profile = TorchrunProfile::For(version);
     options.agent.log_root = dir.path();
     options.python_executable = "/usr/bin/python3";
+    options.real_stores = false;  // the workers are recorded, not real: no sockets
   }
 
   ElasticAgentRunner& Runner() {
@@ -56,6 +57,7 @@ struct AgentFixture {
       ElasticAgentRunner::Deps deps;
       deps.ports = &ports;
       deps.trace = &trace;
+      deps.notes = &notes;
       runner =
           std::make_unique<ElasticAgentRunner>(loop, workers, registry, Random(7), options, deps);
     }
@@ -102,6 +104,12 @@ struct AgentFixture {
       if (kv.rfind(name + "=", 0) == 0) value = kv.substr(name.size() + 1);
     return value;
   }
+  // True when a note contains `needle`.
+  bool Noted(const std::string& needle) const {
+    for (const auto& n : notes.list())
+      if (n.text.find(needle) != std::string::npos) return true;
+    return false;
+  }
   // The RecordingProcessRunner's id of spawn number `index`.
   static ProcessId IdOf(std::size_t index) { return index + 1; }
 
@@ -109,6 +117,7 @@ struct AgentFixture {
   ManualWallClock wall;
   EventLoop loop;
   Trace trace;
+  Notes notes;
   RendezvousRegistry registry;
   RecordingProcessRunner workers;
   SequentialPortAllocator ports;
