@@ -188,6 +188,9 @@ TEST_CASE("a misspelt option or command gets a suggestion") {
   auto command = RunCli({"rnu", "j.yaml"}, dir.path());
   CHECK(command.exit_code == 2);
   CHECK(Contains(command.output, "ptsim: ptsim has no command \"rnu\"; did you mean run?"));
+  // The suggestion replaces CLI11's own, less helpful, message.
+  CHECK_FALSE(Contains(command.output, "A subcommand is required"));
+  CHECK_FALSE(Contains(option.output, "was not expected"));
   auto nested = RunCli({"flyte", "jbo", "task.yaml"}, dir.path());
   CHECK(nested.exit_code == 2);
   CHECK(Contains(nested.output, "ptsim: ptsim flyte has no command \"jbo\"; did you mean job?"));

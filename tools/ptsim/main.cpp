@@ -89,12 +89,17 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    if (code != 0) {
-      std::cerr << ptsim::cli::SuggestCorrections(app,
-                                                  std::vector<std::string>(argv + 1, argv + argc));
+    // A misspelt option or command: the suggestion says more than CLI11's
+    // "not expected" or "a subcommand is required", so it replaces it.
+    if (e.get_exit_code() != 0) {
+      const std::string suggestions =
+          ptsim::cli::SuggestCorrections(app, std::vector<std::string>(argv + 1, argv + argc));
+      if (!suggestions.empty()) {
+        std::cerr << suggestions;
+        return 2;
+      }
     }
-    return code == 0 ? 0 : 2;
+    return app.exit(e) == 0 ? 0 : 2;
   }
   if (run_cmd->parsed()) return ptsim::cli::Run(run);
   if (logs_cmd->parsed()) return ptsim::cli::Logs(logs);
