@@ -72,7 +72,7 @@ TEST_CASE("a kind that looks misspelt is an error with a suggestion, not ignored
     auto r = RunCli({"run", "j.yaml"}, dir.path());
     INFO(r.output);
     CHECK(r.exit_code == 2);
-    CHECK(Contains(r.output, std::string("j.yaml:1:1: error: kind: unknown kind \"") + kind +
+    CHECK(Contains(r.output, std::string("j.yaml:2:7: error: kind: unknown kind \"") + kind +
                                  "\"; did you mean \"PyTorchJob\" (apiVersion kubeflow.org/v1)?"));
   }
 }
