@@ -7,7 +7,8 @@
 //    image, which ptsim does not pull), with a hint to map the image;
 //  - a working directory that does not exist.
 // Warnings (and a note for the report): an image nothing maps whose command
-// runs on this machine as it is; a mapping no container uses, with the
+// runs on this machine as it is (unless it is ptsim-worker, ptsim's own fake
+// trainer, which is meant to run here); a mapping no container uses, with the
 // nearest image reference. Plain functions; any thread.
 #pragma once
 

@@ -100,6 +100,11 @@ TEST_CASE("an unmapped image whose command exists here runs, with a warning and 
   auto meant = RunCli({"run", "p.yaml", "--image", "busybox:1.36={}", "-q"}, dir.path());
   CHECK(meant.exit_code == 0);
   CHECK(meant.output.empty());
+  // ptsim's own fake trainer is written to run here: no warning either.
+  Write(dir / "w.yaml", Pod("busybox:1.36", "    command: [ptsim-worker, --steps, \"1\"]\n"));
+  auto worker = RunCli({"run", "w.yaml", "-q"}, dir.path());
+  CHECK(worker.exit_code == 0);
+  CHECK(worker.output.empty());
 }
 
 TEST_CASE("a mapping no container uses is a warning naming the nearest image") {
