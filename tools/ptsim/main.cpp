@@ -68,7 +68,9 @@ int main(int argc, char** argv) {
                    "runs, the traces) were identical")
       ->capture_default_str();
   run_cmd->add_flag("--no-timeline", run.no_timeline, "Do not print the timeline as the run goes");
-  run_cmd->add_flag("-q,--quiet", run.quiet, "Print nothing but errors");
+  run_cmd->add_flag("-q,--quiet", run.quiet,
+                    "Print only the pre-flight errors and warnings, and for a failed run the "
+                    "expectations that failed and its verdict");
   run_cmd->add_flag("--trace", run.print_trace, "Print the full event trace of each run");
 
   ptsim::cli::LogsOptions logs;
