@@ -127,7 +127,8 @@ void AddDocument(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan, int d
     AddPyTorchJob(ctx, doc, plan);
   } else if (document == DocumentKind::kScenario && depth > 0) {
     ctx.set_object("");
-    ctx.Error(doc["kind"], "kind", "a Scenario cannot hold another Scenario: give a Pod or a PyTorchJob");
+    ctx.Error(doc["kind"], "kind",
+              "a Scenario cannot hold another Scenario: give a Pod or a PyTorchJob");
   } else if (document == DocumentKind::kScenario) {
     DecodeScenario(ctx, doc, plan, overrides,
                    [&overrides](DecodeContext& c, const YAML::Node& d, RunPlan* p) {
