@@ -1,9 +1,10 @@
 // Which training-operator release ptsim emulates, and what differs between
-// them (the release notes of kubeflow/training-operator v1.7.0-v1.9.4), plus
-// the `fixed` profile: the latest release with its known bugs corrected.
-// ProfileFor picks the knobs of a profile; a quoted release that has no
-// profile of its own is mapped to one by ResolveOperatorRelease
-// (sim/model/operator_version.hpp). Plain data.
+// them (docs/upstream/training-operator.md#release-profiles), plus the `fixed`
+// profile: the latest release with its known bugs corrected
+// (docs/upstream/training-operator.md#known-upstream-bugs). ProfileFor picks
+// the knobs of a profile; a quoted release that has no profile of its own is
+// mapped to one by ResolveOperatorRelease (sim/model/operator_version.hpp).
+// Plain data.
 #pragma once
 
 #include <string>

@@ -1,7 +1,9 @@
 // The training-operator releases ptsim can emulate, and the `fixed` profile:
-// v1.9.4 with the known upstream bugs corrected. A profile is a plain value;
-// code that behaves differently per release asks the predicates below instead
-// of comparing versions itself, so each difference is named once. Every
+// v1.9.4 with the known upstream bugs corrected
+// (docs/upstream/training-operator.md#release-profiles and
+// docs/upstream/training-operator.md#known-upstream-bugs). Profiles are plain
+// values; code that behaves differently per release asks the predicates below
+// instead of comparing versions itself, so each difference is named once. Every
 // v1.7.x-v1.9.x release a user may quote resolves to the profile that behaves
 // as it did (ResolveOperatorRelease). The default is the last v1 release,
 // v1.9.4. Pure functions; any thread.
@@ -19,7 +21,7 @@ enum class OperatorVersion {
   kV1_8_1,  // + TTL cleanup skipped while suspended (kubeflow/training-operator#2243)
   kV1_9_0,  // + worker replicas >= 1, elastic needs Worker, runPolicy.managedBy
   kV1_9_4,  // + cleanPodPolicy respected on backoff/deadline failure (kubeflow/trainer#3420)
-  kFixed,   // v1.9.4 with its known upstream bugs corrected (docs/scenarios.md)
+  kFixed,   // v1.9.4 with the known upstream bugs corrected
 };
 
 inline constexpr OperatorVersion kDefaultOperatorVersion = OperatorVersion::kV1_9_4;
