@@ -34,6 +34,16 @@ void ApiServer::OnRegister<Pod>(Collection<Pod>& pods) {
     }
     return false;
   });
+  // ValidatePodSpec (pkg/apis/core/validation): the restartPolicy enum. The
+  // training-operator copies a replica's restartPolicy into its pods as
+  // written, so a misspelt one reaches this check
+  // (docs/upstream/training-operator.md#restart-policies).
+  pods.set_create_validation([](const Pod& pod) -> std::string {
+    const std::string& p = pod.spec.restart_policy;
+    if (p.empty() || p == "Always" || p == "OnFailure" || p == "Never") return "";  // "": defaulted
+    return "spec.restartPolicy: Unsupported value: \"" + p +
+           "\": supported values: \"Always\", \"OnFailure\", \"Never\"";
+  });
 }
 
 }  // namespace ptsim

@@ -61,6 +61,8 @@ class ApiServer {
 // (pkg/registry/core/pod/strategy.go, CheckGracefulDelete): deletionTimestamp
 // is set to now + grace and the kubelet removes the object once its containers
 // have stopped. Unbound or terminal pods, and grace 0, are removed at once.
+// A pod whose restartPolicy is not Always, OnFailure or Never is rejected on
+// create, as kube-apiserver's validation does.
 template <>
 void ApiServer::OnRegister<Pod>(Collection<Pod>& pods);
 

@@ -79,6 +79,13 @@ class Collection final : public CollectionBase {
                   "Required value: name or generateName is required");
       return diags;
     }
+    if (validate_create_) {
+      if (std::string invalid = validate_create_(obj); !invalid.empty()) {
+        diags.Error({}, fmt::format("{} \"{}\"", T::kKind, m.name), "",
+                    fmt::format("{} \"{}\" is invalid: {}", T::kKind, m.name, invalid));
+        return diags;
+      }
+    }
     const auto key = std::make_pair(m.namespace_, m.name);
     if (objects_.count(key)) {
       diags.Error({}, fmt::format("{} \"{}\"", T::kKind, m.name), "",
@@ -166,6 +173,11 @@ class Collection final : public CollectionBase {
 
   void Watch(Watcher watcher) { watchers_.push_back(std::move(watcher)); }
   void set_delete_policy(DeletePolicy policy) { delete_policy_ = std::move(policy); }
+  // The kind's validation on create: a non-empty answer ("spec.x: Unsupported
+  // value: ...") rejects the object with "<Kind> \"<name>\" is invalid: ...".
+  void set_create_validation(std::function<std::string(const T&)> validate) {
+    validate_create_ = std::move(validate);
+  }
   std::size_t size() const { return objects_.size(); }
 
   std::vector<std::pair<std::string, std::string>> DependentsOf(
@@ -205,6 +217,7 @@ class Collection final : public CollectionBase {
   std::map<std::pair<std::string, std::string>, Ptr> objects_;
   std::vector<Watcher> watchers_;
   DeletePolicy delete_policy_;
+  std::function<std::string(const T&)> validate_create_;
 };
 
 }  // namespace ptsim

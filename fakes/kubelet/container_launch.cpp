@@ -92,6 +92,17 @@ std::string MapMounts(const std::string& value, const std::vector<VolumeMountPla
 
 }  // namespace
 
+std::string WorkingDir(const Container& c, const ImageSpec* image) {
+  // A mapping says how to run the image on this machine: its workingDir, or
+  // for `run` its own directory, wins over the container's, which names a
+  // directory inside the image (as `run` replaces a command inside it).
+  if (image && !image->working_dir.empty()) return image->working_dir;
+  if (image && !image->run.empty()) return image->base_dir;
+  if (!c.working_dir.empty()) return c.working_dir;
+  if (image && MappingSuppliesCommand(c, *image)) return image->base_dir;
+  return "";
+}
+
 std::string ExpandReferences(const std::string& input,
                              const std::vector<std::pair<std::string, std::string>>& vars) {
   std::string out;
@@ -214,14 +225,19 @@ LaunchPlan PlanContainer(const Pod& pod, const Container& c, const ImageSpec* im
     plan.argv.push_back(ExpandReferences(part, plan.env));
   for (auto& part : plan.argv)
     part = MapMounts(part, mounts);
-  plan.working_dir =
-      MapMounts(!c.working_dir.empty() ? c.working_dir : (image ? image->working_dir : ""), mounts);
+  plan.working_dir = MapMounts(WorkingDir(c, image), mounts);
   if (plan.argv.empty() && !plan.script) {
     plan.error_reason = "CreateContainerError";
-    plan.error_message = fmt::format(
-        "no command specified: container \"{}\" has no command and ptsim has no entrypoint for "
-        "image \"{}\"",
-        c.name, c.image);
+    plan.error_message =
+        c.command.empty() && !c.args.empty() && image
+            ? fmt::format(
+                  "no command specified: container \"{}\" has only args and the mapping of "
+                  "image \"{}\" names no entrypoint",
+                  c.name, c.image)
+            : fmt::format(
+                  "no command specified: container \"{}\" has no command and ptsim has no "
+                  "entrypoint for image \"{}\"",
+                  c.name, c.image);
   }
   return plan;
 }

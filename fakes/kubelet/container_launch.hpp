@@ -10,6 +10,13 @@
 //    resolved; a later duplicate wins. $(VAR) in command and args is expanded
 //    from the final environment. The names whose final value came from
 //    valueFrom are listed, so that the network rewrite leaves them alone.
+//  - working directory: the image mapping's workingDir; else, for a mapping
+//    with `run`, the directory of the file that held it (ImageSpec::base_dir);
+//    else the container's workingDir; else, when the mapping supplies the
+//    command line (entrypoint/cmd), its base_dir; else empty (the runner's
+//    default: the directory of the run's file). A mapping says where to run
+//    on this machine, where the container's workingDir names a directory
+//    inside the image.
 //  - volumes: an emptyDir lives in the pod's directory, a persistentVolumeClaim
 //    in the run's volumes directory (it outlives pods), a hostPath is itself;
 //    since processes share ptsim's filesystem, a value in env or argv that
@@ -48,6 +55,10 @@ struct VolumeMountPlan {
 // Expands $(VAR) references with `lookup`; undefined references stay as written.
 std::string ExpandReferences(const std::string& input,
                              const std::vector<std::pair<std::string, std::string>>& vars);
+
+// The working directory of a container of `image` (null: unmapped), before
+// mount paths are mapped; "" for the runner's default.
+std::string WorkingDir(const Container& c, const ImageSpec* image);
 
 // Host directories for the container's mounts, created as needed.
 // `pod_dir` is the pod's own directory, `run_dir` the run's.

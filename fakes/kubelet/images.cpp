@@ -2,8 +2,7 @@
 
 namespace ptsim {
 
-const ImageSpec* MapImageRegistry::Find(const std::string& image) const {
-  if (auto it = images_.find(image); it != images_.end()) return &it->second;
+std::string ImageWithoutTag(const std::string& image) {
   std::string bare = image;
   if (const auto at = bare.find('@'); at != std::string::npos) bare = bare.substr(0, at);
   const auto slash = bare.rfind('/');
@@ -11,7 +10,12 @@ const ImageSpec* MapImageRegistry::Find(const std::string& image) const {
   if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
     bare = bare.substr(0, colon);
   }
-  if (auto it = images_.find(bare); it != images_.end()) return &it->second;
+  return bare;
+}
+
+const ImageSpec* MapImageRegistry::Find(const std::string& image) const {
+  if (auto it = images_.find(image); it != images_.end()) return &it->second;
+  if (auto it = images_.find(ImageWithoutTag(image)); it != images_.end()) return &it->second;
   return nullptr;
 }
 
@@ -20,11 +24,17 @@ std::vector<std::string> CommandLine(const Container& container, const ImageSpec
   std::vector<std::string> argv = container.command;
   std::vector<std::string> args = container.args;
   if (argv.empty() && image) {
+    if (image->entrypoint.empty() && image->cmd.empty()) return {};  // ENTRYPOINT unknown
     argv = image->entrypoint;
     if (args.empty()) args = image->cmd;
   }
   argv.insert(argv.end(), args.begin(), args.end());
   return argv;
+}
+
+bool MappingSuppliesCommand(const Container& container, const ImageSpec& image) {
+  if (!image.run.empty()) return true;
+  return container.command.empty() && (!image.entrypoint.empty() || !image.cmd.empty());
 }
 
 std::string ScriptAnnotation(const std::string& container_name) {

@@ -15,6 +15,9 @@ OperatorProfile ProfileFor(OperatorVersion version) {
     case OperatorVersion::kV1_9_0:
     case OperatorVersion::kV1_8_1:
       break;
+    case OperatorVersion::kV1_8_0:
+      p.ttl_skips_suspended = false;
+      break;
     case OperatorVersion::kV1_7_0:
       p.job_role_on_worker0 = false;
       p.exit_code_permanent_fails_job = false;

@@ -1,7 +1,10 @@
 // Which training-operator release ptsim emulates, and what differs between
 // them (docs/upstream/training-operator.md#release-profiles), plus the `fixed`
 // profile: the latest release with its known bugs corrected
-// (docs/upstream/training-operator.md#known-upstream-bugs). Plain data.
+// (docs/upstream/training-operator.md#known-upstream-bugs). ProfileFor picks
+// the knobs of a profile; a quoted release that has no profile of its own is
+// mapped to one by ResolveOperatorRelease (sim/model/operator_version.hpp).
+// Plain data.
 #pragma once
 
 #include <string>
@@ -21,7 +24,9 @@ struct OperatorProfile {
   bool job_role_on_worker0 = true;
   // v1.8+: a non-retryable ExitCode failure fails the job (v1.7 stays Restarting, #2044).
   bool exit_code_permanent_fails_job = true;
-  // v1.8.1+: TTL cleanup is skipped while the job is suspended.
+  // v1.8.1+: TTL cleanup is skipped while the job is suspended
+  // (kubeflow/training-operator#2243); v1.7.0 and v1.8.0 fail it on the nil
+  // completionTime before the Suspended status is written.
   bool ttl_skips_suspended = true;
   // v1.9+: runPolicy.managedBy is honoured.
   bool managed_by = true;

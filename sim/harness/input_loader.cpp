@@ -7,8 +7,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "fakes/process/real_process_runner.hpp"
+#include "sim/harness/document_kind.hpp"
 #include "sim/harness/flyte_plan.hpp"
+#include "sim/harness/likely_typos.hpp"
+#include "sim/harness/manifest_paths.hpp"
 #include "sim/harness/scenario_loader.hpp"
 #include "sim/model/container_script.hpp"
 #include "sim/model/pod_codec.hpp"
@@ -66,6 +68,7 @@ void AddPod(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan) {
       ctx.diagnostics().Append(script.diagnostics());
     }
   }
+  ResolveWorkingDirs(&pod.spec, ctx.file());
   plan->pods.push_back(std::move(pod));
   plan->pod_locations.push_back(ctx.Where(doc));
 }
@@ -78,6 +81,11 @@ void AddPyTorchJob(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan) {
   if (ctx.diagnostics().errors() == errors_before) {
     ctx.diagnostics().Append(
         DiagnosePyTorchJobCreate(entry.job, entry.locations, plan->operator_version, ctx.object()));
+    CheckLikelyTypos(entry.job, entry.locations, ctx.object(), &ctx.diagnostics(), &plan->notes);
+  }
+  if (entry.job.spec.pytorch_replica_specs) {
+    for (auto& [type, spec] : *entry.job.spec.pytorch_replica_specs)
+      ResolveWorkingDirs(&spec.template_.spec, ctx.file());
   }
   const YAML::Node& d = doc;
   entry.spec = YamlToJson(d["spec"]).value_or(nlohmann::json());
@@ -112,16 +120,21 @@ void AddDocument(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan, int d
     ctx.Error(doc, "kind", "Required value: every object needs apiVersion and kind");
     return;
   }
-  if (api_version == "v1" && kind == "Pod") {
+  const DocumentKind document = ClassifyDocument(api_version, kind);
+  if (document == DocumentKind::kPod) {
     AddPod(ctx, doc, plan);
-  } else if (api_version == "kubeflow.org/v1" && kind == "PyTorchJob") {
+  } else if (document == DocumentKind::kPyTorchJob) {
     AddPyTorchJob(ctx, doc, plan);
-  } else if (api_version == "ptsim.io/v1" && kind == "Scenario" && depth == 0) {
+  } else if (document == DocumentKind::kScenario && depth > 0) {
+    ctx.set_object("");
+    ctx.Error(doc["kind"], "kind",
+              "a Scenario cannot hold another Scenario: give a Pod or a PyTorchJob");
+  } else if (document == DocumentKind::kScenario) {
     DecodeScenario(ctx, doc, plan, overrides,
                    [&overrides](DecodeContext& c, const YAML::Node& d, RunPlan* p) {
                      AddDocument(c, d, p, 1, overrides);
                    });
-  } else if (api_version == "v1" && kind == "List" && depth == 0) {
+  } else if (document == DocumentKind::kList) {
     const YAML::Node& d = doc;
     YAML::Node items = d["items"];
     if (IsAbsent(items)) return;
@@ -131,6 +144,9 @@ void AddDocument(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan, int d
     }
     for (const auto& item : items)
       AddDocument(ctx, item, plan, depth + 1, overrides);
+  } else if (std::string problem = MisspeltKindProblem(api_version, kind); !problem.empty()) {
+    ctx.set_object("");
+    ctx.Error(doc["kind"], "kind", std::move(problem));
   } else {
     const YAML::Node& d = doc;
     std::string name;
@@ -152,7 +168,12 @@ Result<RunPlan> LoadRunPlan(const std::string& path, const PlanOverrides& overri
   auto file = ReadYamlFile(path);
   if (!file.ok()) return file.diagnostics();
   const std::vector<YAML::Node>& docs = file->documents;
-  plan.operator_version = overrides.operator_version.value_or(kDefaultOperatorVersion);
+  plan.operator_version =
+      overrides.operator_version ? overrides.operator_version->profile : kDefaultOperatorVersion;
+  if (overrides.operator_version) {
+    if (auto line = DescribeOperatorRelease(*overrides.operator_version); !line.empty())
+      plan.notes.push_back({line, ""});
+  }
   DecodeContext ctx(path, &diags);
   for (const auto& doc : docs)
     AddDocument(ctx, doc, &plan, 0, overrides);
@@ -162,7 +183,8 @@ Result<RunPlan> LoadRunPlan(const std::string& path, const PlanOverrides& overri
   }
   if (overrides.seed) plan.seed = *overrides.seed;
   if (overrides.timeout) plan.timeout = *overrides.timeout;
-  if (overrides.operator_version) plan.operator_version = *overrides.operator_version;
+  if (overrides.operator_version) plan.operator_version = overrides.operator_version->profile;
+  MergeImageMappings(overrides.images, &plan.images, &diags);
   if (overrides.torchrun) plan.torchrun = *overrides.torchrun;
   if (overrides.torch_version) plan.torch_version = *overrides.torch_version;
   if (plan.nodes.empty()) {
@@ -174,70 +196,6 @@ Result<RunPlan> LoadRunPlan(const std::string& path, const PlanOverrides& overri
   if (diags.ok()) CheckPlanReferences(plan, &diags);
   if (!diags.ok()) return diags;
   return Result<RunPlan>(std::move(plan), std::move(diags));
-}
-
-void CheckContainersCanStart(const RunPlan& plan, const std::vector<std::string>& base_env,
-                             Diagnostics* diagnostics) {
-  MapImageRegistry registry;
-  for (const auto& [image, spec] : plan.images)
-    registry.Add(image, spec);
-  auto check = [&](const std::map<std::string, std::string>& annotations, const Container& c,
-                   const std::string& object, const SourceLocation& where,
-                   const std::string& field) {
-    if (annotations.count(ScriptAnnotation(c.name))) return;
-    const ImageSpec* image = registry.Find(c.image);
-    if (image && image->script) return;
-    const std::vector<std::string> argv = CommandLine(c, image);
-    if (argv.empty()) {
-      diagnostics->Error(
-          where, object, field,
-          fmt::format("no command, and ptsim does not know image \"{}\": give the container a "
-                      "`command`, map the image to a local command in a scenario's `images`, or "
-                      "script it with the annotation {}",
-                      c.image, ScriptAnnotation(c.name)));
-      return;
-    }
-    if (argv[0].find("$(") != std::string::npos) return;  // expanded at start
-    std::string why;
-    std::vector<std::string> env = base_env;
-    if (image) env.insert(env.end(), image->env.begin(), image->env.end());
-    std::string exe = argv[0];
-    if (exe.find('/') != std::string::npos && exe[0] != '/') {
-      exe = (std::filesystem::path(plan.working_dir) / exe).string();
-    }
-    if (ResolveExecutable(exe, env, &why).empty()) {
-      diagnostics->Error(where, object, field, fmt::format("cannot run {}: {}", argv[0], why));
-    }
-  };
-  // A Flyte task's later attempts repeat attempt 0's containers: check those once.
-  const std::set<std::string> repeated = RepeatedFlyteAttempts(plan);
-  for (std::size_t i = 0; i < plan.pods.size(); ++i) {
-    const Pod& pod = plan.pods[i];
-    if (repeated.count("Pod/" + pod.metadata.name)) continue;
-    const std::string object = fmt::format("Pod \"{}\"", pod.metadata.name);
-    for (std::size_t j = 0; j < pod.spec.init_containers.size(); ++j) {
-      check(pod.metadata.annotations, pod.spec.init_containers[j], object, plan.pod_locations[i],
-            fmt::format("spec.initContainers[{}]", j));
-    }
-    for (std::size_t j = 0; j < pod.spec.containers.size(); ++j) {
-      check(pod.metadata.annotations, pod.spec.containers[j], object, plan.pod_locations[i],
-            fmt::format("spec.containers[{}]", j));
-    }
-  }
-  for (const auto& entry : plan.jobs) {
-    if (repeated.count("PyTorchJob/" + entry.job.metadata.name)) continue;
-    const std::string object = fmt::format("PyTorchJob \"{}\"", entry.job.metadata.name);
-    if (!entry.job.spec.pytorch_replica_specs) continue;
-    for (const auto& [rtype, spec] : *entry.job.spec.pytorch_replica_specs) {
-      const PodSpec& ps = spec.template_.spec;
-      for (std::size_t j = 0; j < ps.containers.size(); ++j) {
-        const std::string field =
-            fmt::format("spec.pytorchReplicaSpecs[{}].template.spec.containers[{}]", rtype, j);
-        check(spec.template_.metadata.annotations, ps.containers[j], object,
-              LocateField(entry.locations, field), field);
-      }
-    }
-  }
 }
 
 }  // namespace ptsim

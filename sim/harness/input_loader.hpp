@@ -1,10 +1,12 @@
 // Reads an input file into a RunPlan: a bare Pod manifest, a `kind: List` of
-// them, or a multi-document YAML/JSON file. Each document is classified by
-// apiVersion and kind; documents ptsim does not run (Services, ConfigMaps, ...)
-// are listed in RunPlan::ignored and mentioned in the output. Every problem is
-// a Diagnostic naming the file, the line and the object; nothing here starts
-// anything. Also checks, before a run, that every container can start: a
-// command or an image mapping exists and the executable is found.
+// them, a PyTorchJob, a scenario, a Flyte task, or a multi-document YAML/JSON
+// file. Each document is classified by apiVersion and kind; documents ptsim
+// does not run (Services, ConfigMaps, ...) are listed in RunPlan::ignored and
+// mentioned in the output, and a kind that looks misspelt is an error
+// (document_kind.hpp). Relative paths resolve against the file that holds
+// them. Every problem is a Diagnostic naming the file, the line and the
+// object; nothing here starts anything. The pre-flight check of containers is
+// container_preflight.hpp.
 #pragma once
 
 #include <string>
@@ -14,11 +16,5 @@
 namespace ptsim {
 
 Result<RunPlan> LoadRunPlan(const std::string& path, const PlanOverrides& overrides);
-
-// The pre-flight check for containers of `plan`: each needs a command, a
-// scripted container annotation, or an image mapping, and its executable must
-// exist. `base_env` supplies PATH.
-void CheckContainersCanStart(const RunPlan& plan, const std::vector<std::string>& base_env,
-                             Diagnostics* diagnostics);
 
 }  // namespace ptsim

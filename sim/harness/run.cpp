@@ -94,8 +94,8 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   const auto start = std::chrono::system_clock::now();  // wall-clock-ok: Unix time of virtual 0
   options.unix_epoch_seconds = std::chrono::duration<double>(start.time_since_epoch()).count();
   Simulation sim(options);
-  for (const auto& [image, spec] : plan.images)
-    sim.images().Add(image, spec);
+  for (const auto& mapping : plan.images)
+    sim.images().Add(mapping.ref, mapping.spec);
   RunRecorder recorder(sim.api());
   sim.AddObserver(&recorder);
   FaultInjector faults(sim, plan.faults);
@@ -103,6 +103,8 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   if (settings.timeline_out)
     timeline = std::make_unique<Timeline>(sim, *settings.timeline_out, settings.color);
   Notes& notes = sim.notes();
+  for (const auto& note : plan.notes)
+    notes.Add(sim.loop().Now(), note.text, note.ref);
   // A Flyte task's driver submits its attempts (flyte_run.hpp).
   std::unique_ptr<FlyteRun> flyte;
   if (plan.flyte) {

@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
-#include "fakes/kubelet/images.hpp"
 #include "sim/core/diagnostics.hpp"
 #include "sim/harness/expectation.hpp"
 #include "sim/harness/fault_spec.hpp"
 #include "sim/harness/flyte_plan.hpp"
+#include "sim/harness/image_mapping.hpp"
 #include "sim/harness/simulation.hpp"
 #include "sim/model/operator_version.hpp"
 #include "sim/model/pod.hpp"
@@ -26,15 +26,28 @@
 
 namespace ptsim {
 
+// Something a user should know about a run before it starts (the operator
+// profile a quoted release maps to, an image that runs on the host, a value
+// upstream accepts but that is likely a typo). Printed before the run and
+// kept in the report's notes.
+struct PlanNote {
+  std::string text;
+  std::string ref;      // an upstream issue, e.g. "kubeflow/trainer#3420"; may be empty
+  bool warned = false;  // also a warning of the pre-flight: printed once already
+};
+
 struct RunPlan {
   std::string name;  // the scenario's name, or the file's stem
   std::string description;
   std::string source_file;  // as given on the command line
-  std::string working_dir;  // where relative commands and paths resolve: the file's directory
+  // The absolute directory of the file given to `ptsim run`: the working
+  // directory of processes that name none and whose command line no image
+  // mapping supplies.
+  std::string working_dir;
   std::uint64_t seed = 1;
   Duration timeout = std::chrono::hours(1);
   std::vector<NodeConfig> nodes;
-  std::vector<std::pair<std::string, ImageSpec>> images;
+  std::vector<ImageMapping> images;  // the file's own, then the command line's
   std::vector<Pod> pods;
   std::vector<SourceLocation> pod_locations;  // where each pod was written
   struct Job {
@@ -59,16 +72,19 @@ struct RunPlan {
   // "Pod/<name>": checked like the others, and faults and expectations may
   // name them, but ExecuteRun does not create them itself.
   std::set<std::string> deferred;
+  std::vector<PlanNote> notes;
 };
 
 // Settings from the command line that override what a file says.
 struct PlanOverrides {
   std::optional<std::uint64_t> seed;
   std::optional<Duration> timeout;
-  std::optional<OperatorVersion> operator_version;
+  std::optional<OperatorRelease> operator_version;
   std::optional<elastic::ElasticPolicy> torchrun;
   std::optional<elastic::TorchVersion> torch_version;
   std::vector<FaultSpec> faults;  // from --fault, added to every run
+  // From --image and --images, added to every run's own mappings.
+  std::vector<ImageMapping> images;
 };
 
 }  // namespace ptsim

@@ -11,6 +11,7 @@
 #include "fakes/operator/job_naming.hpp"
 #include "sim/core/signals.hpp"
 #include "sim/harness/flyte_plan.hpp"
+#include "sim/harness/image_mapping.hpp"
 #include "sim/model/container_script.hpp"
 #include "sim/model/go_duration.hpp"
 #include "sim/model/label_selector.hpp"
@@ -68,46 +69,6 @@ void DecodeNodes(MapReader& cluster, RunPlan* plan) {
                 fmt::format("duplicate node name \"{}\"", node.name));
     }
     plan->nodes.push_back(std::move(node));
-  }
-}
-
-void DecodeImages(MapReader& m, RunPlan* plan) {
-  YAML::Node images = m.Get("images");
-  if (IsAbsent(images)) return;
-  DecodeContext& ctx = m.ctx();
-  if (!images.IsMap()) {
-    ctx.Error(images, "images", "expected a mapping from image reference to what it runs");
-    return;
-  }
-  for (const auto& kv : images) {
-    const std::string ref = kv.first.Scalar();
-    const std::string path = KeyPath("images", ref);
-    MapReader im(ctx, kv.second, path);
-    if (!im.ok()) continue;
-    ImageSpec spec;
-    im.StringList("entrypoint", &spec.entrypoint);
-    im.StringList("cmd", &spec.cmd);
-    im.StringList("run", &spec.run);
-    im.String("workingDir", &spec.working_dir);
-    std::map<std::string, std::string> env;
-    im.StringMap("env", &env);
-    for (const auto& [k, v] : env)
-      spec.env.push_back(k + "=" + v);
-    std::string script;
-    im.String("script", &script);
-    if (!script.empty()) {
-      auto parsed = ParseContainerScript(script, ctx.Where(im.Get("script")), ctx.object());
-      ctx.diagnostics().Append(parsed.diagnostics());
-      if (parsed.ok()) spec.script = std::make_shared<const ContainerScript>(*parsed);
-    }
-    const int kinds = (spec.entrypoint.empty() && spec.cmd.empty() ? 0 : 1) +
-                      (spec.run.empty() ? 0 : 1) + (spec.script ? 1 : 0);
-    if (kinds == 0 && script.empty()) {
-      ctx.Error(kv.second, path, "say what the image runs: `run`, `entrypoint`/`cmd`, or `script`");
-    } else if (kinds > 1) {
-      ctx.Error(kv.second, path, "give only one of `run`, `entrypoint`/`cmd` and `script`");
-    }
-    plan->images.emplace_back(ref, std::move(spec));
   }
 }
 
@@ -679,13 +640,16 @@ void DecodeScenario(
   std::string version;
   m.String("operatorVersion", &version);
   if (!version.empty()) {
-    auto v = ParseOperatorVersion(version);
-    if (!v) {
+    auto release = ResolveOperatorRelease(version);
+    if (!release) {
       ctx.Error(m.Get("operatorVersion"), "operatorVersion",
                 fmt::format("unknown operator version \"{}\"; choose one of {}", version,
                             OperatorVersionChoices()));
     } else if (!overrides.operator_version) {
-      plan->operator_version = *v;
+      plan->operator_version = release->profile;
+      if (auto line = DescribeOperatorRelease(*release); !line.empty()) {
+        plan->notes.push_back({line, ""});
+      }
     }
   }
   std::string torchrun;
@@ -712,7 +676,7 @@ void DecodeScenario(
     }
   }
   m.Nested("cluster", [&](MapReader& c) { DecodeNodes(c, plan); });
-  DecodeImages(m, plan);
+  DecodeImageMap(ctx, m.Get("images"), plan->working_dir, false, &plan->images);
   const std::string object = ctx.object();
   int sources = 0;
   YAML::Node job = m.Get("job");

@@ -3,30 +3,51 @@
 // (docs/upstream/training-operator.md#release-profiles and
 // docs/upstream/training-operator.md#known-upstream-bugs). Profiles are plain
 // values; code that behaves differently per release asks the predicates below
-// instead of comparing versions itself, so each difference is named once. The
-// default is the last v1 release, v1.9.4.
+// instead of comparing versions itself, so each difference is named once. Every
+// v1.7.x-v1.9.x release a user may quote resolves to the profile that behaves
+// as it did (ResolveOperatorRelease). The default is the last v1 release,
+// v1.9.4. Pure functions; any thread.
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace ptsim {
 
 enum class OperatorVersion {
   kV1_7_0,  // validation inside the controller (pytorch_validation.go); no webhook
-  kV1_8_1,  // validating webhook: V1-V7, V10, V11
+  kV1_8_0,  // validating webhook: V1-V7, V10, V11
+  kV1_8_1,  // + TTL cleanup skipped while suspended (kubeflow/training-operator#2243)
   kV1_9_0,  // + worker replicas >= 1, elastic needs Worker, runPolicy.managedBy
-  kV1_9_4,  // + cleanPodPolicy respected on backoff/deadline failure (PR #3420)
+  kV1_9_4,  // + cleanPodPolicy respected on backoff/deadline failure (kubeflow/trainer#3420)
   kFixed,   // v1.9.4 with the known upstream bugs corrected
 };
 
 inline constexpr OperatorVersion kDefaultOperatorVersion = OperatorVersion::kV1_9_4;
 
-// "v1.7.0", "v1.8.1", "v1.9.0", "v1.9.4", "fixed" (a leading "v" is optional).
+// A profile by its name: "v1.7.0", "v1.8.0", "v1.8.1", "v1.9.0", "v1.9.4",
+// "fixed" (a leading "v" is optional). Other releases: ResolveOperatorRelease.
 std::optional<OperatorVersion> ParseOperatorVersion(std::string_view text);
 // The spelling ParseOperatorVersion reads, e.g. "v1.9.4".
 std::string_view OperatorVersionName(OperatorVersion version);
-// "v1.7.0, v1.8.1, v1.9.0, v1.9.4, fixed": for error messages.
+
+// A release as a user quotes it, and the profile that behaves as it did.
+struct OperatorRelease {
+  std::string name;         // normalised: "v1.9.2", or "fixed"
+  OperatorVersion profile;  // the profile that behaves as this release did
+  // Empty when `name` is a profile of its own; otherwise one sentence that
+  // says why the release behaves as `profile`, citing the upstream change.
+  std::string why;
+};
+// Every v1.7.x-v1.9.x release (v1.7.0, v1.8.0, v1.8.1, v1.9.0 ... v1.9.4) and
+// `fixed`, with or without the leading "v"; nullopt for anything else.
+std::optional<OperatorRelease> ResolveOperatorRelease(std::string_view text);
+// "operator v1.9.2: behaves as profile v1.9.0 (...)", or "" for a release
+// that is a profile of its own.
+std::string DescribeOperatorRelease(const OperatorRelease& release);
+// "v1.7.0, v1.8.0, ..., v1.9.4, fixed": every release ResolveOperatorRelease
+// knows, for error messages.
 std::string_view OperatorVersionChoices();
 
 // v1.8.0+: PyTorchJobs are checked by the validating admission webhook

@@ -269,25 +269,6 @@ std::string FailedValidationEventMessage(const ControllerValidationError& error)
 
 ValidationResult CheckPyTorchJobForSimulation(const PyTorchJob& job) {
   ValidationResult out;
-  // restartPolicy: no enum in the CRD and no webhook check; core.SetRestartPolicy
-  // (pkg/core/pod.go) copies any value but ExitCode into the pod, whose create
-  // the API server then rejects.
-  if (job.spec.pytorch_replica_specs) {
-    for (const auto& [type, rs] : *job.spec.pytorch_replica_specs) {
-      const std::string& p = rs.restart_policy;
-      if (p.empty() || p == "Always" || p == "OnFailure" || p == "Never" || p == "ExitCode") {
-        continue;
-      }
-      FieldError e = FieldNotSupported(JoinPath(KeyPath(kReplicaSpecsPath, type), "restartPolicy"),
-                                       p, {"Always", "OnFailure", "Never", "ExitCode"});
-      e.detail += fmt::format(
-          "; upstream accepts the PyTorchJob, then the API server rejects every {} pod the "
-          "operator creates (spec.restartPolicy: Unsupported value: {}), so those replicas never "
-          "start",
-          type, GoQuote(p));
-      out.errors.push_back(std::move(e));
-    }
-  }
   // nprocPerNode: documented as auto, cpu, gpu or an integer, not validated
   // upstream. envvar.go getNprocPerNodeInt reads anything strconv.Atoi rejects
   // as 1 when computing WORLD_SIZE, and passes the text on as PET_NPROC_PER_NODE.

@@ -87,10 +87,10 @@ inline constexpr const char* kFailedValidationReason = "PyTorchJobFailedValidati
 // The Warning event v1.7.0 records: "PyTorchJob failed validation because <message>".
 std::string FailedValidationEventMessage(const ControllerValidationError& error);
 
-// ptsim's checks of what upstream accepts but fails on later: errors for
-// restartPolicy values other than Always/OnFailure/Never/ExitCode (the pods
-// are then rejected), warnings for an nprocPerNode that is not auto, cpu, gpu
-// or a positive integer (saying what WORLD_SIZE becomes).
+// ptsim's checks of what upstream accepts but fails on later: warnings for
+// an nprocPerNode that is not auto, cpu, gpu or a positive integer (saying
+// what WORLD_SIZE becomes). Misspelt restartPolicy and cleanPodPolicy values
+// run as upstream runs them, with a note (sim/harness/likely_typos.hpp).
 ValidationResult CheckPyTorchJobForSimulation(const PyTorchJob& job);
 
 // Everything ptsim reports when `job` (as decoded, not defaulted) is created

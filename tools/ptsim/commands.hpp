@@ -22,6 +22,8 @@ struct RunOptions {
   std::string torch_version;
   std::optional<std::uint64_t> seed;
   std::vector<std::string> faults;
+  std::vector<std::string> images;       // --image 'REF={...}'
+  std::vector<std::string> image_files;  // --images FILE
   int jobs = 1;
   int repeat = 1;
   bool quiet = false;

@@ -5,6 +5,7 @@
 
 #include "tools/ptsim/commands.hpp"
 #include "tools/ptsim/flyte_command.hpp"
+#include "tools/ptsim/option_suggestions.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -33,8 +34,18 @@ int main(int argc, char** argv) {
       "--timeout", run.timeout,
       "Bound each run in virtual time (90s, 10m, 1h); default 1h or the scenario's");
   run_cmd->add_option("--operator-version", run.operator_version,
-                      "Training-operator release to emulate: v1.9.4 (default), v1.9.0, v1.8.1, "
-                      "v1.7.0, or fixed (v1.9.4 with its known bugs corrected)");
+                      "Training-operator release to emulate: any of v1.7.0, v1.8.0, v1.8.1, "
+                      "v1.9.0-v1.9.4 (default v1.9.4; a release without a profile of its own "
+                      "behaves as the profile that matches it, and ptsim says which), or fixed "
+                      "(v1.9.4 with its known bugs corrected)");
+  run_cmd->add_option(
+      "--image", run.images,
+      "Map an image (repeatable): 'REF={run: [CMD, ARG...]}', or entrypoint, cmd, env, "
+      "workingDir, script, as in a scenario's images (docs/scenarios.md); relative paths are "
+      "relative to the current directory");
+  run_cmd->add_option("--images", run.image_files,
+                      "Read image mappings from a YAML file holding `images:` (repeatable); "
+                      "paths in it are relative to the file");
   run_cmd->add_option("--torchrun", run.torchrun,
                       "How torchrun commands in containers run: auto (default: the emulated "
                       "elastic agent where real torchrun cannot run here), emulate (always), or "
@@ -57,7 +68,9 @@ int main(int argc, char** argv) {
                    "runs, the traces) were identical")
       ->capture_default_str();
   run_cmd->add_flag("--no-timeline", run.no_timeline, "Do not print the timeline as the run goes");
-  run_cmd->add_flag("-q,--quiet", run.quiet, "Print nothing but errors");
+  run_cmd->add_flag("-q,--quiet", run.quiet,
+                    "Print only the pre-flight errors and warnings, and for a failed run the "
+                    "expectations that failed and its verdict");
   run_cmd->add_flag("--trace", run.print_trace, "Print the full event trace of each run");
 
   ptsim::cli::LogsOptions logs;
@@ -78,8 +91,17 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    // A misspelt option or command: the suggestion says more than CLI11's
+    // "not expected" or "a subcommand is required", so it replaces it.
+    if (e.get_exit_code() != 0) {
+      const std::string suggestions =
+          ptsim::cli::SuggestCorrections(app, std::vector<std::string>(argv + 1, argv + argc));
+      if (!suggestions.empty()) {
+        std::cerr << suggestions;
+        return 2;
+      }
+    }
+    return app.exit(e) == 0 ? 0 : 2;
   }
   if (run_cmd->parsed()) return ptsim::cli::Run(run);
   if (logs_cmd->parsed()) return ptsim::cli::Logs(logs);

@@ -12,7 +12,9 @@
 
 #include "fakes/process/memory_cgroups.hpp"
 #include "fakes/process/orphan_guard.hpp"
+#include "sim/harness/container_preflight.hpp"
 #include "sim/harness/fault_spec.hpp"
+#include "sim/harness/image_mapping.hpp"
 #include "sim/harness/input_loader.hpp"
 #include "sim/harness/report_html.hpp"
 #include "sim/harness/report_junit.hpp"
@@ -20,6 +22,8 @@
 #include "sim/model/go_duration.hpp"
 #include "sim/model/operator_version.hpp"
 #include "tools/ptsim/commands.hpp"
+#include "tools/ptsim/output_paths.hpp"
+#include "tools/ptsim/run_summary.hpp"
 
 namespace ptsim::cli {
 namespace fs = std::filesystem;
@@ -72,34 +76,29 @@ std::string FinalCondition(const nlohmann::json& report) {
 }
 
 std::string Summary(const Unit& u) {
-  const nlohmann::json& r = u.report;
-  std::string out;
-  for (const auto& f : r["faults"]) {
-    for (const auto& fired : f["fired"]) {
-      out += fmt::format("fault: {:>9.3f}s {} ({}) -> {}\n", fired["time"].get<double>(),
-                         f["name"].get<std::string>(), f["action"].get<std::string>(),
-                         fired["targets"].dump());
-    }
+  return RunSummary(u.report, u.passed, u.plan->name, u.plan->seed, u.run_dir);
+}
+
+// --image and --images, decoded and merged (a reference mapped twice,
+// differently, is an error naming both).
+bool LoadCommandLineImages(const RunOptions& options, PlanOverrides* overrides) {
+  std::error_code ec;
+  const std::string cwd = fs::current_path(ec).string();
+  Diagnostics diags;
+  for (const auto& file : options.image_files) {
+    auto mappings = LoadImagesFile(file, cwd);
+    diags.Append(mappings.diagnostics());
+    if (mappings.ok()) MergeImageMappings(*mappings, &overrides->images, &diags);
   }
-  for (const auto& e : r["expectations"]) {
-    const bool ok = e["passed"].get<bool>();
-    out += fmt::format("{} {}\n", ok ? "  ok  " : "  FAIL", e["description"].get<std::string>());
-    if (!ok) {
-      auto plain = [](const nlohmann::json& j) {
-        return j.is_string() ? j.get<std::string>() : j.dump();
-      };
-      out += fmt::format("         want: {}\n         got:  {}\n", plain(e["expected"]),
-                         plain(e["actual"]));
-    }
+  for (const auto& text : options.images) {
+    auto mapping = ParseImageFlag(text, cwd);
+    diags.Append(mapping.diagnostics());
+    if (mapping.ok()) MergeImageMappings({*mapping}, &overrides->images, &diags);
   }
-  for (const auto& note : r["notes"]) {
-    out += fmt::format("note: {}{}\n", note["text"].get<std::string>(),
-                       note["ref"].is_string() ? " (" + note["ref"].get<std::string>() + ")" : "");
-  }
-  out += fmt::format("{}: {} in {:.1f}s virtual, {:.2f}s wall (seed {}, run dir {})\n",
-                     u.passed ? "PASS" : "FAIL", u.plan->name, r["virtualSeconds"].get<double>(),
-                     r["wallSeconds"].get<double>(), u.plan->seed, u.run_dir);
-  return out;
+  if (!diags.empty()) std::cerr << diags.Render();
+  if (diags.ok()) return true;
+  std::cerr << fmt::format("ptsim: {} error(s); nothing was run\n", diags.errors());
+  return false;
 }
 
 }  // namespace
@@ -118,7 +117,7 @@ int Run(const RunOptions& options) {
     overrides.timeout = timeout;
   }
   if (!options.operator_version.empty()) {
-    overrides.operator_version = ParseOperatorVersion(options.operator_version);
+    overrides.operator_version = ResolveOperatorRelease(options.operator_version);
     if (!overrides.operator_version) {
       std::cerr << fmt::format("ptsim: --operator-version {}: unknown; choose one of {}\n",
                                options.operator_version, OperatorVersionChoices());
@@ -153,18 +152,23 @@ int Run(const RunOptions& options) {
     }
     overrides.faults.push_back(*fault);
   }
+  if (!LoadCommandLineImages(options, &overrides)) return 2;
   const std::vector<std::string> base_env = InheritedEnvironment();
 
   // Everything is decoded and checked before anything runs.
   std::vector<RunPlan> plans;
   Diagnostics all;
+  std::vector<std::string> images;  // of every container of every file
   for (const auto& file : options.files) {
     auto plan = LoadRunPlan(file, overrides);
     all.Append(plan.diagnostics());
     if (!plan.ok()) continue;
-    CheckContainersCanStart(*plan, base_env, &all);
+    CheckContainersCanStart(&*plan, base_env, &all);
+    for (auto& image : ContainerImages(*plan))
+      images.push_back(std::move(image));
     plans.push_back(std::move(*plan));
   }
+  if (plans.size() == options.files.size()) WarnUnusedMappings(overrides.images, images, &all);
   // Two runs may not share a run directory.
   std::map<std::string, int> names;
   for (auto& plan : plans) {
@@ -175,6 +179,14 @@ int Run(const RunOptions& options) {
     std::cerr << fmt::format("ptsim: {} error(s); nothing was run\n", all.errors());
     return 2;
   }
+  if (!options.quiet) {
+    for (const auto& plan : plans) {
+      for (const auto& note : plan.notes) {
+        if (!note.warned) std::cerr << fmt::format("{}: note: {}\n", plan.source_file, note.text);
+      }
+    }
+  }
+  if (!PrepareOutputs(options)) return 2;
 
   const std::string token = Token();
   MemoryCgroups cgroups(token);
@@ -233,12 +245,18 @@ int Run(const RunOptions& options) {
     u.passed = result.passed;
     u.digest = result.trace_digest;
     u.report = std::move(result.report);
-    if (!options.quiet) out << result.summary << Summary(u);
+    if (!options.quiet) {
+      out << result.summary << Summary(u);
+    } else if (!u.passed) {
+      // -q still says what failed.
+      out << ExpectationLines(u.report, true)
+          << Verdict(u.report, u.passed, plan.name, plan.seed, u.run_dir);
+    }
     if (options.print_trace) out << result.trace;
     std::ofstream(fs::path(u.run_dir) / "report.json") << u.report.dump(2) << "\n";
     std::ofstream(fs::path(u.run_dir) / "report.html") << HtmlReport({u.report});
     std::ofstream(fs::path(u.run_dir) / "trace.txt") << result.trace;
-    if (parallel && !options.quiet) {
+    if (parallel && (!options.quiet || !u.passed)) {
       std::lock_guard<std::mutex> lock(output);
       std::cout << fmt::format("== {} ({}) ==\n", plan.name, plan.source_file) << buffer.str()
                 << std::flush;

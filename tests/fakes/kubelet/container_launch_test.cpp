@@ -60,6 +60,50 @@ TEST_CASE("args without a command run after the image's entrypoint, or alone wit
   CHECK(CommandLine(Container{}, nullptr).empty());
 }
 
+TEST_CASE("args alone under a mapping that names no entrypoint or cmd have nothing to run") {
+  Pod pod = MakePod();
+  Container c;
+  c.name = "pytorch";
+  c.image = "trainer:1";
+  c.args = {"--epochs", "5"};
+  ImageSpec image;
+  image.env = {"DATA=/data"};
+  image.working_dir = "/srv";
+  CHECK(CommandLine(c, &image).empty());
+  CHECK(CommandLine(c, nullptr) == std::vector<std::string>{"--epochs", "5"});  // unmapped
+  auto plan = PlanContainer(pod, c, &image, nullptr, {}, {});
+  CHECK(plan.error_reason == "CreateContainerError");
+  CHECK(plan.error_message ==
+        "no command specified: container \"pytorch\" has only args and the mapping of image "
+        "\"trainer:1\" names no entrypoint");
+  c.command = {"python3", "train.py"};  // its own command runs, in the mapping's directory
+  plan = PlanContainer(pod, c, &image, nullptr, {}, {});
+  CHECK(plan.argv == std::vector<std::string>{"python3", "train.py", "--epochs", "5"});
+  CHECK(plan.working_dir == "/srv");
+}
+
+TEST_CASE("a process runs in the mapping's directory, else the container's, else the default") {
+  Container c;
+  c.command = {"python3", "train.py"};
+  CHECK(WorkingDir(c, nullptr).empty());  // the runner's default: the run's directory
+  c.working_dir = "/in/image";
+  CHECK(WorkingDir(c, nullptr) == "/in/image");
+  ImageSpec image;
+  image.base_dir = "/home/me/project";
+  CHECK(WorkingDir(c, &image) == "/in/image");  // the mapping does not supply the command
+  image.run = {"ptsim-worker"};
+  CHECK(WorkingDir(c, &image) == "/home/me/project");  // run replaces what is in the image
+  image.working_dir = "/srv";
+  CHECK(WorkingDir(c, &image) == "/srv");  // the mapping's wins
+  Container args_only;
+  args_only.args = {"--epochs=1"};
+  ImageSpec entry;
+  entry.entrypoint = {"python3", "train.py"};
+  entry.base_dir = "/home/me/project";
+  CHECK(WorkingDir(args_only, &entry) == "/home/me/project");
+  CHECK(WorkingDir(c, &entry) == "/in/image");  // its own command: its own directory
+}
+
 TEST_CASE(
     "env values expand earlier variables, duplicates resolve last-wins, and argv expands too") {
   Pod pod = MakePod();

@@ -167,5 +167,22 @@ spec:
   CHECK(c.Job("rr")->status.replica_statuses == frozen.replica_statuses);
 }
 
+TEST_CASE("a misspelt restartPolicy reaches the pods, which the API server rejects") {
+  OperatorCluster c;
+  c.AddNode("node-1");
+  // No enum in the CRD and no webhook check: the job is admitted as written.
+  REQUIRE(c.SubmitJob(ScriptedJobYaml("typo", "onFailure", "run 1s", 1, "run 1s")).ok());
+  c.RunFor(30);
+  CHECK(c.PodNames().empty());
+  auto failed = c.JobEvents("typo", "FailedCreatePod");
+  REQUIRE_FALSE(failed.empty());
+  CHECK(failed[0].type == "Warning");
+  CHECK(failed[0].message ==
+        "Error creating: Pod \"typo-master-0\" is invalid: spec.restartPolicy: Unsupported "
+        "value: \"onFailure\": supported values: \"Always\", \"OnFailure\", \"Never\"");
+  // ReconcileJobs returns the error before it writes the status: no condition.
+  CHECK(c.Conditions("typo").empty());
+}
+
 }  // namespace
 }  // namespace ptsim

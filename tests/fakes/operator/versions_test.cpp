@@ -126,6 +126,30 @@ TEST_CASE("v1.7.0: a suspended job with a TTL never records that it is suspended
 }
 
 // ---------------------------------------------------------------------------
+// v1.8.0
+
+TEST_CASE("v1.8.0 fails the TTL of a suspended job as v1.7.0 did, v1.8.1 skips it (#2243)") {
+  const std::string yaml =
+      UpstreamJobYaml(1, "  runPolicy: {suspend: true, ttlSecondsAfterFinished: 60}\n");
+  OperatorCluster v180(OperatorVersion::kV1_8_0);
+  v180.CreateJob(yaml);
+  v180.RunFor(10);
+  CHECK(v180.Job()->status.conditions.empty());
+  CHECK(v180.TraceContains("job completion time is nil, cannot cleanup"));
+  OperatorCluster v181(OperatorVersion::kV1_8_1);
+  v181.CreateJob(yaml);
+  v181.RunFor(10);
+  CHECK(v181.HasJobCondition("Suspended"));
+  // Otherwise v1.8.0 is v1.8.1: the webhook, and job-role=master on worker 0.
+  std::string two_masters = UpstreamJobYaml(1);
+  two_masters.replace(two_masters.find("replicas: 1"), 11, "replicas: 2");  // Master's
+  CHECK_FALSE(v180.SubmitJob(two_masters).ok());
+  OperatorCluster wo(OperatorVersion::kV1_8_0);
+  wo.CreateJob(ScriptedJobYaml("wo", "", "", 2, "forever"));
+  CHECK(wo.FindPod("wo-worker-0")->metadata.labels.at(kJobRoleLabel) == "master");
+}
+
+// ---------------------------------------------------------------------------
 // v1.8.1 and v1.9
 
 TEST_CASE(
