@@ -92,7 +92,8 @@ int PyTorchJobManifests(const std::uint8_t* data, std::size_t size) {
       CheckRendered(DiagnosePyTorchJobCreate(decoded->job, decoded->locations, version, ""));
     }
     const YAML::Node& d = doc;
-    if (d.IsMap()) (void)YamlToJson(d["spec"]);
+    // What the loader keeps of the spec; a missing spec is an invalid node.
+    if (d.IsMap() && d["spec"]) (void)YamlToJson(d["spec"]);
   }
   return 0;
 }
