@@ -57,7 +57,7 @@ double Median(std::vector<double> v) {
 std::optional<Sample> RunOnce(EventLoop& loop, ProcessRunner& runner, const std::string& worker,
                               const std::string& dir, int port) {
   ProcessSpec spec;
-  spec.name = "bench/p/c";
+  spec.name = "default/bench/torchrun";  // namespace/pod/container, for traces
   spec.argv = {kTorchrun,
                "--nproc_per_node=2",
                "--max_restarts=1",

@@ -1,7 +1,6 @@
-// Benchmarks of the ptsim engine (issue: the engine). Not pass/fail tests:
-// this prints a table of medians, percentiles and ratios measured side by
-// side in one run. Run it with `./build/bin/engine_perftest` (or
-// `tools/bench.sh`); `--quick` runs smaller sizes.
+// Benchmarks of the ptsim engine. Not pass/fail tests: this prints a table of
+// medians, percentiles and ratios measured side by side in one run. Run it
+// with `./build/bin/engine_perftest`; `--quick` runs smaller sizes.
 //
 //  1. pod created -> container process exec'd, p50/p99 over 64 pods, against
 //     plain posix_spawn of the same binary in the same run. ptsim's clock

@@ -1,6 +1,6 @@
 # Fails when a source file breaks one of the two structural rules of ptsim:
 #
-# 1. Layers depend only downward: tools/bench -> sim/harness -> fakes -> sim/model -> sim/core.
+# 1. Layers depend only downward: tools and bench -> sim/harness -> fakes -> sim/model -> sim/core.
 #    A file may include project headers from its own layer or a lower one.
 # 2. Only sim/core reads the wall clock or sleeps: everything else asks the
 #    event loop for virtual time. (tools/ptsim-worker is a separate program that

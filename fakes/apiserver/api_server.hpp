@@ -2,9 +2,10 @@
 // and the garbage collector that deletes dependents whose owner is gone
 // (background propagation, as kube-controller-manager's GC does).
 //
-// Kinds are registered on first use: collection<Pod>(), collection<PyTorchJob>().
-// Pods get the API server's graceful-deletion rule (pod_deletion.hpp). The
-// ApiServer and everything it hands out belong to the loop thread.
+// Kinds are registered on first use: collection<Pod>(),
+// collection<PyTorchJob>(). Pods get the API server's graceful-deletion rule
+// (OnRegister<Pod> below; docs/upstream/kubernetes.md#graceful-pod-deletion).
+// The ApiServer and everything it hands out belong to the loop thread.
 #pragma once
 
 #include <map>

@@ -1,9 +1,10 @@
-// An error as torchrun reports it (errors as values, DESIGN.md §7.8): either
-// an argparse usage error (usage line + "prog: error: ...", exit status 2),
-// `-h` (usage, exit 0), or a Python exception escaping torchrun's @record'ed
-// main (a traceback ending in "Type: message", exit status 1). Each carries
-// torch's own message text, plus what ptsim adds for the user: the flag or
-// PET_* variable the offending value came from, and that value. Plain data.
+// An error as torchrun reports it (errors as values,
+// docs/ARCHITECTURE.md#errors): either an argparse usage error (usage line +
+// "prog: error: ...", exit status 2), `-h` (usage, exit 0), or a Python
+// exception escaping torchrun's @record'ed main (a traceback ending in "Type:
+// message", exit status 1). Each carries torch's own message text, plus what
+// ptsim adds for the user: the flag or PET_* variable the offending value came
+// from, and that value. Plain data.
 #pragma once
 
 #include <string>

@@ -1,10 +1,11 @@
-// Which torchrun the emulation behaves like. ptsim's conformance oracle is
-// the torch 1.13 installed on the build machine (python3-torch 1.13.1); its
-// rules are the default. kTorch2 applies what later releases changed and the
-// reference documents: flags accepted with dashes as well as underscores
-// (--nproc-per-node), --monitor-interval defaulting to 0.1 s instead of 5 s,
-// TORCH_NCCL_ASYNC_ERROR_HANDLING instead of NCCL_ASYNC_ERROR_HANDLING, and
-// --standalone on localhost:0. Everything else follows 1.13. Plain data.
+// Which torchrun the emulation behaves like. ptsim's conformance oracle is the
+// torch 1.13 installed on the build machine (python3-torch 1.13.1); its rules
+// are the default. kTorch2 applies what later releases changed
+// (docs/upstream/torchrun.md#torch-versions): flags accepted with dashes as
+// well as underscores (--nproc-per-node), --monitor-interval defaulting to
+// 0.1 s instead of 5 s, TORCH_NCCL_ASYNC_ERROR_HANDLING instead of
+// NCCL_ASYNC_ERROR_HANDLING, and --standalone on localhost:0. Everything else
+// follows 1.13. Plain data.
 #pragma once
 
 #include <optional>

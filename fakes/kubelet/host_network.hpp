@@ -1,4 +1,4 @@
-// Pod networking in ptsim's default host-network mode (DESIGN.md §5).
+// Pod networking in ptsim's default host-network mode (docs/networking.md).
 //
 // Every pod gets a loopback address (127.0.x.y), stable by namespace/name so
 // that a recreated pod keeps it. Names that Kubernetes DNS would resolve (a

@@ -1,5 +1,5 @@
 // The kubelet of one fake node: it runs the pods bound to its node the way a
-// real kubelet would (reference/training-operator.md §16, and the kubelet
+// real kubelet would (docs/upstream/kubernetes.md#the-kubelet, and the kubelet
 // sources cited in each function): init containers one at a time, then the app
 // containers; container states and lastState; in-place restarts by
 // restartPolicy with CrashLoopBackOff; the pod phase and conditions; graceful
@@ -103,10 +103,11 @@ class Kubelet {
   bool ShouldRestart(const PodWorker& w, const ContainerRuntime& c) const;
   void ScheduleRestart(PodWorker& w, ContainerRuntime& c);
   void BeginTermination(PodWorker& w, std::int64_t grace_seconds);
-  // A container of a terminating pod died: the kubelet confirms it, and
-  // writes the terminal phase, at its next PLEG relist. Until then the API
-  // shows the pod still running with its deletionTimestamp, which is what the
-  // operator sees and counts as failed (reference §4.3, §15 item 10).
+  // A container of a terminating pod died: the kubelet confirms it, and writes
+  // the terminal phase, at its next PLEG relist. Until then the API shows the
+  // pod still running with its deletionTimestamp, which is what the operator
+  // sees and counts as failed
+  // (docs/upstream/training-operator.md#terminating-pods-count-as-failed).
   void ConfirmTerminationAtRelist(PodWorker& w);
   void MaybeFinishTermination(PodWorker& w);
   void WriteStatus(PodWorker& w);

@@ -92,7 +92,7 @@ void NodeLifecycleController::TaintNoExecute(const std::string& node, std::uint6
         api_.loop().Now(),
         "every node is not ready: kube-controller-manager enters full disruption mode and "
         "evicts no pods, so pods on the lost node keep their Running phase",
-        "kubernetes node lifecycle controller");
+        "kubernetes pkg/controller/nodelifecycle");
     return;
   }
   const Time now = api_.loop().Now();

@@ -1,15 +1,16 @@
 // kube-controller-manager's node lifecycle and taint-eviction controllers, for
 // nodes that stop reporting (pkg/controller/nodelifecycle,
-// pkg/controller/tainteviction; reference facts in docs/faults.md):
+// pkg/controller/tainteviction; docs/upstream/kubernetes.md#node-lifecycle):
 //  - when a node's kubelet stops posting status, after the node monitor grace
 //    period (40s up to v1.31) its Ready condition becomes Unknown
 //    (NodeStatusUnknown, "Kubelet stopped posting node status."), it gets the
 //    node.kubernetes.io/unreachable taints (NoSchedule at once, NoExecute on
 //    the next pass, 5s later), and its pods' Ready condition turns False with
 //    a NodeNotReady event — their phase stays Running;
-//  - pods tolerate the NoExecute taint for their tolerationSeconds (300s by
-//    the DefaultTolerationSeconds admission plugin) and are then deleted
-//    gracefully; with the kubelet gone they stay Terminating;
+//  - 300s after the NoExecute taint (the toleration the
+//    DefaultTolerationSeconds admission plugin gives every pod; a pod's own
+//    tolerationSeconds is not read) pods are deleted gracefully, unless they
+//    tolerate the taint forever; with the kubelet gone they stay Terminating;
 //  - if every node is not ready, nothing is evicted (full disruption mode);
 //  - when the kubelet posts again the node is Ready and the taints go.
 // The kubelet's own state (crashed or not) is the Kubelet's; this controller

@@ -1,7 +1,7 @@
 // Job condition bookkeeping exactly as training-operator pkg/util/status.go
 // (UpdateJobConditions, setCondition, filterOutCondition) and the predicates
 // IsSucceeded/IsFailed/IsRunning/IsSuspended/IsFinished
-// (reference/training-operator.md §4.2):
+// (docs/upstream/training-operator.md#condition-bookkeeping):
 //  - once Failed=True exists the list is frozen;
 //  - same type, status and reason: no change (the first message wins);
 //  - same status, other reason: lastTransitionTime is kept;

@@ -1,8 +1,9 @@
 // The run-policy checks of the training-operator's generic job loop
 // (pkg/core/job.go PastBackoffLimit, PastActiveDeadline; pkg/common/util/util.go
 // DurationUntilExpireTime; pkg/controller.v1/common/job.go DeletePodsAndServices'
-// choice of pods; the pod-slice helpers of pkg/core/pod.go). Pure functions
-// (reference/training-operator.md §2.1, §5-§8).
+// choice of pods; the pod-slice helpers of pkg/core/pod.go). Pure functions.
+// The rules are in docs/upstream/training-operator.md: pod slots and scaling,
+// backoffLimit, activeDeadlineSeconds, ttlSecondsAfterFinished, cleanPodPolicy.
 #pragma once
 
 #include <algorithm>

@@ -1,6 +1,7 @@
 // Which training-operator release ptsim emulates, and what differs between
-// them (reference/training-operator.md §14), plus the `fixed` profile: the
-// latest release with its known bugs corrected (§15). Plain data.
+// them (docs/upstream/training-operator.md#release-profiles), plus the `fixed`
+// profile: the latest release with its known bugs corrected
+// (docs/upstream/training-operator.md#known-upstream-bugs). Plain data.
 #pragma once
 
 #include <string>

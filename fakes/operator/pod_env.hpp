@@ -1,8 +1,9 @@
 // What the PyTorchJob operator adds to every pod it creates: the rendezvous
 // environment (pkg/controller.v1/pytorch/envvar.go SetPodEnv, master.go,
 // elastic.go) and, on workers of jobs with a Master, the init-pytorch init
-// container that waits for the master's DNS name (initcontainer.go).
-// Reference: training-operator.md §2.3 and §2.4. Pure functions of the
+// container that waits for the master's DNS name (initcontainer.go). The rules:
+// docs/upstream/training-operator.md#environment and
+// docs/upstream/training-operator.md#the-init-container. Pure functions of the
 // defaulted job.
 #pragma once
 

@@ -383,7 +383,7 @@ std::optional<std::string> PyTorchJobController::CleanupJob(const PyTorchJob& jo
                                "so the operator can never delete it (it fails every reconcile "
                                "with \"job completion time is nil, cannot cleanup\")",
                                job.metadata.name),
-                   "training-operator.md §3.3, §7");
+                   "docs/upstream/training-operator.md#no-completiontime-on-exitcode-failures");
     return std::string("job completion time is nil, cannot cleanup");
   }
   const Time now = api_.loop().Now();
@@ -550,8 +550,9 @@ void PyTorchJobController::NoteChurn(const PyTorchJob& job, const std::string& p
 }
 
 // ---------------------------------------------------------------------------
-// PyTorchJobReconciler.UpdateJobStatus (reference §4.4). Replica types are
-// visited in sorted order (Master before Worker) where upstream uses Go's
+// PyTorchJobReconciler.UpdateJobStatus
+// (docs/upstream/training-operator.md#success-and-failure-rules). Replica types
+// are visited in sorted order (Master before Worker) where upstream uses Go's
 // random map order.
 
 void PyTorchJobController::UpdateJobStatus(const PyTorchJob& job, JobStatus* status) {
@@ -597,7 +598,7 @@ void PyTorchJobController::UpdateJobStatus(const PyTorchJob& job, JobStatus* sta
                             "pod(s) still running are left running (cleanPodPolicy None) "
                             "and reported as succeeded",
                             name, worker->second.active),
-                "training-operator.md §15 item 8");
+                "docs/upstream/training-operator.md#master-success-ignores-workers");
           }
           return;  // the early exit: later replica types are skipped
         }

@@ -1,11 +1,12 @@
 // The PyTorchJob controller of the Kubeflow training-operator, emulated
 // (pkg/controller.v1/pytorch/pytorchjob_controller.go with the generic loop of
-// pkg/controller.v1/common/{job,pod,service}.go; reference/training-operator.md
-// §2-§10). It watches PyTorchJobs and the pods and services they control,
-// reconciles through a controller-runtime-like work queue (deduplicated keys,
-// RequeueAfter, rate-limited retries on error, a 10h resync), and writes only
-// job status and the objects it owns. The reconcile code below is a commented
-// ladder mirroring the upstream functions, one reason per branch.
+// pkg/controller.v1/common/{job,pod,service}.go; the rules, section by section,
+// in docs/upstream/training-operator.md). It watches PyTorchJobs and the pods
+// and services they control, reconciles through a controller-runtime-like work
+// queue (deduplicated keys, RequeueAfter, rate-limited retries on error, a 10h
+// resync), and writes only job status and the objects it owns. The reconcile
+// code below is a commented ladder mirroring the upstream functions, one reason
+// per branch.
 //
 // Version differences come from an OperatorProfile. Where a run passes through
 // a known upstream bug, a Note is added with the upstream issue. Loop thread

@@ -3,7 +3,7 @@
 // else stays free of Asio headers.
 #pragma once
 
-#include <utility>  // asio 1.18 awaitable.hpp needs std::exchange before <boost/asio.hpp>
+#include <utility>  // asio 1.18 asio/awaitable.hpp needs std::exchange before <boost/asio.hpp>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>

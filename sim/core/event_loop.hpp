@@ -1,11 +1,11 @@
 // The run loop of a simulation: one thread, one queue of timed callbacks, and
 // one Boost.Asio io_context for the real world (process exits, pipes, signals).
 //
-// Virtual time (DESIGN.md §4): while at least one RealTimeHold is alive (a real
-// process is runnable), virtual time follows the wall clock; when none is, the
-// clock jumps straight to the next queued callback. Callbacks due at the same
-// virtual time run in the order they were scheduled, so a run with no real
-// processes is fully deterministic.
+// Virtual time (docs/ARCHITECTURE.md#time): while at least one RealTimeHold is
+// alive (a real process is runnable), virtual time follows the wall clock; when
+// none is, the clock jumps straight to the next queued callback. Callbacks due
+// at the same virtual time run in the order they were scheduled, so a run with
+// no real processes is fully deterministic.
 //
 // Threading: an EventLoop and everything scheduled on it belong to the thread
 // that calls Run(). Nothing here is thread-safe.

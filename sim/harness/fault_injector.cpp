@@ -399,9 +399,10 @@ std::string FaultInjector::ApplyToJob(Armed& a, const PyTorchJob& job) {
       break;
   }
   const std::string name = "PyTorchJob/" + job.metadata.name;
-  // The API server checks the CRD's rules, then the validating webhook of
-  // the emulated release admits the update (or, from v1.9.0 to v1.9.4,
-  // compares the new object with itself: reference §15.3).
+  // The API server checks the CRD's rules, then the validating webhook of the
+  // emulated release admits the update (or, from v1.9.0 to v1.9.4, compares the
+  // new object with itself,
+  // docs/upstream/training-operator.md#validateupdate-compares-the-new-object-with-itself).
   const OperatorVersion version = sim_.options().operator_version;
   std::string denial;
   if (auto invalid = ValidateCrdUpdate(job, next, version); !invalid.empty()) {

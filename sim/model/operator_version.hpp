@@ -1,8 +1,10 @@
-// The training-operator releases ptsim can emulate (reference/training-operator.md
-// §14), and the `fixed` profile: v1.9.4 with the known upstream bugs of §15
-// corrected. Profiles are plain values; code that behaves differently per
-// release asks the predicates below instead of comparing versions itself, so
-// each difference is named once. The default is the last v1 release, v1.9.4.
+// The training-operator releases ptsim can emulate, and the `fixed` profile:
+// v1.9.4 with the known upstream bugs corrected
+// (docs/upstream/training-operator.md#release-profiles and
+// docs/upstream/training-operator.md#known-upstream-bugs). Profiles are plain
+// values; code that behaves differently per release asks the predicates below
+// instead of comparing versions itself, so each difference is named once. The
+// default is the last v1 release, v1.9.4.
 #pragma once
 
 #include <optional>
@@ -15,7 +17,7 @@ enum class OperatorVersion {
   kV1_8_1,  // validating webhook: V1-V7, V10, V11
   kV1_9_0,  // + worker replicas >= 1, elastic needs Worker, runPolicy.managedBy
   kV1_9_4,  // + cleanPodPolicy respected on backoff/deadline failure (PR #3420)
-  kFixed,   // v1.9.4 with the bugs of reference §15 corrected
+  kFixed,   // v1.9.4 with the known upstream bugs corrected
 };
 
 inline constexpr OperatorVersion kDefaultOperatorVersion = OperatorVersion::kV1_9_4;

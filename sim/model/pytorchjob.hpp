@@ -1,8 +1,9 @@
 // kubeflow.org/v1 PyTorchJob (training-operator pkg/apis/kubeflow.org/v1:
 // pytorch_types.go, common_types.go), with optional fields kept optional so
 // that validation can see the raw object as submitted and defaulting can be
-// applied in memory, as upstream does (reference/training-operator.md §1).
-// Timestamps are virtual time. Plain data.
+// applied in memory, as upstream does
+// (docs/upstream/training-operator.md#defaulting). Timestamps are virtual time.
+// Plain data.
 #pragma once
 
 #include <nlohmann/json.hpp>

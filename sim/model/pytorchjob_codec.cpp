@@ -209,7 +209,8 @@ void DecodeReplicaSpecs(MapReader& spec, PyTorchJobSpec* out) {
   YAML::Node n = spec.Get("pytorchReplicaSpecs");
   const std::string path = spec.FieldPath("pytorchReplicaSpecs");
   if (IsAbsent(n)) {
-    // CRD schema: spec.pytorchReplicaSpecs is required (reference §1.7 V2).
+    // CRD schema: spec.pytorchReplicaSpecs is required
+    // (docs/upstream/training-operator.md#validation, V2).
     ctx.Error(spec.node(), path,
               "Required value: add the replica types, e.g. pytorchReplicaSpecs: {Master: ..., "
               "Worker: ...}");

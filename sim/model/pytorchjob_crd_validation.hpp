@@ -1,8 +1,8 @@
 // The checks the API server itself runs on a PyTorchJob update, from the CRD's
 // OpenAPI schema (x-kubernetes-validations, i.e. CEL rules), before any
 // admission webhook sees the object. The training-operator ships one such
-// rule (manifests/base/crds/kubeflow.org_pytorchjobs.yaml, v1.8.0+; reference
-// training-operator.md §1.7 V14):
+// rule (manifests/base/crds/kubeflow.org_pytorchjobs.yaml, v1.8.0+;
+// docs/upstream/training-operator.md#validation, V14):
 //
 //   schedulingPolicy.queue:  rule: self == oldSelf
 //                            message: spec.runPolicy.schedulingPolicy.queue is immutable

@@ -1,8 +1,8 @@
 // SetDefaults_PyTorchJob: the in-memory defaulting the training-operator
 // controller applies (r.Scheme.Default) before every reconcile
-// (pkg/apis/kubeflow.org/v1/pytorch_defaults.go, defaulting_utils.go; the
-// same in v1.7.0, v1.8.1 and v1.9.x). Nothing is written back to the stored
-// object (reference §1.6, §15.1). Pure functions; any thread.
+// (pkg/apis/kubeflow.org/v1/pytorch_defaults.go, defaulting_utils.go; the same
+// in v1.7.0, v1.8.1 and v1.9.x). Nothing is written back to the stored object
+// (docs/upstream/training-operator.md#defaulting). Pure functions; any thread.
 //
 // Where upstream would crash (elastic defaulting with no Worker, a port
 // default on a template without containers) these leave the object alone;

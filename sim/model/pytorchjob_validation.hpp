@@ -1,5 +1,7 @@
 // Admission-time validation of a PyTorchJob exactly as submitted (raw, not
-// defaulted), per operator version (reference §1.7, §14):
+// defaulted), per operator version (docs/upstream/training-operator.md#validation,
+// whose V1-V14 name the rules below, and
+// docs/upstream/training-operator.md#release-profiles):
 //  * v1.8.1+: the validating webhook (pkg/webhooks/pytorch/pytorchjob_webhook.go,
 //    pkg/common/util/webhooks.go) with its field.Error messages; v1.8.1 lacks
 //    worker replicas >= 1, elastic-needs-Worker and managedBy (V8, V9, V12, V13);
@@ -58,8 +60,9 @@ ValidationResult ValidatePyTorchJob(const PyTorchJob* old_job, const PyTorchJob&
                                     OperatorVersion version);
 // Webhook.ValidateCreate.
 ValidationResult WebhookValidateCreate(const PyTorchJob& job, OperatorVersion version);
-// Webhook.ValidateUpdate. v1.9.0-v1.9.4 read the old job from newObj (§15.3),
-// so managedBy changes pass; `fixed` compares with `old_job`.
+// Webhook.ValidateUpdate. v1.9.0-v1.9.4 read the old job from newObj, so
+// managedBy changes pass; `fixed` compares with `old_job`. See
+// docs/upstream/training-operator.md#validateupdate-compares-the-new-object-with-itself
 ValidationResult WebhookValidateUpdate(const PyTorchJob& old_job, const PyTorchJob& new_job,
                                        OperatorVersion version);
 

@@ -53,7 +53,8 @@ images:
 )";
 
 TEST_CASE("A PyTorch task with worker replicas 0 runs as a master-only PyTorchJob") {
-  // §8.2 S6 (flyte#6201): no Worker spec, so the operator never loops on 0 workers.
+  // S6 (docs/upstream/flyte.md#conformance-checklist, flyte#6201): no Worker
+  // spec, so the operator never loops on 0 workers.
   TempDir dir;
   json report = RunScenario(dir, "master-only", std::string(kScenarioHead) + R"(flyte:
   pytorch: {worker: {replicas: 0}}
@@ -148,7 +149,7 @@ timeout: 5m
 )";
 
 TEST_CASE("Elastic nnodes \"1\" is a one-worker PyTorchJob, the integer 1 is a plain pod") {
-  // §8.2 S8: only the integer 1 makes a python-task.
+  // S8 (docs/upstream/flyte.md#conformance-checklist): only the integer 1 makes a python-task.
   TempDir dir;
   json job = RunScenario(dir, "string-one", std::string(kElasticHead) + R"(flyte:
   elastic: {nnodes: "1", monitor_interval: 1}
@@ -174,7 +175,8 @@ TEST_CASE("Elastic nnodes \"1\" is a one-worker PyTorchJob, the integer 1 is a p
 }
 
 TEST_CASE("An elastic task keeps a user's OMP_NUM_THREADS and only rank 0's non-Timeline decks") {
-  // §8.2 S12 (test_omp_num_threads) and S13 (test_deck).
+  // S12 (test_omp_num_threads) and S13 (test_deck) of
+  // docs/upstream/flyte.md#conformance-checklist.
   TempDir dir;
   json report = RunScenario(dir, "omp", std::string(kElasticHead) + R"(flyte:
   elastic: {nnodes: 1, nproc_per_node: 2, monitor_interval: 1}
@@ -283,7 +285,7 @@ const char* kFullConfig = R"(pytorch:
 )";
 
 TEST_CASE("ptsim flyte custom prints flytekit's custom, in MessageToDict's field order") {
-  // §8.2 S3 (test_pytorch_task_with_custom_config).
+  // S3 (test_pytorch_task_with_custom_config) of docs/upstream/flyte.md#conformance-checklist.
   TempDir dir;
   Write(dir.path() + "/task.yaml", kFullConfig);
   auto r = RunCli({"flyte", "custom", "task.yaml"}, dir.path());

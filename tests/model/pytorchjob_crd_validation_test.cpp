@@ -1,5 +1,7 @@
 // The CRD's own update rule (schedulingPolicy.queue is immutable), which the
-// API server checks before any webhook: reference §1.7 V14 and §14.
+// API server checks before any webhook:
+// docs/upstream/training-operator.md#validation, V14, and
+// docs/upstream/training-operator.md#release-profiles.
 #include <catch2/catch.hpp>
 
 #include "sim/model/pytorchjob_crd_validation.hpp"

@@ -1,5 +1,6 @@
-// The upstream example manifests (examples/pytorch @v1.9.0, reference §13)
-// decode and pass validation under every operator version, without warnings.
+// The upstream example manifests (examples/pytorch @v1.9.0,
+// docs/upstream/training-operator.md#upstream-examples) decode and pass
+// validation under every operator version, without warnings.
 #include <catch2/catch.hpp>
 
 #include <fstream>

@@ -1,5 +1,6 @@
-// The PyTorchJob admission checks of reference §1.7, one test per rule, with
-// the exact messages the API server returns, per operator version.
+// The PyTorchJob admission checks of
+// docs/upstream/training-operator.md#validation (V1-V14), one test per rule,
+// with the exact messages the API server returns, per operator version.
 #include <catch2/catch.hpp>
 
 #include "sim/model/pytorchjob_codec.hpp"

@@ -1,6 +1,7 @@
 // Ports of flytekit plugins/flytekit-kf-pytorch/tests/test_pytorch_task.py and
 // the serialization parts of test_elastic_task.py, plus the derived rules of
-// reference/flyte.md §2-3 and §8.2 (S1-S9).
+// docs/upstream/flyte.md#the-serialized-custom (S1-S9 of
+// docs/upstream/flyte.md#conformance-checklist).
 #include "fakes/flyte/custom.hpp"
 
 #include <catch2/catch.hpp>

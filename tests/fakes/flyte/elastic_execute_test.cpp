@@ -1,6 +1,7 @@
 // The in-pod decisions of PytorchElasticFunctionTask._execute, from
 // flytekit's test_elastic_task.py (the parts that do not need torch) and
-// reference/flyte.md §3.3, S11-S13.
+// docs/upstream/flyte.md#inside-an-elastic-pod (S11-S13 of
+// docs/upstream/flyte.md#conformance-checklist).
 #include "fakes/flyte/elastic_execute.hpp"
 
 #include <catch2/catch.hpp>

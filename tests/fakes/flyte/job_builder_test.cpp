@@ -1,6 +1,6 @@
 // Ports of flyteplugins kfoperators/pytorch/pytorch_test.go (BuildResource
 // tests) and common/common_operator_test.go (OverrideContainerSpec), with the
-// same fixtures (reference/flyte.md §5.7).
+// same fixtures (docs/upstream/flyte.md#the-pytorchjob).
 #include "fakes/flyte/job_builder.hpp"
 
 #include <catch2/catch.hpp>

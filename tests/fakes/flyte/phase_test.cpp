@@ -1,6 +1,7 @@
 // Ports of flyteplugins kfoperators/pytorch/pytorch_test.go (GetTaskPhase,
 // logs, phase version) and common/common_operator_test.go
-// (ExtractCurrentCondition, GetPhaseInfo, GetLogs*), reference/flyte.md §5.5.
+// (ExtractCurrentCondition, GetPhaseInfo, GetLogs*),
+// docs/upstream/flyte.md#task-phase.
 #include "fakes/flyte/phase.hpp"
 
 #include <catch2/catch.hpp>

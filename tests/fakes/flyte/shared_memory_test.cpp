@@ -1,5 +1,6 @@
 // Port of flytekit plugins/flytekit-kf-pytorch/tests/test_shared.py
-// (reference/flyte.md §4.2, §1.6, S14).
+// (docs/upstream/flyte.md#shared-memory; S14 of
+// docs/upstream/flyte.md#conformance-checklist).
 #include <catch2/catch.hpp>
 
 #include "fakes/flyte/function_task.hpp"

@@ -1,5 +1,6 @@
 // The plugin's config types, defaults and construction errors
-// (reference/flyte.md §1-3, §8.2 S4, S5, S8, S9, S12).
+// (docs/upstream/flyte.md#task-configs, docs/upstream/flyte.md#task-creation;
+// S4, S5, S8, S9, S12 of docs/upstream/flyte.md#conformance-checklist).
 #include <catch2/catch.hpp>
 
 #include "fakes/flyte/function_task.hpp"

@@ -1,5 +1,6 @@
 // The task template a config serializes to, and the PyTorchJob flytepropeller
-// builds from it end to end (reference/flyte.md §1.6, §2.3, §5.2-5.4, §5.8).
+// builds from it end to end (docs/upstream/flyte.md#the-task-template,
+// docs/upstream/flyte.md#the-pytorchjob).
 #include "fakes/flyte/task_template.hpp"
 
 #include <catch2/catch.hpp>

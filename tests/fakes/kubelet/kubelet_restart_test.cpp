@@ -1,5 +1,5 @@
 // Each restartPolicy against exit 0, a non-zero exit and a signal death, with
-// scripted containers in virtual time (reference/training-operator.md §16).
+// scripted containers in virtual time (docs/upstream/kubernetes.md#the-kubelet).
 #include <catch2/catch.hpp>
 
 #include "tests/support/fake_cluster.hpp"

@@ -1,8 +1,8 @@
-// The upstream tests of pkg/controller.v1/common (training-operator v1.9.0,
-// and v1.9.4 where noted; reference/training-operator.md §11.2), ported. The
-// cases about what the reconcile loop does to pods and services drive the
-// controller through the store; those about pure helpers call the ptsim
-// function of the same name in fakes/operator.
+// The upstream tests of pkg/controller.v1/common (training-operator v1.9.0, and
+// v1.9.4 where noted; docs/upstream/training-operator.md#upstream-tests),
+// ported. The cases about what the reconcile loop does to pods and services
+// drive the controller through the store; those about pure helpers call the
+// ptsim function of the same name in fakes/operator.
 #include <catch2/catch.hpp>
 
 #include "fakes/operator/job_naming.hpp"

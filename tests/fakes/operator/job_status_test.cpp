@@ -1,7 +1,8 @@
 // The job's status as PyTorchJobReconciler.UpdateJobStatus and ReconcilePods
-// write it (reference/training-operator.md §4): who makes a job Running or
-// Succeeded, replicaStatuses counting, startTime, and the events that go with
-// them. Pod phases are written by hand (no nodes).
+// write it (docs/upstream/training-operator.md#success-and-failure-rules,
+// docs/upstream/training-operator.md#replica-statuses-and-times): who makes a
+// job Running or Succeeded, replicaStatuses counting, startTime, and the events
+// that go with them. Pod phases are written by hand (no nodes).
 #include <catch2/catch.hpp>
 
 #include "tests/support/operator_cluster.hpp"
@@ -64,7 +65,7 @@ TEST_CASE("a Master's success finishes the job whatever its workers do, with a n
   CHECK(job->status.replica_statuses.at("Worker").succeeded == 2);
   CHECK(job->status.replica_statuses.at("Worker").active == 0);
   CHECK(c.FindPod("test-job-worker-0")->status.phase == "Running");
-  CHECK(c.HasNote("training-operator.md §15 item 8"));
+  CHECK(c.HasNote("docs/upstream/training-operator.md#master-success-ignores-workers"));
 }
 
 TEST_CASE("a worker-only job succeeds when every worker has, and says so with its namespace") {

@@ -1,7 +1,8 @@
 // What the operator puts in the pods and services it creates
-// (reference/training-operator.md §2): the environment in upstream order and
-// values, labels, owner references, service ports, the init container. The
-// cases upstream leaves untested. No nodes: the objects are only inspected.
+// (docs/upstream/training-operator.md, from #names-labels-and-owner-references
+// to #services): the environment in upstream order and values, labels, owner
+// references, service ports, the init container. The cases upstream leaves
+// untested. No nodes: the objects are only inspected.
 #include <catch2/catch.hpp>
 
 #include "fakes/operator/pod_env.hpp"
@@ -33,7 +34,8 @@ std::string Job(bool master, int workers, const std::string& spec_extra = "",
 }
 
 // ---------------------------------------------------------------------------
-// Environment (envvar.go, master.go, elastic.go; §2.3)
+// Environment (envvar.go, master.go, elastic.go;
+// docs/upstream/training-operator.md#environment)
 
 TEST_CASE("a Master and Worker job gets the rendezvous variables in upstream order") {
   OperatorCluster c;
@@ -191,7 +193,9 @@ TEST_CASE("pods keep the env of their creation when the job is scaled") {
 }
 
 // ---------------------------------------------------------------------------
-// Labels, owner references, services, init container (§2.1, §2.2, §2.4, §2.5)
+// Labels, owner references, services, init container
+// (docs/upstream/training-operator.md#names-labels-and-owner-references,
+// #the-init-container, #services)
 
 TEST_CASE("pods carry the operator's labels over the template's, and job-role on the Master") {
   OperatorCluster c;

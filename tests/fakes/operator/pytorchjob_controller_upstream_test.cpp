@@ -1,8 +1,9 @@
 // The upstream tests of pkg/controller.v1/pytorch (training-operator v1.9.0,
-// identical in v1.9.4; reference/training-operator.md §11.1), ported: the
-// envtest cases of pytorchjob_controller_test.go drive the controller through
-// the store with no kubelet, writing pod phases by hand; elastic_test.go and
-// initcontainer_test.go call the env and init-container builders directly.
+// identical in v1.9.4; docs/upstream/training-operator.md#upstream-tests),
+// ported: the envtest cases of pytorchjob_controller_test.go drive the
+// controller through the store with no kubelet, writing pod phases by hand;
+// elastic_test.go and initcontainer_test.go call the env and init-container
+// builders directly.
 #include <algorithm>
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,8 @@
-// Restart policies end to end with real processes (reference/training-operator.md
-// §3): short `sh -c` containers run by the kubelet, exit codes and signals
-// reaching the controller through pod status. Virtual time follows the wall
-// clock while a process runs; each case ends in well under a second.
+// Restart policies end to end with real processes
+// (docs/upstream/training-operator.md#restart-policies): short `sh -c`
+// containers run by the kubelet, exit codes and signals reaching the controller
+// through pod status. Virtual time follows the wall clock while a process runs;
+// each case ends in well under a second.
 #include <catch2/catch.hpp>
 
 #include "tests/support/operator_cluster.hpp"

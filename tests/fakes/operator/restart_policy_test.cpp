@@ -1,8 +1,10 @@
-// Restart policies end to end in virtual time (reference/training-operator.md
-// §3, §4): scripted containers run by kubelets, the controller reacting to
-// the pod status they write. Each replica type's restartPolicy decides who
-// restarts a failed container (the kubelet in place, the controller by
-// recreating the pod, or nobody) and what the job's conditions become.
+// Restart policies end to end in virtual time
+// (docs/upstream/training-operator.md#restart-policies,
+// docs/upstream/training-operator.md#success-and-failure-rules): scripted
+// containers run by kubelets, the controller reacting to the pod status they
+// write. Each replica type's restartPolicy decides who restarts a failed
+// container (the kubelet in place, the controller by recreating the pod, or
+// nobody) and what the job's conditions become.
 #include <catch2/catch.hpp>
 
 #include "tests/support/operator_cluster.hpp"
@@ -65,11 +67,12 @@ TEST_CASE(
                            "job \"ec\" is failing because \"Worker\" replica(s) failed."}});
   CHECK_FALSE(c.Job("ec")->status.completion_time);
   CHECK(Phase(c, "ec-worker-0") == "Failed");  // kept, not recreated
-  // Without a completionTime the TTL can never fire (§3.3).
+  // Without a completionTime the TTL can never fire
+  // (docs/upstream/training-operator.md#no-completiontime-on-exitcode-failures).
   c.RunFor(120);
   CHECK(c.Job("ec"));
   CHECK(c.TraceContains("job completion time is nil, cannot cleanup"));
-  CHECK(c.HasNote("training-operator.md §3.3, §7"));
+  CHECK(c.HasNote("docs/upstream/training-operator.md#no-completiontime-on-exitcode-failures"));
 }
 
 TEST_CASE("Never: a failed worker fails the job with a completionTime and keeps the pod") {

@@ -1,8 +1,9 @@
-// The run policy of a PyTorchJob (reference/training-operator.md §5-§9):
-// backoffLimit as upstream counts it, activeDeadlineSeconds checked only when
-// a reconcile happens, ttlSecondsAfterFinished, cleanPodPolicy after success
-// and failure, suspend and resume. Some cases write pod status by hand (no
-// nodes), the others run scripted containers on a kubelet.
+// The run policy of a PyTorchJob (docs/upstream/training-operator.md,
+// backoffLimit to suspend): backoffLimit as upstream counts it,
+// activeDeadlineSeconds checked only when a reconcile happens,
+// ttlSecondsAfterFinished, cleanPodPolicy after success and failure, suspend
+// and resume. Some cases write pod status by hand (no nodes), the others run
+// scripted containers on a kubelet.
 #include <catch2/catch.hpp>
 
 #include "tests/support/operator_cluster.hpp"
@@ -26,7 +27,7 @@ std::string LastMessage(const OperatorCluster& c, const std::string& job = "test
 }
 
 // ---------------------------------------------------------------------------
-// backoffLimit (§5)
+// backoffLimit (docs/upstream/training-operator.md#backofflimit)
 
 TEST_CASE("backoffLimit: a crash-looping OnFailure worker fails the job at its limit") {
   OperatorCluster c;
@@ -148,7 +149,7 @@ TEST_CASE(
 }
 
 // ---------------------------------------------------------------------------
-// activeDeadlineSeconds (§6)
+// activeDeadlineSeconds (docs/upstream/training-operator.md#activedeadlineseconds)
 
 TEST_CASE(
     "activeDeadlineSeconds is enforced only at the next reconcile something else triggers "
@@ -185,7 +186,7 @@ TEST_CASE("activeDeadlineSeconds is measured from startTime, which resuming rese
 }
 
 // ---------------------------------------------------------------------------
-// ttlSecondsAfterFinished (§7)
+// ttlSecondsAfterFinished (docs/upstream/training-operator.md#ttlsecondsafterfinished)
 
 TEST_CASE(
     "ttlSecondsAfterFinished deletes the job just after completionTime plus the TTL, and its pods "
@@ -221,9 +222,10 @@ TEST_CASE("ttlSecondsAfterFinished 0 deletes a failed job right after it fails")
 }
 
 // ---------------------------------------------------------------------------
-// cleanPodPolicy (§8): what remains of a finished job. On success the Master
-// has ended (Succeeded) and two workers still run; on failure (Never) the two
-// workers have failed and the Master still runs.
+// cleanPodPolicy (docs/upstream/training-operator.md#cleanpodpolicy): what
+// remains of a finished job. On success the Master has ended (Succeeded) and
+// two workers still run; on failure (Never) the two workers have failed and the
+// Master still runs.
 
 Strings PodsAfterFinish(const std::string& policy, bool fail) {
   OperatorCluster c;
@@ -281,7 +283,7 @@ TEST_CASE("cleanPodPolicy Running deletes Pending pods too") {
 }
 
 // ---------------------------------------------------------------------------
-// suspend and resume (§9.1)
+// suspend and resume (docs/upstream/training-operator.md#suspend-and-resume)
 
 TEST_CASE(
     "suspending a running job deletes its pods whatever the cleanPodPolicy, keeps startTime, and "

@@ -1,7 +1,8 @@
 // Scaling a PyTorchJob's Worker replicas by editing its spec (by hand, or as
-// the HorizontalPodAutoscaler would through the scale subresource), and the
-// HPA the operator keeps for elastic jobs with metrics
-// (reference/training-operator.md §2.1, §10).
+// the HorizontalPodAutoscaler would through the scale subresource), and the HPA
+// the operator keeps for elastic jobs with metrics
+// (docs/upstream/training-operator.md#pod-slots-and-scaling,
+// docs/upstream/training-operator.md#elastic-jobs-and-the-hpa).
 #include <catch2/catch.hpp>
 
 #include "tests/support/operator_cluster.hpp"
@@ -49,8 +50,9 @@ TEST_CASE(
   CHECK(c.ServiceNames() == Strings{"sc-master-0", "sc-worker-0"});
   REQUIRE(c.RunUntilFor([&] { return c.PodNames().size() == 2; }, 60));
   CHECK(c.PodNames() == Strings{"sc-master-0", "sc-worker-0"});
-  // Running pods with a deletionTimestamp count as failed (§4.3), but one
-  // Running worker is all one replica needs: no Restarting.
+  // Running pods with a deletionTimestamp count as failed
+  // (docs/upstream/training-operator.md#terminating-pods-count-as-failed), but
+  // one Running worker is all one replica needs: no Restarting.
   CHECK(most_failed >= 1);
   CHECK(c.States("sc") == Strings{"Created", "Running"});
   const auto& rs = c.Job("sc")->status.replica_statuses.at("Worker");

@@ -1,9 +1,9 @@
 // The TFJob tests of pkg/controller.v1/tensorflow (training-operator v1.9.0;
-// reference/training-operator.md §11.4) that exercise the generic job loop
-// PyTorchJobs share (ReconcileJobs, ReconcilePods, DeletePodsAndServices,
-// CleanupJob), re-expressed for PyTorch: PS and Worker become Master and
-// Worker, and the controller is driven through the store with pod phases
-// written by hand, as the envtest suite does. Where a TF test calls
+// docs/upstream/training-operator.md#upstream-tests) that exercise the generic
+// job loop PyTorchJobs share (ReconcileJobs, ReconcilePods,
+// DeletePodsAndServices, CleanupJob), re-expressed for PyTorch: PS and Worker
+// become Master and Worker, and the controller is driven through the store with
+// pod phases written by hand, as the envtest suite does. Where a TF test calls
 // ReconcileJobs directly, a pod update triggers the reconcile here.
 #include <catch2/catch.hpp>
 
@@ -15,6 +15,10 @@ namespace {
 using testing::Cond;
 using testing::OperatorCluster;
 using testing::UpstreamJobYaml;
+
+// The note a job with a TTL and no completionTime gets.
+constexpr const char* kNoCompletionTimeNote =
+    "docs/upstream/training-operator.md#no-completiontime-on-exitcode-failures";
 
 std::string Policy(const std::string& lines) {
   return "  runPolicy:\n" + lines;
@@ -197,7 +201,7 @@ CleanupOutcome RunCleanup(const CleanupCase& k) {
   // CleanupJob's error leaves a note; Reconcile's own DurationUntilExpireTime
   // fails with the same message whenever a finished job with a TTL has no
   // completionTime, suspended or not.
-  return {!c.Job(), c.HasNote("training-operator.md §3.3, §7")};
+  return {!c.Job(), c.HasNote(kNoCompletionTimeNote)};
 }
 
 TEST_CASE("upstream TF CleanupJob: no TTL keeps the job without error") {
@@ -231,7 +235,7 @@ TEST_CASE(
   });
   c.RunFor(1);
   CHECK(c.TraceContains("job completion time is nil, cannot cleanup"));
-  CHECK_FALSE(c.HasNote("training-operator.md §3.3, §7"));
+  CHECK_FALSE(c.HasNote(kNoCompletionTimeNote));
   CHECK(c.Job());
 }
 

@@ -1,7 +1,8 @@
 // The upstream unit tests of the helpers the PyTorchJob controller relies on
-// (training-operator v1.9.0; reference/training-operator.md §11.3):
-// pkg/util/status_test.go, pkg/util/train/train_util_test.go and
-// pkg/common/util/util_test.go, against the ptsim functions of the same names.
+// (training-operator v1.9.0;
+// docs/upstream/training-operator.md#upstream-tests): pkg/util/status_test.go,
+// pkg/util/train/train_util_test.go and pkg/common/util/util_test.go, against
+// the ptsim functions of the same names.
 #include <catch2/catch.hpp>
 
 #include "fakes/operator/job_conditions.hpp"

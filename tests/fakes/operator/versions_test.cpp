@@ -1,6 +1,8 @@
-// What differs between the operator profiles (reference/training-operator.md
-// §14, §15): each release ptsim emulates, and the `fixed` profile, shows at
-// least one behaviour the others do not.
+// What differs between the operator profiles
+// (docs/upstream/training-operator.md#release-profiles,
+// docs/upstream/training-operator.md#known-upstream-bugs): each release ptsim
+// emulates, and the `fixed` profile, shows at least one behaviour the others do
+// not.
 #include <catch2/catch.hpp>
 
 #include "tests/support/operator_cluster.hpp"
