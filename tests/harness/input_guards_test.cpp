@@ -102,7 +102,11 @@ TEST_CASE("a PyTorchJob without spec is an error at the document, not an abort")
   Write(dir / "job.yaml", "apiVersion: kubeflow.org/v1\nkind: PyTorchJob\nmetadata: {name: x}\n");
   auto plan = LoadRunPlan(dir / "job.yaml", PlanOverrides{});
   REQUIRE_FALSE(plan.ok());
-  CHECK_THAT(plan.diagnostics().Render(), Catch::Contains("job.yaml:"));
+  const std::string errors = plan.diagnostics().Render();
+  CHECK_THAT(errors, Catch::Contains("job.yaml:"));
+  // The decoder's own error, not the last-resort catch of an exception.
+  CHECK_THAT(errors, Catch::Contains("pytorchReplicaSpecs"));
+  CHECK_THAT(errors, !Catch::Contains("bug in ptsim"));
 }
 
 TEST_CASE("repeat: always stops at the firing limit, with a note") {
