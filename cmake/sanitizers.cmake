@@ -1,10 +1,10 @@
-# Sanitizer and fuzzing builds. Included by the top-level CMakeLists.txt before
+# Sanitizer builds. Included by the top-level CMakeLists.txt before
 # any target is defined, so that every library, program and test of the tree is
 # instrumented alike (a sanitizer must see the whole program to be sound).
 #
 #   -DPTSIM_SANITIZE=address,undefined   ASan + UBSan (+ LSan), what CI runs with clang
 #   -DPTSIM_SANITIZE=thread              TSan (CI builds only the threaded targets)
-#   -DPTSIM_FUZZ=ON                      libFuzzer harnesses (clang only; see below)
+#   (fuzzing builds, -DPTSIM_FUZZ=ON, are cmake/fuzz.cmake's)
 #
 # Every sanitizer report is fatal (-fno-sanitize-recover=all): a test that
 # triggers one fails. tools/test.sh sets the runtime options (ASAN_OPTIONS,
@@ -12,7 +12,6 @@
 
 set(PTSIM_SANITIZE "" CACHE STRING
   "Comma-separated -fsanitize= list for the whole tree (e.g. address,undefined or thread); empty for none")
-option(PTSIM_FUZZ "Build the libFuzzer harnesses (clang; combine with PTSIM_SANITIZE=address,undefined)" OFF)
 
 # The build type for sanitizer trees: -O1 (the optimisation level the
 # sanitizers are tuned for: fast enough, exact reports), line tables only for
@@ -47,14 +46,4 @@ if(PTSIM_SANITIZE)
   # Compiled into every object so that code (and tests) can tell, e.g. to
   # scale wall-clock budgets of real processes: PTSIM_SANITIZED=1.
   add_compile_definitions(PTSIM_SANITIZED=1)
-endif()
-
-if(PTSIM_FUZZ)
-  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
-    message(FATAL_ERROR "PTSIM_FUZZ=ON needs clang (libFuzzer): configure with -DCMAKE_CXX_COMPILER=clang++")
-  endif()
-  # Hook for the fuzz harnesses: fuzz/ holds one libFuzzer target per input
-  # format, each linked with -fsanitize=fuzzer. Objects are instrumented for
-  # coverage only here; the harnesses add the fuzzer main themselves.
-  add_compile_options(-fsanitize=fuzzer-no-link)
 endif()

@@ -3,8 +3,9 @@
 # is missing. Run as root (or with sudo). Safe to run again: it does nothing
 # when everything is present.
 set -eu
-# clang, lld and libclang-rt-14-dev (the sanitizer runtimes, only recommended
-# by clang) build the sanitizer trees of tools/test.sh.
+# clang, lld and libclang-rt-14-dev (the sanitizer and libFuzzer runtimes,
+# only recommended by clang) build the sanitizer and fuzzing trees of
+# tools/test.sh and tools/fuzz.sh.
 packages="g++ clang lld libclang-rt-14-dev cmake ninja-build ccache libboost-dev \
 libboost-filesystem-dev libfmt-dev catch2 nlohmann-json3-dev libyaml-cpp-dev libcli11-dev python3 \
 python3-torch chromium"

@@ -6,16 +6,19 @@
 #   gcc   ./build       gcc, the normal build (tools/build.sh): the whole suite
 #   asan  ./build-asan  clang, AddressSanitizer + UndefinedBehaviorSanitizer +
 #                       LeakSanitizer: the whole suite again
+#                       (with the libFuzzer harnesses, PTSIM_FUZZ=ON)
+#   fuzz  ./build-asan  every libFuzzer harness for PTSIM_FUZZ_SECONDS seconds
+#                       (default 10; 0 skips), tools/fuzz.sh on the asan tree
 #   tsan  ./build-tsan  clang, ThreadSanitizer: ptsim, ptsim-worker and the
 #                       tests labelled `threads` (ptsim run -j, the only code
 #                       that runs on several threads)
 #
-# Usage: tools/test.sh [gcc|asan|tsan]...   (no argument: all three, in order)
+# Usage: tools/test.sh [gcc|asan|fuzz|tsan]...   (no argument: all, in order)
 # Any sanitizer report fails the test that triggered it (docs/reliability.md).
 # Ends with the wall time of each phase.
 set -eu
 cd "$(dirname "$0")/.."
-phases="${*:-gcc asan tsan}"
+phases="${*:-gcc asan fuzz tsan}"
 jobs="$(nproc)"
 timings=""
 
@@ -37,9 +40,12 @@ UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=86"
 TSAN_OPTIONS="halt_on_error=1:exitcode=86:second_deadlock_stack=1"
 export ASAN_OPTIONS UBSAN_OPTIONS TSAN_OPTIONS
 
-configure_clang() {  # configure_clang DIR SANITIZERS
-  cmake -S . -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=Sanitize -DCMAKE_CXX_COMPILER=clang++ \
-    -DPTSIM_SANITIZE="$2" -DPTSIM_LINKER=lld >/dev/null
+configure_clang() {  # configure_clang DIR SANITIZERS [CMAKE ARGS...]
+  dir="$1"
+  sanitizers="$2"
+  shift 2
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Sanitize -DCMAKE_CXX_COMPILER=clang++ \
+    -DPTSIM_SANITIZE="$sanitizers" -DPTSIM_LINKER=lld "$@" >/dev/null
 }
 
 phase deps ./tools/install-deps.sh
@@ -50,9 +56,16 @@ for p in $phases; do
       phase "gcc tests" ctest --test-dir build --output-on-failure -j"$jobs"
       ;;
     asan)
-      phase "asan configure" configure_clang build-asan address,undefined
+      phase "asan configure" configure_clang build-asan address,undefined -DPTSIM_FUZZ=ON
       phase "asan build" cmake --build build-asan -j"$jobs"
       phase "asan tests" ctest --test-dir build-asan --output-on-failure -j"$jobs"
+      ;;
+    fuzz)
+      fuzz_seconds="${PTSIM_FUZZ_SECONDS:-10}"
+      if [ "$fuzz_seconds" -gt 0 ]; then
+        [ -f build-asan/CMakeCache.txt ] || configure_clang build-asan address,undefined -DPTSIM_FUZZ=ON
+        phase "fuzz" env PTSIM_FUZZ_BUILD=build-asan ./tools/fuzz.sh "$fuzz_seconds"
+      fi
       ;;
     tsan)
       phase "tsan configure" configure_clang build-tsan thread
@@ -60,7 +73,7 @@ for p in $phases; do
       phase "tsan tests" ctest --test-dir build-tsan --output-on-failure -j"$jobs" -L threads
       ;;
     *)
-      echo "tools/test.sh: unknown phase \"$p\"; choose gcc, asan or tsan" >&2
+      echo "tools/test.sh: unknown phase \"$p\"; choose gcc, asan, fuzz or tsan" >&2
       exit 2
       ;;
   esac

@@ -7,6 +7,7 @@
 
 #include "fakes/elastic/python_syntax.hpp"
 #include "fakes/elastic/rendezvous_endpoint.hpp"
+#include "sim/model/user_regex.hpp"
 
 namespace ptsim::elastic {
 
@@ -205,8 +206,8 @@ void FinishPlan(LaunchPlan* plan, const LaunchInputs& inputs, const OriginFn& or
 
 // multiprocessing/api.py Std.from_str.
 std::optional<TorchrunError> CheckStd(const std::string& value, const std::string& origin) {
-  static const std::regex kValue("^[0123]$");
-  static const std::regex kMapping(R"(^(\d:[0123],)*(\d:[0123])$)");
+  static const std::regex kValue("^[0123]$", kLinearRegex);
+  static const std::regex kMapping(R"(^(\d:[0123],)*(\d:[0123])$)", kLinearRegex);
   if (std::regex_search(value, kValue) || std::regex_search(value, kMapping)) return std::nullopt;
   return TorchrunError::Exception(
              "ValueError",

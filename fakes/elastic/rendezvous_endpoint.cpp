@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "fakes/elastic/python_syntax.hpp"
+#include "sim/model/user_regex.hpp"
 
 namespace ptsim::elastic {
 
@@ -27,7 +28,7 @@ std::optional<TorchrunError> ParseRendezvousEndpoint(std::string_view raw, int d
   }
   if (h.size() > 1 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
   if (rest) {
-    static const std::regex kPort("^[0-9]{1,5}$");
+    static const std::regex kPort("^[0-9]{1,5}$", kLinearRegex);
     if (!std::regex_match(*rest, kPort) || std::stoi(*rest) >= 65536) {
       return TorchrunError::Exception(
           "ValueError", fmt::format("The port number of the rendezvous endpoint '{}' must be an "
@@ -38,7 +39,7 @@ std::optional<TorchrunError> ParseRendezvousEndpoint(std::string_view raw, int d
   } else {
     *port = default_port;
   }
-  static const std::regex kHost(R"(^[A-Za-z0-9_\.:-]+$)");
+  static const std::regex kHost(R"(^[A-Za-z0-9_\.:-]+$)", kLinearRegex);
   if (!std::regex_match(h, kHost)) {
     return TorchrunError::Exception(
         "ValueError",

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "fakes/elastic/python_syntax.hpp"
+#include "sim/model/user_regex.hpp"
 
 namespace ptsim::elastic {
 
@@ -220,7 +221,7 @@ std::optional<TorchrunError> Parser::Classify(const std::string& arg, Classified
     *out = matches.front();
     return std::nullopt;
   }
-  static const std::regex kNegativeNumber(R"(^-\d+$|^-\d*\.\d+$)");
+  static const std::regex kNegativeNumber(R"(^-\d+$|^-\d*\.\d+$)", kLinearRegex);
   if (std::regex_match(arg, kNegativeNumber)) return std::nullopt;
   if (arg.find(' ') != std::string::npos) return std::nullopt;
   out->kind = Classified::kUnknown;

@@ -2,6 +2,8 @@
 
 #include <regex>
 
+#include "sim/model/user_regex.hpp"
+
 namespace ptsim::elastic {
 
 namespace {
@@ -26,7 +28,7 @@ std::string TorchrunCommand::Prog() const {
 }
 
 bool IsPythonExecutable(const std::string& path) {
-  static const std::regex kPython(R"(python[0-9]*(\.[0-9]+)?)");
+  static const std::regex kPython(R"(python[0-9]*(\.[0-9]+)?)", kLinearRegex);
   return std::regex_match(Basename(path), kPython);
 }
 

@@ -7,6 +7,8 @@
 
 #include "fakes/flyte/yaml_reader.hpp"
 #include "fakes/flyte/yaml_sections.hpp"
+#include "sim/model/input_text.hpp"
+#include "sim/model/yaml_file.hpp"
 
 namespace ptsim::flyte {
 namespace {
@@ -154,14 +156,11 @@ Diagnostics LocateDiagnostics(const Diagnostics& diagnostics,
 }
 
 Result<FlyteTaskSpec> ParseFlyteTaskSpec(std::string_view yaml, const std::string& file_name) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    Diagnostics d;
-    d.Error({file_name, e.mark.line + 1, e.mark.column + 1}, "", "", "invalid YAML: " + e.msg);
-    return d;
-  }
+  // With ptsim's input guards (sim/model/yaml_file.hpp); the first document,
+  // as YAML::Load takes it.
+  auto parsed = ParseYamlText(std::string(yaml), file_name);
+  if (!parsed.ok()) return parsed.diagnostics();
+  const YAML::Node root = parsed->documents.empty() ? YAML::Node() : parsed->documents.front();
   return ParseFlyteTaskSpecNode(root, file_name);
 }
 
@@ -210,15 +209,9 @@ Result<LoadedFlyteTask> ParseFlyteTask(std::string_view yaml, const std::string&
 }
 
 Result<LoadedFlyteTask> LoadFlyteTaskFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    Diagnostics d;
-    d.Error({path, 0, 0}, "", "", "cannot read the file");
-    return d;
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseFlyteTask(text.str(), path);
+  auto text = ReadInputFile(path);
+  if (!text.ok()) return text.diagnostics();
+  return ParseFlyteTask(*text, path);
 }
 
 }  // namespace ptsim::flyte

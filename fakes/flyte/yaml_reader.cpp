@@ -7,18 +7,21 @@
 
 #include <fmt/format.h>
 
+#include "sim/model/user_regex.hpp"
+
 namespace ptsim::flyte {
 namespace {
 
 // YAML 1.2 core schema resolution of plain scalars.
 const std::regex& IntPattern() {
-  static const std::regex re("[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+");
+  static const std::regex re("[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", kLinearRegex);
   return re;
 }
 const std::regex& FloatPattern() {
   static const std::regex re(
       "[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|"
-      "NAN)");
+      "NAN)",
+      kLinearRegex);
   return re;
 }
 

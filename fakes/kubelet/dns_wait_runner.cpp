@@ -5,13 +5,16 @@
 
 #include <regex>
 
+#include "sim/model/user_regex.hpp"
+
 namespace ptsim {
 
 std::optional<DnsWaitCommand> ParseDnsWaitCommand(const std::vector<std::string>& argv) {
   if (argv.size() != 3 || argv[0] != "sh" || argv[1] != "-c") return std::nullopt;
   static const std::regex kScript(
       R"(err=1;for i in \$\(seq ([0-9]+)\); do if nslookup ([^ ;]+); then err=0 && break; fi;)"
-      R"(echo waiting for master; sleep 2; done; exit \$err)");
+      R"(echo waiting for master; sleep 2; done; exit \$err)",
+      kLinearRegex);
   std::smatch m;
   if (!std::regex_match(argv[2], m, kScript)) return std::nullopt;
   return DnsWaitCommand{m[2].str(), std::stoi(m[1].str())};

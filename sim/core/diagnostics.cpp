@@ -2,20 +2,24 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/go_quote.hpp"
+
 namespace ptsim {
 
 std::string Diagnostic::Render() const {
+  // Object, field and message may echo input: whatever control bytes, bidi
+  // overrides or invalid UTF-8 they carry are printed as Go escapes, never raw.
   std::string out;
   if (!where.file.empty()) {
-    out += where.file;
+    out += EscapeUnprintable(where.file);
     if (where.line > 0) out += fmt::format(":{}", where.line);
     if (where.line > 0 && where.column > 0) out += fmt::format(":{}", where.column);
     out += ": ";
   }
   out += severity == Severity::kError ? "error: " : "warning: ";
-  if (!object.empty()) out += object + ": ";
-  if (!field.empty()) out += field + ": ";
-  out += message;
+  if (!object.empty()) out += EscapeUnprintable(object) + ": ";
+  if (!field.empty()) out += EscapeUnprintable(field) + ": ";
+  out += EscapeUnprintable(message);
   return out;
 }
 
@@ -41,7 +45,8 @@ void Diagnostics::Append(const Diagnostics& other) {
 
 std::string Diagnostics::Render() const {
   std::string out;
-  for (const auto& d : items_) out += d.Render() + "\n";
+  for (const auto& d : items_)
+    out += d.Render() + "\n";
   return out;
 }
 

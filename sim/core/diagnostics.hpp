@@ -27,7 +27,8 @@ struct Diagnostic {
   std::string field;   // e.g. `spec.pytorchReplicaSpecs[Master].replicas`; may be empty
   std::string message;
 
-  // "file:line:col: error: <object>: <field>: <message>"
+  // "file:line:col: error: <object>: <field>: <message>", on one line: any
+  // non-printable character is escaped as Go's %q would (go_quote.hpp).
   std::string Render() const;
 };
 

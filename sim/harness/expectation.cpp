@@ -1,4 +1,5 @@
 #include "sim/harness/expectation.hpp"
+#include "sim/model/user_regex.hpp"
 
 #include <fmt/format.h>
 
@@ -26,7 +27,7 @@ double Num(const json& j, const char* key) {
 bool Matches(const ConditionPattern& p, const json& c) {
   if (Str(c, "type") != p.type || Str(c, "status") != p.status) return false;
   if (!p.reason.empty() && Str(c, "reason") != p.reason) return false;
-  if (p.message && !std::regex_search(Str(c, "message"), *p.message)) return false;
+  if (p.message && !SearchUserRegex(*p.message, Str(c, "message"))) return false;
   const double at = c.contains("time") ? Num(c, "time") : Num(c, "lastTransitionTime");
   if (p.after && at < ToSeconds(*p.after)) return false;
   if (p.before && at > ToSeconds(*p.before)) return false;
@@ -95,7 +96,7 @@ std::optional<std::vector<std::string>> MatchingLines(const std::string& path,
   if (!in) return std::nullopt;
   std::vector<std::string> out;
   for (std::string line; std::getline(in, line);) {
-    if (std::regex_search(line, re)) out.push_back(line);
+    if (SearchUserRegex(re, line)) out.push_back(line);
   }
   return out;
 }
@@ -279,7 +280,7 @@ ExpectationResult Evaluate(const ExpectationSpec& s, const json& report) {
       r.actual = fmt::format("{}, message \"{}\"", ConditionBrief(last).get<std::string>(),
                              Str(last, "message"));
       r.passed = Matches(s.condition, last) &&
-                 (!s.message || std::regex_search(Str(last, "message"), *s.message));
+                 (!s.message || SearchUserRegex(*s.message, Str(last, "message")));
       break;
     }
     case K::kConditions: {
@@ -367,7 +368,7 @@ ExpectationResult Evaluate(const ExpectationSpec& s, const json& report) {
         if (!s.object.empty() && Str(e, "object") != s.object) continue;
         seen.push_back(
             fmt::format("{} {}: {}", Str(e, "object"), Str(e, "reason"), Str(e, "message")));
-        if (s.message && !std::regex_search(Str(e, "message"), *s.message)) continue;
+        if (s.message && !SearchUserRegex(*s.message, Str(e, "message"))) continue;
         count += e["count"].get<int>();
       }
       r.actual = seen.empty() ? json("no such event") : seen;
@@ -427,7 +428,7 @@ ExpectationResult Evaluate(const ExpectationSpec& s, const json& report) {
       for (const auto& n : report["notes"]) {
         notes.push_back(Str(n, "text"));
         const std::string text = Str(n, "text") + " " + Str(n, "ref");
-        if (std::regex_search(text, *s.message)) r.passed = true;
+        if (SearchUserRegex(*s.message, text)) r.passed = true;
       }
       r.actual = notes;
       break;
@@ -561,7 +562,7 @@ ExpectationResult Evaluate(const ExpectationSpec& s, const json& report) {
             v.is_number() && s.value->is_number() && v.get<double>() == s.value->get<double>();
         if (!same_number) r.passed = false;
       }
-      if (s.message && !(v.is_string() && std::regex_search(v.get<std::string>(), *s.message)))
+      if (s.message && !(v.is_string() && SearchUserRegex(*s.message, v.get<std::string>())))
         r.passed = false;
       if ((s.number_min || s.number_max) && !v.is_number()) r.passed = false;
       if (s.number_min && v.is_number() && v.get<double>() < *s.number_min) r.passed = false;

@@ -12,6 +12,7 @@
 #include "sim/model/pytorchjob.hpp"
 #include "sim/model/pytorchjob_crd_validation.hpp"
 #include "sim/model/pytorchjob_validation.hpp"
+#include "sim/model/user_regex.hpp"
 
 namespace ptsim {
 namespace {
@@ -234,6 +235,11 @@ void FaultInjector::Fire(std::size_t index, std::vector<Hit> hits) {
     sim_.notes().Add(now, fmt::format("fault \"{}\" fired but matched no running target ({})",
                                       a.spec.name, a.spec.target.Describe()));
   }
+  if (a.spec.repeat == 0 && a.firings.size() == static_cast<std::size_t>(kMaxFaultFirings)) {
+    sim_.notes().Add(now, fmt::format("fault \"{}\" (repeat: always) fired {} times, ptsim's limit "
+                                      "for one fault, and fires no more",
+                                      a.spec.name, kMaxFaultFirings));
+  }
 }
 
 void FaultInjector::Apply(Armed& a, const Hit& hit) {
@@ -370,7 +376,7 @@ void FaultInjector::ContainerOutput(const ContainerIncarnation& inc, std::string
     const FaultTrigger& w = a.spec.when;
     if (!w.log_regex || !CanFire(a) || !MatchesContainer(a.spec.target, inc)) continue;
     if (w.incarnation && inc.restart_count + 1 != *w.incarnation) continue;
-    if (!std::regex_search(line.begin(), line.end(), *w.log_regex)) continue;
+    if (!SearchUserRegex(*w.log_regex, line)) continue;
     ++a.fired;
     const Hit hit{inc.namespace_, inc.pod, inc.container, ""};
     sim_.loop().After(w.delay, [this, i, hit] { Fire(i, {hit}); });

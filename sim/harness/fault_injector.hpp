@@ -52,7 +52,10 @@ class FaultInjector final : public KubeletObserver {
     std::string node;  // node faults: the node (else the pod's node)
   };
 
-  bool CanFire(const Armed& a) const { return a.spec.repeat == 0 || a.fired < a.spec.repeat; }
+  // `repeat: always` (0) fires up to kMaxFaultFirings times.
+  bool CanFire(const Armed& a) const {
+    return a.fired < (a.spec.repeat == 0 ? kMaxFaultFirings : a.spec.repeat);
+  }
   bool MatchesPod(const FaultTarget& t, const Pod& pod) const;
   bool MatchesContainer(const FaultTarget& t, const ContainerIncarnation& inc) const;
   // A time-triggered fault's timer: fires it and, for `every`, re-arms it.

@@ -1,13 +1,16 @@
 #include "sim/harness/fault_spec.hpp"
 
-#include <charconv>
-
 #include <fmt/format.h>
 
+#include <charconv>
 #include <sstream>
 
+#include "sim/core/go_quote.hpp"
 #include "sim/core/signals.hpp"
 #include "sim/model/go_duration.hpp"
+#include "sim/model/label_selector.hpp"
+#include "sim/model/pytorchjob_codec.hpp"
+#include "sim/model/user_regex.hpp"
 
 namespace ptsim {
 namespace {
@@ -103,14 +106,64 @@ std::string FaultTrigger::Describe() const {
   return out.empty() ? "at 0s" : out;
 }
 
+namespace {
+
+// The whole of `text` as a decimal integer (std::stoi would take "3x" as 3).
+bool WholeInt(std::string_view text, int* out) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return !text.empty() && ec == std::errc() && end == text.data() + text.size();
+}
+
+}  // namespace
+
+void ValidateFaultSpec(const FaultSpec& f, Diagnostics* diagnostics) {
+  const std::string object = fmt::format("fault {}", GoQuote(f.name));
+  auto error = [&](const std::string& field, const std::string& message) {
+    diagnostics->Error(f.where, object, field, message);
+  };
+  auto not_negative = [&](const std::optional<Duration>& d, const char* field) {
+    if (d && *d < Duration{0}) {
+      error(field, fmt::format("Invalid value: {}: must not be negative", GoDurationString(*d)));
+    }
+  };
+  not_negative(f.when.at, "when.at");
+  not_negative(f.when.after_running, "when.afterRunning");
+  not_negative(f.when.delay, "when.delay");
+  not_negative(f.duration, "duration");
+  not_negative(f.delay, "delay");
+  if (f.when.every && *f.when.every < kMinFaultEvery) {
+    error("when.every",
+          fmt::format("Invalid value: {}: must be at least {}, ptsim's shortest "
+                      "interval between firings",
+                      GoDurationString(*f.when.every), GoDurationString(kMinFaultEvery)));
+  }
+  if (f.repeat > kMaxFaultFirings) {
+    error("repeat", fmt::format("Invalid value: {}: must be from 1 to {} (ptsim's limit on the "
+                                "firings of one fault), or \"always\"",
+                                f.repeat, kMaxFaultFirings));
+  }
+  if (f.action == FaultAction::kExit && (f.exit_code < 0 || f.exit_code > 255)) {
+    error("exitCode", fmt::format("Invalid value: {}: an exit code is from 0 to 255", f.exit_code));
+  }
+  if (f.action == FaultAction::kScale && f.replicas > kMaxReplicasPerType) {
+    error("replicas", fmt::format("Invalid value: {}: must be from 0 to {}, the most replicas of "
+                                  "one type ptsim simulates",
+                                  f.replicas, kMaxReplicasPerType));
+  }
+  if (f.grace_period && *f.grace_period < 0) {
+    error("gracePeriodSeconds",
+          fmt::format("Invalid value: {}: must be greater than or equal to 0", *f.grace_period));
+  }
+}
+
 Result<FaultSpec> ParseFaultFlag(const std::string& text) {
   Diagnostics diags;
   auto fail = [&](const std::string& why) {
     diags.Error(
         {"--fault", 0, 0}, "", "",
-        fmt::format("\"{}\": {}; write ACTION[:ARG]@TARGET[/CONTAINER]@TRIGGER[,OPTION=VALUE...], "
+        fmt::format("{}: {}; write ACTION[:ARG]@TARGET[/CONTAINER]@TRIGGER[,OPTION=VALUE...], "
                     "e.g. kill:SIGKILL@Worker-1@log=step 50",
-                    text, why));
+                    GoQuote(text), why));
     return diags;
   };
   // Split on '@' into action, target, trigger-and-options.
@@ -119,6 +172,7 @@ Result<FaultSpec> ParseFaultFlag(const std::string& text) {
   std::string part;
   while (std::getline(in, part, '@'))
     parts.push_back(part);
+  if (!text.empty() && text.back() == '@') parts.push_back("");
   if (parts.size() != 3) return fail("expected three parts separated by '@'");
   FaultSpec f;
   f.name = text;
@@ -127,24 +181,21 @@ Result<FaultSpec> ParseFaultFlag(const std::string& text) {
   const std::string action = parts[0].substr(0, colon);
   const std::string arg = colon == std::string::npos ? "" : parts[0].substr(colon + 1);
   auto a = ParseFaultAction(action);
-  if (!a) return fail(fmt::format("unknown action \"{}\"", action));
+  if (!a) return fail(fmt::format("unknown action {}", GoQuote(action)));
   f.action = *a;
   std::string error;
   if (!arg.empty()) {
     if (f.action == FaultAction::kKill) {
       auto sig = ParseSignal(arg);
-      if (!sig) return fail(fmt::format("unknown signal \"{}\"", arg));
+      if (!sig) return fail(fmt::format("unknown signal {}", GoQuote(arg)));
       f.signal = *sig;
     } else if (f.action == FaultAction::kExit) {
-      try {
-        f.exit_code = std::stoi(arg);
-      } catch (const std::exception&) {
-        return fail(fmt::format("exit code \"{}\" is not a number", arg));
+      if (!WholeInt(arg, &f.exit_code)) {
+        return fail(fmt::format("exit code {} is not a number", GoQuote(arg)));
       }
     } else if (f.action == FaultAction::kScale) {
-      const auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), f.replicas);
-      if (ec != std::errc() || end != arg.data() + arg.size() || f.replicas < 0) {
-        return fail(fmt::format("replicas \"{}\" is not a number of at least 0", arg));
+      if (!WholeInt(arg, &f.replicas) || f.replicas < 0) {
+        return fail(fmt::format("replicas {} is not a number of at least 0", GoQuote(arg)));
       }
     } else if (f.action == FaultAction::kSlowStart) {
       auto d = ParseGoDuration(arg, &error);
@@ -172,14 +223,18 @@ Result<FaultSpec> ParseFaultFlag(const std::string& text) {
     f.target.node = target.substr(5);
   } else if (target.rfind("selector=", 0) == 0) {
     f.target.selector = target.substr(9);
-  } else if (target.rfind("Master", 0) == 0 || target.rfind("Worker", 0) == 0) {
+    auto selector = LabelSelector::Parse(f.target.selector);
+    if (!selector.ok()) return fail(selector.diagnostics().items().front().message);
+  } else if (target == "Master" || target == "Worker" || target.rfind("Master-", 0) == 0 ||
+             target.rfind("Worker-", 0) == 0) {
     f.target.replica_type = target.substr(0, 6);
-    if (target.size() > 7 && target[6] == '-') {
-      try {
-        f.target.replica_index = std::stoi(target.substr(7));
-      } catch (const std::exception&) {
-        return fail(fmt::format("replica index in \"{}\" is not a number", target));
+    if (target.size() > 6) {
+      int index = 0;
+      if (!WholeInt(std::string_view(target).substr(7), &index) || index < 0) {
+        return fail(
+            fmt::format("replica index in {} is not a number of at least 0", GoQuote(target)));
       }
+      f.target.replica_index = index;
     }
   } else if (target == "*" || target.empty()) {
   } else {
@@ -190,7 +245,7 @@ Result<FaultSpec> ParseFaultFlag(const std::string& text) {
   std::string opt;
   while (std::getline(opts, opt, ',')) {
     const auto eq = opt.find('=');
-    if (eq == std::string::npos) return fail(fmt::format("\"{}\" is not KEY=VALUE", opt));
+    if (eq == std::string::npos) return fail(fmt::format("{} is not KEY=VALUE", GoQuote(opt)));
     const std::string key = opt.substr(0, eq);
     const std::string value = opt.substr(eq + 1);
     auto duration = [&]() -> std::optional<Duration> {
@@ -212,17 +267,17 @@ Result<FaultSpec> ParseFaultFlag(const std::string& text) {
       f.when.after_running = *d;
     } else if (key == "log") {
       f.when.log_line = value;
-      try {
-        f.when.log_regex = std::regex(value);
-      } catch (const std::regex_error& e) {
-        return fail(fmt::format("bad regular expression \"{}\": {}", value, e.what()));
+      std::string why;
+      f.when.log_regex = CompileUserRegex(value, &why);
+      if (!f.when.log_regex) {
+        return fail(fmt::format("bad regular expression {}: {}", GoQuote(value), why));
       }
     } else if (key == "incarnation") {
-      try {
-        f.when.incarnation = std::stoi(value);
-      } catch (const std::exception&) {
-        return fail("incarnation must be a number");
+      int n = 0;
+      if (!WholeInt(value, &n) || n < 1) {
+        return fail("incarnation must be a number of at least 1 (incarnations count from 1)");
       }
+      f.when.incarnation = n;
     } else if (key == "condition") {
       f.when.condition = value;
     } else if (key == "delay") {
@@ -236,17 +291,15 @@ Result<FaultSpec> ParseFaultFlag(const std::string& text) {
     } else if (key == "repeat") {
       if (value == "always") {
         f.repeat = 0;
-      } else {
-        try {
-          f.repeat = std::stoi(value);
-        } catch (const std::exception&) {
-          return fail("repeat must be a number or \"always\"");
-        }
+      } else if (!WholeInt(value, &f.repeat) || f.repeat < 1) {
+        return fail(
+            fmt::format("repeat must be a number from 1 to {} or \"always\"", kMaxFaultFirings));
       }
     } else {
-      return fail(fmt::format("unknown option \"{}\"", key));
+      return fail(fmt::format("unknown option {}", GoQuote(key)));
     }
   }
+  ValidateFaultSpec(f, &diags);
   if (!diags.ok()) return diags;
   return f;
 }

@@ -75,6 +75,11 @@ struct FaultTrigger {
   std::string Describe() const;
 };
 
+// ptsim's bounds on fault schedules: `every` at least 100ms, and at most 1000
+// firings of one fault (`repeat: always` stops there, with a note).
+inline constexpr Duration kMinFaultEvery = std::chrono::milliseconds(100);
+inline constexpr int kMaxFaultFirings = 1000;
+
 struct FaultSpec {
   std::string name;
   FaultAction action = FaultAction::kKill;
@@ -87,7 +92,7 @@ struct FaultSpec {
   std::optional<std::int64_t> grace_period;  // kDelete
   std::string message;                       // kEvict; kImagePullError
   int replicas = 0;                          // kScale
-  int repeat = 1;                            // how many times it may fire; 0 = unlimited
+  int repeat = 1;  // how many times it may fire; 0 = always (up to kMaxFaultFirings)
   SourceLocation where;
 };
 
@@ -95,6 +100,14 @@ struct FaultSpec {
 //   ACTION[:ARG]@TARGET[/CONTAINER]@TRIGGER[,repeat=N][,duration=D]
 // e.g. kill:SIGKILL@worker-1@log=step 50, exit:3@Master@at=30s, freeze@pod=job-worker-0@at=10s,
 // node-down@node=node-2@at=1m,duration=5m.
+// Errors name `--fault` and quote the flag as Go's %q would.
 Result<FaultSpec> ParseFaultFlag(const std::string& text);
+
+// The checks of one fault that need nothing else of the run and that both
+// decoders share: no negative times, `every` and `repeat` within the bounds
+// above, an exit code from 0 to 255, scale replicas within
+// kMaxReplicasPerType, no negative grace period. Reported at f.where as
+// `fault "<name>"`.
+void ValidateFaultSpec(const FaultSpec& f, Diagnostics* diagnostics);
 
 }  // namespace ptsim

@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "sim/core/go_quote.hpp"
+#include "sim/model/user_regex.hpp"
 #include "sim/model/yaml_to_json.hpp"
 
 namespace ptsim {
@@ -67,11 +69,11 @@ void DecodeFlyteExpectation(MapReader& m, FlyteExpectation* out) {
   }
   m.String("message", &out->message_text);
   if (!out->message_text.empty()) {
-    try {
-      out->message = std::regex(out->message_text);
-    } catch (const std::regex_error& err) {
+    std::string why;
+    out->message = CompileUserRegex(out->message_text, &why);
+    if (!out->message) {
       ctx.Error(m.Get("message"), m.FieldPath("message"),
-                fmt::format("bad regular expression \"{}\": {}", out->message_text, err.what()));
+                fmt::format("bad regular expression {}: {}", GoQuote(out->message_text), why));
     }
   }
   if (YAML::Node rv = m.Get("returnValue"); rv.IsDefined()) {
@@ -153,7 +155,7 @@ FlyteCheck EvaluateFlyteExpectation(const FlyteExpectation& e, const json& repor
   }
   if (e.message) {
     actual["message"] = error.is_object() ? json(Str(error, "message")) : json(nullptr);
-    ok = ok && error.is_object() && std::regex_search(Str(error, "message"), *e.message);
+    ok = ok && error.is_object() && SearchUserRegex(*e.message, Str(error, "message"));
   }
   if (e.return_value) {
     actual["returnValue"] = s.value("returnValue", json());

@@ -87,8 +87,12 @@ void AddPyTorchJob(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan) {
     for (auto& [type, spec] : *entry.job.spec.pytorch_replica_specs)
       ResolveWorkingDirs(&spec.template_.spec, ctx.file());
   }
+  // A missing key of a const node is an invalid node that YamlToJson may not
+  // walk: a job without spec has already been reported by the decoder.
   const YAML::Node& d = doc;
-  entry.spec = YamlToJson(d["spec"]).value_or(nlohmann::json());
+  if (const YAML::Node spec = d["spec"]; spec) {
+    entry.spec = YamlToJson(spec).value_or(nlohmann::json());
+  }
   plan->jobs.push_back(std::move(entry));
 }
 
@@ -175,8 +179,18 @@ Result<RunPlan> LoadRunPlan(const std::string& path, const PlanOverrides& overri
       plan.notes.push_back({line, ""});
   }
   DecodeContext ctx(path, &diags);
-  for (const auto& doc : docs)
-    AddDocument(ctx, doc, &plan, 0, overrides);
+  for (const auto& doc : docs) {
+    // Decoding reports problems as diagnostics; an exception here is a bug in
+    // ptsim, reported at the document rather than ending ptsim.
+    try {
+      AddDocument(ctx, doc, &plan, 0, overrides);
+    } catch (const std::exception& e) {
+      diags.Error(ctx.Where(doc), "", "",
+                  fmt::format("ptsim failed to decode this document ({}); this is a bug in ptsim: "
+                              "please report it with the file",
+                              e.what()));
+    }
+  }
   if (plan.pods.empty() && plan.jobs.empty() && !plan.flyte && diags.ok()) {
     diags.Error({path, 0, 0}, "", "",
                 "nothing to run: the file holds no Pod, PyTorchJob, scenario or Flyte task");
@@ -192,8 +206,15 @@ Result<RunPlan> LoadRunPlan(const std::string& path, const PlanOverrides& overri
       plan.nodes.push_back(DefaultNode(fmt::format("node-{}", i)));
   }
   plan.faults.insert(plan.faults.end(), overrides.faults.begin(), overrides.faults.end());
-  if (plan.flyte && diags.ok()) AddFlyteAttempts(&plan, &diags);
-  if (diags.ok()) CheckPlanReferences(plan, &diags);
+  try {
+    if (plan.flyte && diags.ok()) AddFlyteAttempts(&plan, &diags);
+    if (diags.ok()) CheckPlanReferences(plan, &diags);
+  } catch (const std::exception& e) {
+    diags.Error({path, 0, 0}, "", "",
+                fmt::format("ptsim failed to check this file ({}); this is a bug in ptsim: please "
+                            "report it with the file",
+                            e.what()));
+  }
   if (!diags.ok()) return diags;
   return Result<RunPlan>(std::move(plan), std::move(diags));
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/utf8.hpp"
+
 namespace ptsim {
 namespace {
 
@@ -229,6 +231,30 @@ json NotesJson(const std::vector<Note>& notes) {
                    {"ref", n.ref.empty() ? json() : json(n.ref)}});
   }
   return out;
+}
+
+void ReplaceInvalidUtf8(nlohmann::json* value) {
+  if (value->is_string()) {
+    const auto& text = value->get_ref<const std::string&>();
+    if (FindInvalidUtf8(text)) *value = ptsim::ReplaceInvalidUtf8(text);
+    return;
+  }
+  if (value->is_array()) {
+    for (auto& item : *value)
+      ReplaceInvalidUtf8(&item);
+    return;
+  }
+  if (!value->is_object()) return;
+  bool bad_key = false;
+  for (auto it = value->begin(); it != value->end(); ++it) {
+    bad_key = bad_key || FindInvalidUtf8(it.key()).has_value();
+    ReplaceInvalidUtf8(&it.value());
+  }
+  if (!bad_key) return;
+  json fixed = json::object();
+  for (auto it = value->begin(); it != value->end(); ++it)
+    fixed[ptsim::ReplaceInvalidUtf8(it.key())] = std::move(it.value());
+  *value = std::move(fixed);
 }
 
 }  // namespace ptsim

@@ -18,4 +18,10 @@ nlohmann::json NotesJson(const std::vector<Note>& notes);
 nlohmann::json JobJson(const JobRecord& record, const nlohmann::json& spec_as_submitted);
 nlohmann::json JobConditionJson(const JobCondition& c);
 
+// Replaces, in every string and key of `value`, the bytes that are not valid
+// UTF-8 with U+FFFD, so that dumping the report never throws (nlohmann's
+// type_error 316). Input files are checked for UTF-8 when they are read; what
+// processes print, the host's environment and paths are not.
+void ReplaceInvalidUtf8(nlohmann::json* value);
+
 }  // namespace ptsim

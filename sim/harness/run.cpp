@@ -295,6 +295,7 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   report["description"] = plan.description;
   report["faults"] = faults.Report();
   report["flyte"] = flyte ? flyte->Report() : nlohmann::json(nullptr);
+  ReplaceInvalidUtf8(&report);
   report["expectations"] = nlohmann::json::array();
   for (const auto& spec : plan.expectations) {
     ExpectationResult r = Evaluate(spec, report);
@@ -314,6 +315,7 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
     }
   }
   report["realProcesses"] = real_processes;
+  ReplaceInvalidUtf8(&report);  // what expectations quoted from logs, too
   result.report = std::move(report);
   result.summary = ConditionHistory(recorder) + FlyteSummaryText(result.report["flyte"]) +
                    PodTable(recorder, end);

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "fakes/operator/job_naming.hpp"
+#include "sim/core/go_quote.hpp"
 #include "sim/core/signals.hpp"
 #include "sim/harness/flyte_plan.hpp"
 #include "sim/harness/image_mapping.hpp"
@@ -17,6 +18,8 @@
 #include "sim/model/label_selector.hpp"
 #include "sim/model/pod_codec.hpp"
 #include "sim/model/pytorchjob_defaults.hpp"
+#include "sim/model/user_regex.hpp"
+#include "sim/model/yaml_file.hpp"
 #include "sim/model/yaml_to_json.hpp"
 
 namespace ptsim {
@@ -219,11 +222,11 @@ void DecodeFault(DecodeContext& ctx, const YAML::Node& node, const std::string& 
     f->when.after_running = after;
     w.String("logLine", &f->when.log_line);
     if (!f->when.log_line.empty()) {
-      try {
-        f->when.log_regex = std::regex(f->when.log_line);
-      } catch (const std::regex_error& e) {
+      std::string why;
+      f->when.log_regex = CompileUserRegex(f->when.log_line, &why);
+      if (!f->when.log_regex) {
         ctx.Error(w.Get("logLine"), w.FieldPath("logLine"),
-                  fmt::format("bad regular expression \"{}\": {}", f->when.log_line, e.what()));
+                  fmt::format("bad regular expression {}: {}", GoQuote(f->when.log_line), why));
       }
     }
     std::optional<std::int32_t> incarnation;
@@ -253,6 +256,7 @@ void DecodeFault(DecodeContext& ctx, const YAML::Node& node, const std::string& 
     }
     if (f->when.every && !f->when.at) ctx.Error(w.node(), w.path(), "`every` needs `at`");
   });
+  ValidateFaultSpec(*f, &ctx.diagnostics());
 }
 
 ConditionPattern ReadConditionPattern(DecodeContext& ctx, const YAML::Node& node,
@@ -274,11 +278,11 @@ ConditionPattern ReadConditionPattern(DecodeContext& ctx, const YAML::Node& node
     m.String("reason", &p.reason);
     m.String("message", &p.message_text);
     if (!p.message_text.empty()) {
-      try {
-        p.message = std::regex(p.message_text);
-      } catch (const std::regex_error& err) {
+      std::string why;
+      p.message = CompileUserRegex(p.message_text, &why);
+      if (!p.message) {
         ctx.Error(m.Get("message"), m.FieldPath("message"),
-                  fmt::format("bad regular expression \"{}\": {}", p.message_text, err.what()));
+                  fmt::format("bad regular expression {}: {}", GoQuote(p.message_text), why));
       }
     }
     m.OptDuration("after", &p.after);
@@ -301,11 +305,11 @@ ConditionPattern ReadConditionPattern(DecodeContext& ctx, const YAML::Node& node
 void ReadRegex(MapReader& m, const char* key, ExpectationSpec* e) {
   m.String(key, &e->message_text);
   if (e->message_text.empty()) return;
-  try {
-    e->message = std::regex(e->message_text);
-  } catch (const std::regex_error& err) {
+  std::string why;
+  e->message = CompileUserRegex(e->message_text, &why);
+  if (!e->message) {
     m.ctx().Error(m.Get(key), m.FieldPath(key),
-                  fmt::format("bad regular expression \"{}\": {}", e->message_text, err.what()));
+                  fmt::format("bad regular expression {}: {}", GoQuote(e->message_text), why));
   }
 }
 
@@ -586,25 +590,19 @@ void LoadManifestFile(DecodeContext& ctx, const YAML::Node& at, const std::strin
                       RunPlan* plan,
                       const std::function<void(DecodeContext&, const YAML::Node&, RunPlan*)>& add) {
   const std::filesystem::path path = std::filesystem::path(ctx.file()).parent_path() / relative;
-  std::ifstream in(path);
-  if (!in) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
     ctx.Error(at, "jobFile",
               fmt::format("cannot read {}: no such file or it is not readable", path.string()));
     return;
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  std::vector<YAML::Node> docs;
+  // The same reading and guards as any input file (yaml_file.hpp).
+  auto file = ReadYamlFile(path.string());
   Diagnostics& diags = ctx.diagnostics();
-  try {
-    docs = YAML::LoadAll(text.str());
-  } catch (const YAML::Exception& e) {
-    diags.Error({path.string(), e.mark.line + 1, e.mark.column + 1}, "", "",
-                fmt::format("malformed YAML/JSON: {}", e.msg));
-    return;
-  }
+  diags.Append(file.diagnostics());
+  if (!file.ok()) return;
   DecodeContext file_ctx(path.string(), &diags);
-  for (const auto& doc : docs)
+  for (const auto& doc : file->documents)
     add(file_ctx, doc, plan);
 }
 
@@ -806,6 +804,8 @@ void CheckPlanReferences(const RunPlan& plan, Diagnostics* diagnostics) {
     }
     if (!t.selector.empty()) {
       auto sel = LabelSelector::Parse(t.selector);
+      for (const auto& d : sel.diagnostics().items())
+        diagnostics->Error(f.where, object, "target.selector", d.message);
       bool any = false;
       if (sel.ok()) {
         for (const auto& [n, labels] : pods)

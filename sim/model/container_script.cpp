@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "sim/core/go_quote.hpp"
 #include "sim/core/signals.hpp"
 #include "sim/model/go_duration.hpp"
 
@@ -53,7 +54,7 @@ Result<ContainerScript> ParseContainerScript(std::string_view text, const Source
   Diagnostics diags;
   auto fail = [&](const std::string& step, const std::string& why) {
     diags.Error(where, object, "",
-                fmt::format("container script \"{}\": step \"{}\": {}", text, step, why));
+                fmt::format("container script {}: step {}: {}", GoQuote(text), GoQuote(step), why));
   };
   for (const std::string& incarnation_text : Split(text, "|")) {
     ScriptIncarnation incarnation;
@@ -67,8 +68,8 @@ Result<ContainerScript> ParseContainerScript(std::string_view text, const Source
       if (verb == "run" || verb == "sleep") {
         step.kind = ScriptStep::Kind::kRun;
         auto d = ParseGoDuration(arg, &error);
-        if (!d) {
-          fail(step_text, error);
+        if (!d || *d < Duration{0}) {
+          fail(step_text, d ? "the duration must not be negative" : error);
           continue;
         }
         step.duration = *d;
@@ -85,9 +86,13 @@ Result<ContainerScript> ParseContainerScript(std::string_view text, const Source
           fail(step_text, "write it as: steps <count> every <duration>");
           continue;
         }
+        if (step.value > kMaxScriptSteps) {
+          fail(step_text, fmt::format("at most {} steps", kMaxScriptSteps));
+          continue;
+        }
         auto d = ParseGoDuration(Trim(arg.substr(every + 7)), &error);
-        if (!d) {
-          fail(step_text, error);
+        if (!d || *d < Duration{0}) {
+          fail(step_text, d ? "the interval must not be negative" : error);
           continue;
         }
         step.duration = *d;
@@ -102,7 +107,7 @@ Result<ContainerScript> ParseContainerScript(std::string_view text, const Source
         auto sig = ParseSignal(arg);
         if (!sig) {
           fail(step_text,
-               fmt::format("unknown signal \"{}\"; use a name like SIGKILL or a number", arg));
+               fmt::format("unknown signal {}; use a name like SIGKILL or a number", GoQuote(arg)));
           continue;
         }
         step.value = *sig;
@@ -111,9 +116,9 @@ Result<ContainerScript> ParseContainerScript(std::string_view text, const Source
       } else if (verb == "forever" || verb == "hang") {
         step.kind = ScriptStep::Kind::kForever;
       } else {
-        fail(step_text, fmt::format("unknown step \"{}\"; steps are run, log, steps, exit, "
+        fail(step_text, fmt::format("unknown step {}; steps are run, log, steps, exit, "
                                     "signal, oom and forever",
-                                    verb));
+                                    GoQuote(verb)));
         continue;
       }
       incarnation.steps.push_back(std::move(step));

@@ -6,12 +6,14 @@
 // Each incarnation is a list of steps separated by `,` or `;`:
 //   run 30s | sleep 30s        stay alive for that long
 //   log <text>                 write a log line ("quotes" optional)
-//   steps <N> every <D>        write "step 1" ... "step N", one every D
+//   steps <N> every <D>        write "step 1" ... "step N", one every D (N at
+//                              most kMaxScriptSteps)
 //   exit <code>                end with that exit code
 //   signal <SIG> | kill <SIG>  die by a signal (exit code 128+n)
 //   oom                        be OOM-killed (exit 137, reason OOMKilled)
 //   forever | hang             never end by itself
-// An incarnation that runs out of steps exits 0. Example:
+// Durations may not be negative. An incarnation that runs out of steps exits
+// 0. Example:
 //   "run 30s, exit 1 | run 10s, exit 0"  fails once, then succeeds.
 #pragma once
 
@@ -23,6 +25,10 @@
 #include "sim/core/time.hpp"
 
 namespace ptsim {
+
+// The most steps one `steps` line may log, so that a script cannot keep ptsim
+// busy for hours of wall time on one virtual second.
+inline constexpr int kMaxScriptSteps = 100'000;
 
 struct ScriptStep {
   enum class Kind { kRun, kLog, kSteps, kExit, kSignal, kOom, kForever };

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/go_quote.hpp"
+
 namespace ptsim {
 
 // field.ErrorType; ToString gives ErrorType.String() ("Required value", ...).
@@ -56,11 +58,5 @@ FieldError FieldNotSupported(std::string path, std::string value,
 // ErrorList.ToAggregate().Error(): "" for no errors, the one message for one,
 // else `[m1, m2, ...]` in list order with repeated messages dropped.
 std::string AggregateFieldErrors(const std::vector<FieldError>& errors);
-
-// Go's strconv.Quote (what `%q` prints): double quotes, with \" \\ \a \b \f \n
-// \r \t \v, \xNN for other control bytes and invalid UTF-8, \uNNNN for the
-// non-printable code points Kubernetes names are likely to contain (C1
-// controls, U+00A0, U+00AD, U+2028, U+2029, U+FEFF); other UTF-8 is kept.
-std::string GoQuote(std::string_view text);
 
 }  // namespace ptsim

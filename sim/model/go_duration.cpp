@@ -5,6 +5,8 @@
 #include <cctype>
 #include <cstdint>
 
+#include "sim/core/go_quote.hpp"
+
 namespace ptsim {
 
 std::optional<Duration> ParseGoDuration(std::string_view text, std::string* error) {
@@ -45,7 +47,8 @@ std::optional<Duration> ParseGoDuration(std::string_view text, std::string* erro
       }
     }
     if (!digits)
-      return fail(fmt::format("invalid duration \"{}\"; write it like 90s, 10m or 1h30m", text));
+      return fail(
+          fmt::format("invalid duration {}; write it like 90s, 10m or 1h30m", GoQuote(text)));
     s.remove_prefix(i);
     std::size_t u = 0;
     while (u < s.size() && !std::isdigit(static_cast<unsigned char>(s[u])) && s[u] != '.')
@@ -66,15 +69,16 @@ std::optional<Duration> ParseGoDuration(std::string_view text, std::string* erro
     else if (unit == "h")
       scale = 3600e9L;
     else if (unit.empty())
-      return fail(fmt::format("missing unit in duration \"{}\"; write it like {}s", text, text));
+      return fail(fmt::format("missing unit in duration {}; write it like {}s", GoQuote(text),
+                              EscapeUnprintable(text)));
     else
-      return fail(fmt::format("unknown unit \"{}\" in duration \"{}\"; use ns, us, ms, s, m or h",
-                              unit, text));
+      return fail(fmt::format("unknown unit {} in duration {}; use ns, us, ms, s, m or h",
+                              GoQuote(unit), GoQuote(text)));
     total_ns += value * scale;
     any = true;
   }
-  if (!any) return fail(fmt::format("invalid duration \"{}\"", text));
-  if (total_ns > 9.2e18L) return fail(fmt::format("duration \"{}\" is too long", text));
+  if (!any) return fail(fmt::format("invalid duration {}", GoQuote(text)));
+  if (total_ns > 9.2e18L) return fail(fmt::format("duration {} is too long", GoQuote(text)));
   const auto ns = static_cast<Duration::rep>(total_ns + 0.5L);
   return Duration{negative ? -ns : ns};
 }

@@ -24,7 +24,10 @@ class LabelSelector {
  public:
   LabelSelector() = default;  // matches everything
   static LabelSelector FromLabels(const Labels& match_labels);
-  // Parses the kubectl form: "a=b,c!=d,e in (x,y),!f,g".
+  // Parses the kubectl form: "a=b,c!=d,e in (x,y),!f,g", with keys checked
+  // as qualified names and values as label values (apimachinery labels.Parse);
+  // the error names the selector and what was found where. Spaces around
+  // tokens are allowed; `<` and `>` are not supported.
   static Result<LabelSelector> Parse(std::string_view text);
 
   bool Matches(const Labels& labels) const;

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <regex>
 #include <set>
+
+#include "sim/model/dns_name.hpp"
+#include "sim/model/field_error.hpp"
 
 namespace ptsim {
 namespace {
@@ -128,6 +130,16 @@ void DecodeObjectMeta(MapReader& m, ObjectMeta* out) {
   if (!ns.empty()) out->namespace_ = ns;
   m.StringMap("labels", &out->labels);
   m.StringMap("annotations", &out->annotations);
+  // apimachinery ValidateAnnotations: keys and values of all annotations
+  // together may take TotalAnnotationSizeLimitB (256 KiB).
+  std::size_t annotation_bytes = 0;
+  for (const auto& [key, value] : out->annotations)
+    annotation_bytes += key.size() + value.size();
+  if (annotation_bytes > kTotalAnnotationSizeLimitBytes) {
+    FieldError too_long{FieldErrorType::kTooLong, m.FieldPath("annotations"), std::nullopt,
+                        fmt::format("must have at most {} bytes", kTotalAnnotationSizeLimitBytes)};
+    m.ctx().Error(m.Get("annotations"), m.FieldPath("annotations"), too_long.Body());
+  }
   m.StringList("finalizers", &out->finalizers);
   // Server-set fields appear in exported objects; they are ignored.
   m.Accept({"uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp",
@@ -214,10 +226,9 @@ void DecodePod(MapReader& m, Pod* out) {
 }
 
 std::string CheckDns1123Label(const std::string& value) {
-  static const std::regex kLabel("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   std::string problems;
   if (value.size() > 63) problems = "must be no more than 63 characters";
-  if (!std::regex_match(value, kLabel)) {
+  if (!MatchesDns1123Label(value)) {
     if (!problems.empty()) problems += ", ";
     problems +=
         "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
@@ -228,11 +239,9 @@ std::string CheckDns1123Label(const std::string& value) {
 }
 
 std::string CheckDns1123Subdomain(const std::string& value) {
-  static const std::regex kSubdomain(
-      "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   std::string problems;
   if (value.size() > 253) problems = "must be no more than 253 characters";
-  if (!std::regex_match(value, kSubdomain)) {
+  if (!MatchesDns1123Subdomain(value)) {
     if (!problems.empty()) problems += ", ";
     problems +=
         "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' "
@@ -252,9 +261,9 @@ void ValidatePodSpec(DecodeContext& ctx, const YAML::Node& node, const std::stri
   static const std::set<std::string> kPolicies = {"Always", "OnFailure", "Never"};
   if (!kPolicies.count(spec.restart_policy)) {
     ctx.Error(node, JoinPath(path, "restartPolicy"),
-              fmt::format("Unsupported value: \"{}\": supported values: \"Always\", "
+              fmt::format("Unsupported value: {}: supported values: \"Always\", "
                           "\"OnFailure\", \"Never\"",
-                          spec.restart_policy));
+                          GoQuote(spec.restart_policy)));
   }
   std::set<std::string> names;
   std::set<std::string> volumes;
@@ -267,10 +276,10 @@ void ValidatePodSpec(DecodeContext& ctx, const YAML::Node& node, const std::stri
       if (!c.name.empty()) {
         if (auto why = CheckDns1123Label(c.name); !why.empty()) {
           ctx.Error(node, JoinPath(p, "name"),
-                    fmt::format("Invalid value: \"{}\": {}", c.name, why));
+                    fmt::format("Invalid value: {}: {}", GoQuote(c.name), why));
         }
         if (!names.insert(c.name).second) {
-          ctx.Error(node, JoinPath(p, "name"), fmt::format("Duplicate value: \"{}\"", c.name));
+          ctx.Error(node, JoinPath(p, "name"), fmt::format("Duplicate value: {}", GoQuote(c.name)));
         }
       }
       for (std::size_t j = 0; j < c.ports.size(); ++j) {
@@ -283,7 +292,7 @@ void ValidatePodSpec(DecodeContext& ctx, const YAML::Node& node, const std::stri
       for (std::size_t j = 0; j < c.volume_mounts.size(); ++j) {
         if (!volumes.count(c.volume_mounts[j].name)) {
           ctx.Error(node, JoinPath(IndexPath(JoinPath(p, "volumeMounts"), j), "name"),
-                    fmt::format("Not found: \"{}\"", c.volume_mounts[j].name));
+                    fmt::format("Not found: {}", GoQuote(c.volume_mounts[j].name)));
         }
       }
     }

@@ -7,6 +7,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstddef>
 #include <string>
 
 #include "sim/model/object_meta.hpp"
@@ -15,6 +16,11 @@
 
 namespace ptsim {
 
+// apimachinery's TotalAnnotationSizeLimitB: keys plus values of all of an
+// object's annotations.
+inline constexpr std::size_t kTotalAnnotationSizeLimitBytes = 256 * 1024;
+
+// Also checks the annotations' total size, as the API server does.
 void DecodeObjectMeta(MapReader& m, ObjectMeta* out);
 void DecodeContainer(DecodeContext& ctx, const YAML::Node& node, const std::string& path,
                      Container* out);

@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
+#include "sim/core/go_quote.hpp"
 #include "sim/model/pod_codec.hpp"
+#include "sim/model/yaml_file.hpp"
 #include "sim/model/yaml_to_json.hpp"
 
 namespace ptsim {
@@ -44,6 +48,17 @@ void OptString(MapReader& m, std::string_view key, std::optional<std::string>* o
   if (!IsAbsent(n) && ReadString(m.ctx(), n, m.FieldPath(key), &value)) *out = value;
 }
 
+// ptsim's own bound (upstream has none): more replicas of one type than a
+// simulation of this kind can hold is an error, not hours of work.
+bool CheckReplicaLimit(DecodeContext& ctx, const YAML::Node& at, const std::string& path,
+                       std::int64_t replicas) {
+  if (replicas <= kMaxReplicasPerType) return true;
+  ctx.Error(at, path,
+            fmt::format("Invalid value: {}: ptsim simulates at most {} replicas of one type",
+                        replicas, kMaxReplicasPerType));
+  return false;
+}
+
 // ReplicaSpec.replicas is `*int32` (CRD: integer, int32). A quoted number or a
 // fraction is rejected by the API server's schema check; say how to fix it.
 void ReadReplicas(MapReader& m, std::optional<std::int32_t>* out) {
@@ -60,7 +75,8 @@ void ReadReplicas(MapReader& m, std::optional<std::int32_t>* out) {
   }
   if (n.IsScalar()) {
     auto value = ResolvePlainScalar(n.Scalar());
-    if (value && value->is_number_float()) {
+    if (value && value->is_number_float() &&
+        std::trunc(value->get<double>()) != value->get<double>()) {
       m.ctx().Error(n, path,
                     fmt::format("expected an integer, got {}; replicas counts pods and must be "
                                 "a whole number",
@@ -69,7 +85,9 @@ void ReadReplicas(MapReader& m, std::optional<std::int32_t>* out) {
     }
   }
   std::int32_t v = 0;
-  if (ReadInt32(m.ctx(), n, path, &v)) *out = v;
+  if (!ReadInt32(m.ctx(), n, path, &v)) return;
+  if (!CheckReplicaLimit(m.ctx(), n, path, v)) return;
+  *out = v;
 }
 
 void DecodeSchedulingPolicy(MapReader& m, SchedulingPolicy* out) {
@@ -143,6 +161,13 @@ void DecodeMetrics(MapReader& m, std::optional<nlohmann::json>* out) {
 void DecodeElasticPolicy(MapReader& m, ElasticPolicy* out) {
   m.OptInt32("minReplicas", &out->min_replicas);
   m.OptInt32("maxReplicas", &out->max_replicas);
+  for (const auto& [key, value] :
+       {std::pair{"minReplicas", out->min_replicas}, std::pair{"maxReplicas", out->max_replicas}}) {
+    if (value && !CheckReplicaLimit(m.ctx(), m.Get(key), m.FieldPath(key), *value)) {
+      out->min_replicas.reset();
+      out->max_replicas.reset();
+    }
+  }
   OptString(m, "rdzvBackend", &out->rdzv_backend);
   m.OptInt32("rdzvPort", &out->rdzv_port);
   OptString(m, "rdzvHost", &out->rdzv_host);
@@ -227,8 +252,8 @@ void CheckTypeField(MapReader& m, std::string_view key, std::string_view want,
   if (!ReadString(m.ctx(), n, path, &value)) return;
   if (value != want) {
     m.ctx().Error(n, path,
-                  fmt::format("Unsupported value: \"{}\": supported values: \"{}\"; {}", value,
-                              want, advice));
+                  fmt::format("Unsupported value: {}: supported values: {}; {}", GoQuote(value),
+                              GoQuote(want), advice));
   }
 }
 
@@ -271,7 +296,7 @@ void DecodePyTorchJob(DecodeContext& ctx, const YAML::Node& document, PyTorchJob
         if (n.IsDefined() && n.IsScalar()) name = n.Scalar();
       }
     }
-    ctx.set_object(name.empty() ? "PyTorchJob" : fmt::format("PyTorchJob \"{}\"", name));
+    ctx.set_object(name.empty() ? "PyTorchJob" : fmt::format("PyTorchJob {}", GoQuote(name)));
   }
   MapReader m(ctx, document, "");
   if (!m.ok()) return;
@@ -300,15 +325,9 @@ Result<DecodedPyTorchJob> DecodePyTorchJobDocument(const YAML::Node& document,
 }
 
 Result<DecodedPyTorchJob> ParsePyTorchJob(const std::string& text, const std::string& file) {
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(text);
-  } catch (const YAML::Exception& e) {
-    Diagnostics diagnostics;
-    diagnostics.Error(SourceLocation{file, e.mark.line + 1, e.mark.column + 1}, "", "",
-                      fmt::format("not valid YAML or JSON: {}", e.msg));
-    return diagnostics;
-  }
+  auto parsed = ParseYamlText(text, file);
+  if (!parsed.ok()) return parsed.diagnostics();
+  const std::vector<YAML::Node>& documents = parsed->documents;
   if (documents.size() != 1) {
     Diagnostics diagnostics;
     diagnostics.Error(SourceLocation{file, 0, 0}, "", "",

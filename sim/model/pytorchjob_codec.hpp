@@ -14,6 +14,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -32,6 +33,11 @@ namespace ptsim {
 // `spec.pytorchReplicaSpecs[Worker].template.spec.containers[0].image`,
 // `metadata.labels[app]`, `...resources.limits[cpu]`. The document itself is "".
 using FieldLocations = std::map<std::string, SourceLocation, std::less<>>;
+
+// The most replicas of one replica type ptsim simulates (in `replicas`,
+// `elasticPolicy.minReplicas`/`maxReplicas` and scale faults). Upstream sets no
+// limit; 10000 scripted pods run in about a second.
+inline constexpr std::int32_t kMaxReplicasPerType = 10000;
 
 // "a.b[0].c" -> "a.b[0]" -> "a.b" -> "a" -> ""; "" for "".
 std::string ParentFieldPath(std::string_view path);

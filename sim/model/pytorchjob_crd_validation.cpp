@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "sim/core/go_quote.hpp"
+
 namespace ptsim {
 namespace {
 
@@ -30,7 +32,7 @@ std::vector<FieldError> ValidateCrdUpdate(const PyTorchJob& old, const PyTorchJo
 }
 
 std::string CrdInvalidMessage(const std::string& name, const std::vector<FieldError>& errors) {
-  return fmt::format("PyTorchJob.kubeflow.org \"{}\" is invalid: {}", name,
+  return fmt::format("PyTorchJob.kubeflow.org {} is invalid: {}", GoQuote(name),
                      AggregateFieldErrors(errors));
 }
 

@@ -6,8 +6,8 @@
 #include <cctype>
 #include <charconv>
 #include <cstdint>
-#include <regex>
 
+#include "sim/model/dns_name.hpp"
 #include "sim/model/pytorchjob_defaults.hpp"
 
 namespace ptsim {
@@ -140,10 +140,9 @@ std::string ValidationResult::DenialMessage() const {
 
 std::vector<std::string> IsDns1035Label(std::string_view value) {
   // k8s.io/apimachinery/pkg/util/validation: IsDNS1035Label, MaxLenError, RegexError.
-  static const std::regex kLabel("[a-z]([-a-z0-9]*[a-z0-9])?");
   std::vector<std::string> errors;
   if (value.size() > 63) errors.push_back("must be no more than 63 characters");
-  if (!std::regex_match(value.begin(), value.end(), kLabel)) {
+  if (!MatchesDns1035Label(value)) {
     errors.push_back(
         "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with "
         "an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or "

@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
+#include <cmath>
+#include <cstdint>
 #include <limits>
 
+#include "sim/core/go_quote.hpp"
 #include "sim/model/go_duration.hpp"
+#include "sim/model/yaml_to_json.hpp"
 
 namespace ptsim {
 namespace {
@@ -15,8 +18,8 @@ namespace {
 std::string Describe(const YAML::Node& node) {
   if (node.IsMap()) return "a mapping";
   if (node.IsSequence()) return "a list";
-  if (IsQuoted(node)) return fmt::format("the string \"{}\"", node.Scalar());
-  return fmt::format("{}", node.Scalar());
+  if (IsQuoted(node)) return fmt::format("the string {}", GoQuote(node.Scalar()));
+  return EscapeUnprintable(node.Scalar());
 }
 
 // Levenshtein distance, for "did you mean" hints on unknown keys.
@@ -36,12 +39,35 @@ std::size_t EditDistance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
-bool ParseInteger(const std::string& s, std::int64_t* out) {
-  std::string_view v = s;
-  if (!v.empty() && v[0] == '+') v.remove_prefix(1);
-  if (v.empty()) return false;
-  const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), *out);
-  return ec == std::errc() && ptr == v.data() + v.size();
+// The JSON value kubectl would send for a plain scalar (yaml_to_json.hpp:
+// go-yaml v2's resolution); nullopt for .inf and .nan, which JSON cannot hold.
+std::optional<nlohmann::json> Plain(const YAML::Node& node) {
+  return ResolvePlainScalar(node.Scalar());
+}
+
+// A JSON number as a Go integer field decodes it: integers that fit, and
+// floats with no fraction (json.Marshal prints 1e3 as 1000) below 2^63.
+bool JsonInteger(const nlohmann::json& v, std::int64_t* out) {
+  if (v.is_number_integer() && !v.is_number_unsigned()) {
+    *out = v.get<std::int64_t>();
+    return true;
+  }
+  if (v.is_number_unsigned()) {
+    if (v.get<std::uint64_t>() >
+        static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+      return false;
+    *out = static_cast<std::int64_t>(v.get<std::uint64_t>());
+    return true;
+  }
+  if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (std::trunc(d) != d || d >= 9223372036854775808.0 || d < -9223372036854775808.0) {
+      return false;
+    }
+    *out = static_cast<std::int64_t>(d);
+    return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -84,16 +110,20 @@ bool ReadString(DecodeContext& ctx, const YAML::Node& node, const std::string& p
     return false;
   }
   if (!IsQuoted(node)) {
-    std::int64_t ignored = 0;
+    // A plain scalar is a string unless go-yaml resolves it to something else:
+    // `-e`, `--`, `..`, `e1` and `_` are strings; `1e3`, `0x1F`, `.5`, `yes`
+    // and `on` are not, and kubectl would send them as numbers and booleans.
+    const auto v = Plain(node);
     const std::string& s = node.Scalar();
-    const bool number =
-        ParseInteger(s, &ignored) || s.find_first_not_of("0123456789.eE+-") == std::string::npos;
-    const bool boolean = s == "true" || s == "false" || s == "True" || s == "False";
-    if (number || boolean) {
+    if (!v || v->is_number() || v->is_boolean()) {
       ctx.Error(node, path,
                 fmt::format("expected a string, got the {} {}; quote it: \"{}\"",
-                            number ? "number" : "boolean", s, s));
+                            v && v->is_boolean() ? "boolean" : "number", s, s));
       return false;
+    }
+    if (v->is_null()) {  // Go's encoding/json leaves a string field unset for null
+      out->clear();
+      return true;
     }
   }
   *out = node.Scalar();
@@ -102,11 +132,12 @@ bool ReadString(DecodeContext& ctx, const YAML::Node& node, const std::string& p
 
 bool ReadInt64(DecodeContext& ctx, const YAML::Node& node, const std::string& path,
                std::int64_t* out) {
-  if (!node.IsScalar() || IsQuoted(node) || !ParseInteger(node.Scalar(), out)) {
-    ctx.Error(node, path, fmt::format("expected an integer, got {}", Describe(node)));
-    return false;
+  if (node.IsScalar() && !IsQuoted(node)) {
+    const auto v = Plain(node);
+    if (v && JsonInteger(*v, out)) return true;
   }
-  return true;
+  ctx.Error(node, path, fmt::format("expected an integer, got {}", Describe(node)));
+  return false;
 }
 
 bool ReadInt32(DecodeContext& ctx, const YAML::Node& node, const std::string& path,
@@ -124,11 +155,10 @@ bool ReadInt32(DecodeContext& ctx, const YAML::Node& node, const std::string& pa
 
 bool ReadDouble(DecodeContext& ctx, const YAML::Node& node, const std::string& path, double* out) {
   if (node.IsScalar() && !IsQuoted(node)) {
-    try {
-      std::size_t used = 0;
-      *out = std::stod(node.Scalar(), &used);
-      if (used == node.Scalar().size()) return true;
-    } catch (const std::exception&) {
+    const auto v = Plain(node);
+    if (v && v->is_number()) {
+      *out = v->get<double>();
+      return true;
     }
   }
   ctx.Error(node, path, fmt::format("expected a number, got {}", Describe(node)));
@@ -137,14 +167,9 @@ bool ReadDouble(DecodeContext& ctx, const YAML::Node& node, const std::string& p
 
 bool ReadBool(DecodeContext& ctx, const YAML::Node& node, const std::string& path, bool* out) {
   if (node.IsScalar() && !IsQuoted(node)) {
-    std::string s = node.Scalar();
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (s == "true" || s == "yes" || s == "on") {
-      *out = true;
-      return true;
-    }
-    if (s == "false" || s == "no" || s == "off") {
-      *out = false;
+    const auto v = Plain(node);
+    if (v && v->is_boolean()) {
+      *out = v->get<bool>();
       return true;
     }
   }
@@ -162,7 +187,7 @@ bool ReadQuantity(DecodeContext& ctx, const YAML::Node& node, const std::string&
   std::string error;
   auto q = Quantity::Parse(node.Scalar(), &error);
   if (!q) {
-    ctx.Error(node, path, fmt::format("invalid quantity \"{}\": {}", node.Scalar(), error));
+    ctx.Error(node, path, fmt::format("invalid quantity {}: {}", GoQuote(node.Scalar()), error));
     return false;
   }
   *out = *q;
@@ -211,7 +236,7 @@ MapReader::MapReader(DecodeContext& ctx, const YAML::Node& node, std::string pat
   for (const auto& kv : node_) {
     const std::string key = kv.first.Scalar();
     if (!seen.insert(key).second) {
-      ctx_.Error(kv.first, JoinPath(path_, key), fmt::format("duplicate key \"{}\"", key));
+      ctx_.Error(kv.first, JoinPath(path_, key), fmt::format("duplicate key {}", GoQuote(key)));
     }
   }
 }
@@ -230,7 +255,7 @@ MapReader::~MapReader() {
         best = k;
       }
     }
-    std::string message = fmt::format("unknown field \"{}\"", key);
+    std::string message = fmt::format("unknown field {}", GoQuote(key));
     if (!best.empty()) {
       message += fmt::format("; did you mean \"{}\"?", best);
     } else {

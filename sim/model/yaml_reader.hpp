@@ -4,9 +4,11 @@
 // A DecodeContext collects Diagnostics for one file. MapReader walks one
 // mapping: each accessor marks its key as known and type-checks the value;
 // when the reader is destroyed, every key nobody asked for is reported as an
-// unknown field, with a "did you mean" hint. Quoted scalars are strings and
-// plain scalars are numbers/booleans where a number/boolean is expected, as
-// Kubernetes' JSON decoding would see them. Single-threaded.
+// unknown field, with a "did you mean" hint. Quoted scalars are strings; a
+// plain scalar is what go-yaml v2 resolves it to (yaml_to_json.hpp), which is
+// what kubectl sends and the API server's JSON decoding sees: `-e` and `--`
+// are strings, `1e3` and `0x1F` numbers, `yes` and `on` booleans, and a value
+// of the wrong type is an error. Single-threaded.
 #pragma once
 
 #include <yaml-cpp/yaml.h>

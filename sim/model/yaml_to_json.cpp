@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
-#include <regex>
 #include <string_view>
 
 namespace ptsim {
@@ -100,19 +100,75 @@ bool IsLeapYear(int y) {
   return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-// goyaml.v2 parseTimestamp, date-only layout "2006-1-2".
-std::optional<std::string> PlainDate(const std::string& s) {
-  static const std::regex kDate("([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})");
-  std::smatch m;
-  if (!std::regex_match(s, m, kDate)) return std::nullopt;
-  const int y = std::stoi(m[1]);
-  const int mo = std::stoi(m[2]);
-  const int d = std::stoi(m[3]);
+// The number of ASCII digits at the start of `s`.
+std::size_t Digits(std::string_view s) {
+  std::size_t n = 0;
+  while (n < s.size() && s[n] >= '0' && s[n] <= '9')
+    ++n;
+  return n;
+}
+
+// A decimal number of `digits` digits at the start of `s`.
+int Number(std::string_view s, std::size_t digits) {
+  int v = 0;
+  for (std::size_t i = 0; i < digits; ++i)
+    v = v * 10 + (s[i] - '0');
+  return v;
+}
+
+// goyaml.v2 parseTimestamp, date-only layout "2006-1-2": YYYY-M-D with one or
+// two digits for month and day, a real date.
+std::optional<std::string> PlainDate(std::string_view s) {
+  if (Digits(s) != 4 || s.size() < 8 || s[4] != '-') return std::nullopt;
+  const int y = Number(s, 4);
+  std::string_view rest = s.substr(5);
+  const std::size_t m_digits = Digits(rest);
+  if (m_digits < 1 || m_digits > 2 || m_digits >= rest.size() || rest[m_digits] != '-') {
+    return std::nullopt;
+  }
+  const int mo = Number(rest, m_digits);
+  rest.remove_prefix(m_digits + 1);
+  const std::size_t d_digits = Digits(rest);
+  if (d_digits < 1 || d_digits > 2 || d_digits != rest.size()) return std::nullopt;
+  const int d = Number(rest, d_digits);
   static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (mo < 1 || mo > 12 || d < 1) return std::nullopt;
   const int days = kDays[mo - 1] + (mo == 2 && IsLeapYear(y) ? 1 : 0);
   if (d > days) return std::nullopt;
   return fmt::format("{:04}-{:02}-{:02}T00:00:00Z", y, mo, d);
+}
+
+// goyaml.v2 yamlStyleFloat: ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$,
+// matched by hand: std::regex recurses once per character and overflows the
+// stack on a long scalar.
+bool IsYamlStyleFloat(std::string_view s) {
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
+  if (!s.empty() && s[0] == '.') {
+    const std::size_t n = Digits(s.substr(1));
+    if (n == 0) return false;
+    s.remove_prefix(1 + n);
+  } else {
+    const std::size_t n = Digits(s);
+    if (n == 0) return false;
+    s.remove_prefix(n);
+    if (!s.empty() && s[0] == '.') s.remove_prefix(1 + Digits(s.substr(1)));
+  }
+  if (!s.empty() && (s[0] == 'e' || s[0] == 'E')) {
+    s.remove_prefix(1);
+    if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
+    const std::size_t n = Digits(s);
+    if (n == 0) return false;
+    s.remove_prefix(n);
+  }
+  return s.empty();
+}
+
+// strconv.ParseFloat on text that IsYamlStyleFloat accepted: out of range
+// (beyond +-1.8e308) is an error, and goyaml.v2 then keeps the text a string.
+std::optional<double> ParseFloat(const std::string& s) {
+  const double v = std::strtod(s.c_str(), nullptr);
+  if (std::isinf(v)) return std::nullopt;
+  return v;
 }
 
 std::optional<nlohmann::json> Resolve(const std::string& in, Special* special) {
@@ -126,8 +182,9 @@ std::optional<nlohmann::json> Resolve(const std::string& in, Special* special) {
   if (!sign && !digit && !in_map && c != '.') return in;
   if (LookupResolveMap(in, &out, special)) return out;
   if (c == '.') {
-    static const std::regex kDotFloat("\\.[0-9]+([eE][-+]?[0-9]+)?");
-    if (std::regex_match(in, kDotFloat)) return std::strtod(in.c_str(), nullptr);
+    if (IsYamlStyleFloat(in)) {
+      if (auto v = ParseFloat(in)) return *v;
+    }
     return in;
   }
   if (!sign && !digit) return in;
@@ -137,15 +194,8 @@ std::optional<nlohmann::json> Resolve(const std::string& in, Special* special) {
     if (ch != '_') plain += ch;
   }
   if (ParseGoInteger(plain, &out)) return out;
-  static const std::regex kYamlFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-  if (std::regex_match(plain, kYamlFloat)) {
-    const double v = std::strtod(plain.c_str(), nullptr);
-    if (v == std::numeric_limits<double>::infinity() ||
-        v == -std::numeric_limits<double>::infinity()) {
-      *special = Special::kInf;
-      return std::nullopt;
-    }
-    return v;
+  if (IsYamlStyleFloat(plain)) {
+    if (auto v = ParseFloat(plain)) return *v;
   }
   return in;
 }
@@ -189,6 +239,10 @@ std::string GoFormatFloat32(double value) {
 }
 
 bool Convert(const YAML::Node& node, nlohmann::json* out, std::string* error) {
+  if (!node.IsDefined()) {  // a missing key (yaml-cpp's Type() would throw)
+    *out = nullptr;
+    return true;
+  }
   switch (node.Type()) {
     case YAML::NodeType::Undefined:
     case YAML::NodeType::Null:

@@ -4,9 +4,10 @@
 // and block scalars are strings; plain scalars become null (`~`, `null`, empty),
 // booleans (`true`, `yes`, `on`, `y` and their negations in three casings),
 // integers (decimal, 0x, 0o, 0b, a leading 0 means octal, `_` ignored) or floats,
-// and everything else stays a string. Map keys become strings (`yes:` -> "true").
-// Used to show a `spec` "as submitted" and to keep free-form fields (HPA
-// metrics) as JSON. Pure functions; any thread.
+// and everything else stays a string (`-e`, `--`, `..`, `e1`, `_`, and a float
+// beyond the range of a double such as 1e999, which strconv.ParseFloat rejects). Map keys become
+// strings (`yes:` -> "true"). Used to show a `spec` "as submitted" and to keep free-form fields
+// (HPA metrics) as JSON. Pure functions; any thread.
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -23,6 +24,7 @@ namespace ptsim {
 // timestamps other than a plain date, which goyaml.v2 would turn into a Go
 // time (a plain `2024-1-2` becomes "2024-01-02T00:00:00Z"; `2024-01-02T10:00:00Z`
 // stays as written, which is what Go prints for it anyway).
+// An undefined node (a missing key) converts to null.
 std::optional<nlohmann::json> YamlToJson(const YAML::Node& node, std::string* error = nullptr);
 
 // The JSON value of one plain (unquoted) scalar, per the rules above; nullopt

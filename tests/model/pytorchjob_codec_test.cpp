@@ -339,7 +339,7 @@ TEST_CASE("a syntax error is reported with its line") {
   auto r = ParsePyTorchJob("apiVersion: kubeflow.org/v1\nkind: [PyTorchJob\n", "bad.yaml");
   REQUIRE_FALSE(r.ok());
   CHECK(r.diagnostics().items()[0].where.line >= 2);
-  CHECK_THAT(r.diagnostics().items()[0].message, Catch::StartsWith("not valid YAML or JSON"));
+  CHECK_THAT(r.diagnostics().items()[0].message, Catch::StartsWith("malformed YAML/JSON"));
 }
 
 TEST_CASE("the items of a kind List decode one by one with the same function") {

@@ -103,8 +103,18 @@ int main(int argc, char** argv) {
     }
     return app.exit(e) == 0 ? 0 : 2;
   }
-  if (run_cmd->parsed()) return ptsim::cli::Run(run);
-  if (logs_cmd->parsed()) return ptsim::cli::Logs(logs);
-  if (flyte_cmd->parsed()) return ptsim::cli::Flyte(flyte);
+  // Errors are values; an exception that reaches here is a bug in ptsim. It
+  // ends ptsim with status 2 and a message, not an abort.
+  try {
+    if (run_cmd->parsed()) return ptsim::cli::Run(run);
+    if (logs_cmd->parsed()) return ptsim::cli::Logs(logs);
+    if (flyte_cmd->parsed()) return ptsim::cli::Flyte(flyte);
+  } catch (const std::exception& e) {
+    std::string files;
+    for (const auto& f : run.files)
+      files += (files.empty() ? " (" : ", ") + f;
+    std::cerr << "ptsim: internal error" << (files.empty() ? "" : files + ")") << ": " << e.what()
+              << "; this is a bug in ptsim: please report it with the input files\n";
+  }
   return 2;
 }

@@ -174,7 +174,8 @@ TEST_CASE("YAML errors name the line and the key") {
         "task.yaml:1:1: error: missing task config: add a `pytorch:` or an `elastic:` section");
   CHECK(Error("pytorch: {}\nelastic: {}\n") ==
         "task.yaml:1:1: error: give either `pytorch:` or `elastic:`, not both");
-  CHECK(Error("pytorch: {num_workers: [1\n").rfind("task.yaml:2:1: error: invalid YAML: ", 0) == 0);
+  CHECK(Error("pytorch: {num_workers: [1\n")
+            .rfind("task.yaml:2:1: error: malformed YAML/JSON: ", 0) == 0);
 }
 
 TEST_CASE("flytekit's construction errors point at the key they concern") {
@@ -198,7 +199,9 @@ TEST_CASE("flytekit's construction errors point at the key they concern") {
 TEST_CASE("a missing file is a diagnostic naming it") {
   auto task = LoadFlyteTaskFile("/nonexistent/task.yaml");
   REQUIRE_FALSE(task.ok());
-  CHECK(task.diagnostics().Render() == "/nonexistent/task.yaml: error: cannot read the file\n");
+  CHECK(task.diagnostics().Render() ==
+        "/nonexistent/task.yaml: error: cannot read the file: no such file or it is not "
+        "readable\n");
 }
 
 TEST_CASE("the shipped example files load") {
