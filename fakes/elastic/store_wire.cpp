@@ -10,7 +10,8 @@ namespace ptsim::elastic::wire {
 
 namespace {
 
-// Query type bytes, in enum order (TCPStore.cpp of torch 1.13; TCPStoreBackend.hpp of 2.x).
+// Query type bytes, in enum order (torch/csrc/distributed/c10d/TCPStore.cpp of torch 1.13;
+// torch/csrc/distributed/c10d/TCPStoreBackend.hpp of 2.x).
 constexpr std::array<Op, 9> kOps13 = {Op::kSet,        Op::kCompareSet, Op::kGet,
                                       Op::kAdd,        Op::kCheck,      Op::kWait,
                                       Op::kGetNumKeys, Op::kWatchKey,   Op::kDeleteKey};

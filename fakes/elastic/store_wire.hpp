@@ -4,9 +4,10 @@
 // nonce uint32. Two dialects, told apart by a connection's first bytes:
 //  - torch 1.13 (torch/csrc/distributed/c10d/TCPStore.cpp, QueryType SET=0
 //    .. DELETE_KEY=8 with WATCH_KEY=7; no handshake);
-//  - torch 2.x (TCPStoreBackend.hpp QueryType VALIDATE=0 .. QUEUE_LEN=16;
+//  - torch 2.x (torch/csrc/distributed/c10d/TCPStoreBackend.hpp QueryType VALIDATE=0 ..
+//  QUEUE_LEN=16;
 //    every client opens with VALIDATE and the magic 0x3C85F7CE, served by
-//    TCPStoreLibUvBackend.cpp).
+//    torch/csrc/distributed/c10d/TCPStoreLibUvBackend.cpp).
 // ParseRequest reads one request from the front of a buffer: a request, a
 // need for more bytes, or malformed input (an unknown query type, a bad
 // magic, a length past the limits), on which a server closes the connection.
@@ -43,9 +44,9 @@ enum class Op {
   kQueueLen,
 };
 
-// TCPStoreBackend.hpp validationMagicNumber.
+// torch/csrc/distributed/c10d/TCPStoreBackend.hpp validationMagicNumber.
 constexpr std::uint32_t kValidationMagic = 0x3C85F7CE;
-// TCPStoreLibUvBackend.cpp's limits (MAX_STRING_LEN, MAX_PAYLOAD_LEN,
+// torch/csrc/distributed/c10d/TCPStoreLibUvBackend.cpp's limits (MAX_STRING_LEN, MAX_PAYLOAD_LEN,
 // MAX_KEY_COUNT). torch 1.13's server has none: it allocates what a length
 // announces and blocks its only thread reading it; ptsim applies
 // kMaxPayload13 to both its keys and values instead, and closes the connection.
@@ -54,7 +55,8 @@ constexpr std::uint64_t kMaxPayload2 = 8 * 1024 * 1024;
 constexpr std::uint64_t kMaxKeyCount2 = 128 * 1024;
 constexpr std::uint64_t kMaxPayload13 = 64 * 1024 * 1024;
 
-// Response codes (TCPStore.hpp / TCPStoreBackend.hpp).
+// Response codes (torch/csrc/distributed/c10d/TCPStore.hpp /
+// torch/csrc/distributed/c10d/TCPStoreBackend.hpp).
 enum class CheckResponse : std::uint8_t { kReady = 0, kNotReady = 1 };
 enum class WaitResponse : std::uint8_t { kStopWaiting = 0, kWaitCanceled = 1 };
 enum class WatchResponse : std::uint8_t {  // 1.13
