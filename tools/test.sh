@@ -13,12 +13,16 @@
 #                       tests labelled `threads` (ptsim run -j, the only code
 #                       that runs on several threads)
 #
-# Usage: tools/test.sh [gcc|asan|fuzz|tsan]...   (no argument: all, in order)
+# Usage: tools/test.sh [gcc|asan|fuzz|tsan|all]...
+# No argument: gcc only, what CI runs today. The sanitizer and fuzz phases are
+# not yet in CI: they have not yet been run green on the whole current tree,
+# nor timed against CI's limit (docs/reliability.md says what is missing).
 # Any sanitizer report fails the test that triggered it (docs/reliability.md).
 # Ends with the wall time of each phase.
 set -eu
 cd "$(dirname "$0")/.."
-phases="${*:-gcc asan fuzz tsan}"
+phases="${*:-gcc}"
+[ "$phases" != all ] || phases="gcc asan fuzz tsan"
 jobs="$(nproc)"
 timings=""
 
