@@ -5,8 +5,10 @@
 set -eu
 # clang, lld and libclang-rt-14-dev (the sanitizer and libFuzzer runtimes,
 # only recommended by clang) build the sanitizer and fuzzing trees of
-# tools/test.sh and tools/fuzz.sh.
-packages="g++ clang lld libclang-rt-14-dev cmake ninja-build ccache libboost-dev \
+# tools/test.sh and tools/fuzz.sh. libre2-dev (with pkg-config, which finds
+# it) is the regular-expression engine for users' patterns: linear time and a
+# bounded stack on any log line, where std::regex crashes on long lines.
+packages="g++ clang lld libclang-rt-14-dev cmake ninja-build ccache pkg-config libre2-dev libboost-dev \
 libboost-filesystem-dev libfmt-dev catch2 nlohmann-json3-dev libyaml-cpp-dev libcli11-dev python3 \
 python3-torch chromium"
 missing=""

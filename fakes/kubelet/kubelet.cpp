@@ -397,6 +397,9 @@ void Kubelet::LaunchContainer(PodWorker& w, ContainerRuntime& c) {
                         },
                         [this, serial, incarnation](const ProcessExit& exit) {
                           OnContainerExit(serial, incarnation, exit);
+                        },
+                        [this, serial, incarnation](const std::string& rotated_path) {
+                          OnLogRotated(serial, incarnation, rotated_path);
                         }});
   c.starts++;
   c.started_at = api_.loop().Now();
@@ -445,6 +448,18 @@ Kubelet::ContainerRuntime* Kubelet::FindBySerial(std::uint32_t serial, PodWorker
   if (it == containers_.end()) return nullptr;
   *worker = it->second.first;
   return it->second.second;
+}
+
+// The container log manager rotated an incarnation's log
+// (pkg/kubelet/logs/container_log_manager.go): traced, and told to observers.
+void Kubelet::OnLogRotated(std::uint32_t serial, int incarnation, const std::string& rotated_path) {
+  PodWorker* w = nullptr;
+  ContainerRuntime* c = FindBySerial(serial, &w);
+  if (c == nullptr || c->incarnation.restart_count != incarnation) return;
+  api_.trace().Recordf(api_.loop().Now(), "kubelet", "{}: {}/{} container {} log rotated to {}",
+                       config_.node_name, w->ns, w->name, c->name, rotated_path);
+  for (auto* o : observers_)
+    o->ContainerLogRotated(c->incarnation, rotated_path);
 }
 
 void Kubelet::OnContainerExit(std::uint32_t serial, int incarnation, const ProcessExit& exit) {

@@ -36,6 +36,10 @@ class KubeletObserver {
   virtual ~KubeletObserver() = default;
   virtual void ContainerStarted(const ContainerIncarnation&) {}
   virtual void ContainerOutput(const ContainerIncarnation&, std::string_view /*line*/) {}
+  // The incarnation's log file was rotated (containerLogMaxSize reached): what
+  // it held is now in `rotated_path`, which the cap may delete later.
+  virtual void ContainerLogRotated(const ContainerIncarnation&,
+                                   const std::string& /*rotated_path*/) {}
   // `state` is the terminated state the kubelet reports (reason, exit code, times).
   virtual void ContainerExited(const ContainerIncarnation&, const ProcessExit&,
                                const ContainerStateTerminated& /*state*/) {}

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sim/core/diagnostics.hpp"
@@ -52,8 +53,20 @@ using ProcessId = std::uint64_t;
 class ProcessRunner {
  public:
   struct Callbacks {
-    std::function<void(std::string_view line)> on_output;  // one line, without '\n'
-    std::function<void(const ProcessExit&)> on_exit;
+    using Output = std::function<void(std::string_view line)>;
+    using Exit = std::function<void(const ProcessExit&)>;
+    using LogRotated = std::function<void(const std::string& rotated_path)>;
+    // Each may be left empty; `{on_output, on_exit}` is the usual pair.
+    Callbacks(Output output = {}, Exit exit = {}, LogRotated log_rotated = {})
+        : on_output(std::move(output)),
+          on_exit(std::move(exit)),
+          on_log_rotated(std::move(log_rotated)) {}
+
+    // One line without its '\n'; a line longer than 16 KiB comes in pieces.
+    Output on_output;
+    Exit on_exit;
+    // The log file was rotated: its earlier content is now in `rotated_path`.
+    LogRotated on_log_rotated;
   };
 
   virtual ~ProcessRunner() = default;

@@ -1,5 +1,8 @@
 #include "fakes/process/real_process_runner.hpp"
 
+#include "fakes/process/container_log.hpp"
+#include "fakes/process/log_line_splitter.hpp"
+
 // Boost.Process 1.74 pitfalls handled here, each confirmed on Debian 12's
 // libboost 1.74 (1.81's Process v2 fixes the zombie one):
 //  - <utility> before Asio under C++20 (asio_context.hpp does it);
@@ -58,19 +61,6 @@ namespace {
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
-
-// Opens (appends to) a container incarnation's log file. The directory exists
-// for every incarnation after the first: try the file first, and make the
-// directories only when they are missing. Null, with errno set, on failure.
-std::FILE* OpenLog(const std::string& path) {
-  std::FILE* log = std::fopen(path.c_str(), "ae");
-  if (log == nullptr && errno == ENOENT) {
-    std::error_code ignored;
-    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ignored);
-    log = std::fopen(path.c_str(), "ae");
-  }
-  return log;
-}
 
 // The child's environment as execve wants it: "NAME=value" entries, each name
 // once, at its first position with its last value (a later entry overrides an
@@ -187,9 +177,9 @@ struct RealProcessRunner::Child {
   bp::async_pipe pipe;
   bp::child process;
   int pid = 0;
-  std::FILE* log = nullptr;
+  std::unique_ptr<ContainerLogFile> log;
   std::array<char, 16384> buffer{};
-  std::string partial;
+  LogLineSplitter lines;
   EventLoop::Hold real_time;
   EventLoop::Hold io_hold;
   bool frozen = false;
@@ -215,7 +205,6 @@ RealProcessRunner::~RealProcessRunner() {
     child->process.detach();
     if (options_.guard) options_.guard->Unwatch(child->pid);
     if (child->cgroup && options_.cgroups) options_.cgroups->Remove(*child->cgroup);
-    if (child->log) std::fclose(child->log);
   }
 }
 
@@ -310,7 +299,7 @@ Result<ProcessId> RealProcessRunner::Spawn(const ProcessSpec& spec, Callbacks ca
     boost::asio::post(io, [this, id, path = spec.log_path, name = spec.name] {
       auto it = children_.find(id);
       if (it == children_.end()) return;
-      it->second->log = OpenLog(path);
+      it->second->log = ContainerLogFile::Open(path, options_.log_policy);
       if (it->second->log == nullptr) {
         // The process runs on, as a container does when its runtime cannot
         // write its log; its output still reaches triggers and expectations.
@@ -330,29 +319,27 @@ void RealProcessRunner::StartReading(ProcessId id) {
   auto it = children_.find(id);
   if (it == children_.end()) return;
   Child& c = *it->second;
-  c.pipe.async_read_some(
-      boost::asio::buffer(c.buffer),
-      [this, id](const boost::system::error_code& ec, std::size_t n) {
-        auto found = children_.find(id);
-        if (found == children_.end()) return;
-        Child& child = *found->second;
-        if (n > 0) {
-          if (child.log) {
-            std::fwrite(child.buffer.data(), 1, n, child.log);
-            std::fflush(child.log);
-          }
-          child.partial.append(child.buffer.data(), n);
-          std::size_t start = 0;
-          for (std::size_t nl; (nl = child.partial.find('\n', start)) != std::string::npos;
-               start = nl + 1) {
-            if (child.callbacks.on_output) {
-              child.callbacks.on_output(std::string_view(child.partial).substr(start, nl - start));
-            }
-          }
-          child.partial.erase(0, start);
-        }
-        if (!ec) StartReading(id);
-      });
+  c.pipe.async_read_some(boost::asio::buffer(c.buffer),
+                         [this, id](const boost::system::error_code& ec, std::size_t n) {
+                           auto found = children_.find(id);
+                           if (found == children_.end()) return;
+                           Child& child = *found->second;
+                           if (n > 0) {
+                             child.lines.Feed(
+                                 std::string_view(child.buffer.data(), n),
+                                 [&](std::string_view line, bool) { Deliver(child, line, true); });
+                             if (child.log) child.log->Flush();
+                           }
+                           if (!ec) StartReading(id);
+                         });
+}
+
+void RealProcessRunner::Deliver(Child& child, std::string_view line, bool newline) {
+  if (child.log) {
+    const std::string rotated = child.log->Write(line, newline);
+    if (!rotated.empty() && child.callbacks.on_log_rotated) child.callbacks.on_log_rotated(rotated);
+  }
+  if (child.callbacks.on_output) child.callbacks.on_output(line);
 }
 
 void RealProcessRunner::OnExit(ProcessId id, int native_status) {
@@ -381,20 +368,11 @@ void RealProcessRunner::OnExit(ProcessId id, int native_status) {
     for (;;) {
       const ssize_t n = ::read(fd, child.buffer.data(), child.buffer.size());
       if (n <= 0) break;
-      if (child.log) std::fwrite(child.buffer.data(), 1, static_cast<std::size_t>(n), child.log);
-      child.partial.append(child.buffer.data(), static_cast<std::size_t>(n));
+      child.lines.Feed(std::string_view(child.buffer.data(), static_cast<std::size_t>(n)),
+                       [&](std::string_view line, bool) { Deliver(child, line, true); });
     }
-    std::size_t start = 0;
-    for (std::size_t nl; (nl = child.partial.find('\n', start)) != std::string::npos;
-         start = nl + 1) {
-      if (child.callbacks.on_output) {
-        child.callbacks.on_output(std::string_view(child.partial).substr(start, nl - start));
-      }
-    }
-    if (start < child.partial.size() && child.callbacks.on_output) {
-      child.callbacks.on_output(std::string_view(child.partial).substr(start));
-    }
-    child.partial.clear();
+    // Output that ended without a newline stays without one in the log.
+    child.lines.Flush([&](std::string_view line, bool) { Deliver(child, line, false); });
     auto on_exit = std::move(child.callbacks.on_exit);
     Finish(id);
     if (on_exit) on_exit(exit);
@@ -406,10 +384,7 @@ void RealProcessRunner::Finish(ProcessId id) {
   Child& c = *it->second;
   boost::system::error_code ignored;
   c.pipe.close(ignored);
-  if (c.log) {
-    std::fclose(c.log);
-    c.log = nullptr;
-  }
+  c.log.reset();
   if (options_.guard) options_.guard->Unwatch(c.pid);
   if (c.cgroup && options_.cgroups) options_.cgroups->Remove(*c.cgroup);
   c.process.detach();

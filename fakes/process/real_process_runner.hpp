@@ -2,12 +2,13 @@
 //
 // Each process runs `argv` with exactly the given environment, in its own
 // process group, with stdin from /dev/null and stdout+stderr merged into one
-// pipe that the runner reads line by line (appending to the log file and
-// calling on_output). Children inherit no descriptor beyond 0-2, get SIGKILL
-// if ptsim dies (PR_SET_PDEATHSIG, and the OrphanGuard for their children),
-// and are always reaped. When a process exits, the rest of its process group
-// is killed, as a container's processes die with its main process. Memory
-// limits use MemoryCgroups, or sampling of the group's resident memory.
+// pipe that the runner reads line by line, a line longer than 16 KiB in pieces
+// (LogLineSplitter), appending each to the log file, which is rotated and
+// capped (ContainerLogFile), and calling on_output. Children inherit no descriptor beyond 0-2, get
+// SIGKILL if ptsim dies (PR_SET_PDEATHSIG, and the OrphanGuard for their children), and are always
+// reaped. When a process exits, the rest of its process group is killed, as a container's processes
+// die with its main process. Memory limits use MemoryCgroups, or sampling of the group's resident
+// memory.
 //
 // While a process is alive and not frozen (SIGSTOP), the runner holds the
 // loop in real-time mode. This is the only file that includes Boost.Process.
@@ -18,6 +19,7 @@
 #include <memory>
 #include <string>
 
+#include "fakes/process/container_log.hpp"
 #include "fakes/process/memory_cgroups.hpp"
 #include "fakes/process/orphan_guard.hpp"
 #include "fakes/process/process_runner.hpp"
@@ -36,6 +38,8 @@ class RealProcessRunner final : public ProcessRunner {
     std::string default_working_dir;
     // Names this runner's memory cgroups apart from other runners' (parallel runs).
     std::string cgroup_prefix = "p";
+    // The kubelet's containerLogMaxSize and containerLogMaxFiles.
+    ContainerLogPolicy log_policy = {};
   };
 
   RealProcessRunner(EventLoop& loop, Options options);
@@ -56,6 +60,8 @@ class RealProcessRunner final : public ProcessRunner {
  private:
   void OnExit(ProcessId id, int native_status);
   void StartReading(ProcessId id);
+  // One line (or piece) of output: to the log file, then to on_output.
+  void Deliver(Child& child, std::string_view line, bool newline);
   void Finish(ProcessId id);
   void SampleMemory();
 

@@ -1,4 +1,5 @@
 #include "sim/harness/expectation.hpp"
+#include "fakes/process/container_log.hpp"
 #include "sim/model/user_regex.hpp"
 
 #include <fmt/format.h>
@@ -91,12 +92,29 @@ std::string PodContainer(const ExpectationSpec& s) {
 
 // Lines of `path` that match `re`, or nullopt when the file cannot be read.
 std::optional<std::vector<std::string>> MatchingLines(const std::string& path,
-                                                      const std::regex& re) {
+                                                      const UserRegex& re) {
   std::ifstream in(path);
   if (!in) return std::nullopt;
   std::vector<std::string> out;
   for (std::string line; std::getline(in, line);) {
     if (SearchUserRegex(re, line)) out.push_back(line);
+  }
+  return out;
+}
+
+// Lines matching `re` in what the kubelet keeps of a container's log: its
+// rotated files, oldest first, then the current one (what a rotation deleted
+// is gone, as on a node). Nullopt when there is no log at all.
+std::optional<std::vector<std::string>> MatchingLogLines(const std::string& path,
+                                                         const UserRegex& re) {
+  const auto files = KeptLogFiles(path);
+  if (files.empty()) return std::nullopt;
+  std::vector<std::string> out;
+  for (const auto& file : files) {
+    auto lines = MatchingLines(file, re);
+    if (!lines) continue;  // deleted by a rotation in between
+    for (auto& l : *lines)
+      out.push_back(std::move(l));
   }
   return out;
 }
@@ -481,7 +499,7 @@ ExpectationResult Evaluate(const ExpectationSpec& s, const json& report) {
       json got = json::array();
       for (const json* run : runs) {
         const std::string path = Str(*run, "log");
-        auto lines = path.empty() ? std::nullopt : MatchingLines(path, *s.message);
+        auto lines = path.empty() ? std::nullopt : MatchingLogLines(path, *s.message);
         if (!lines) {
           got.push_back(fmt::format("run {}: no log", (*run)["restartCount"].dump()));
           continue;

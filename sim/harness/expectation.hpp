@@ -8,24 +8,24 @@
 
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
 #include "sim/core/diagnostics.hpp"
 #include "sim/core/time.hpp"
 #include "sim/harness/flyte_expectation.hpp"
+#include "sim/model/user_regex.hpp"
 
 namespace ptsim {
 
 struct ConditionPattern {
   std::string type;
   std::string status = "True";
-  std::string reason;                 // empty: any
-  std::string message_text;           // a regex searched in the message; empty: any
-  std::optional<std::regex> message;  // compiled message_text
-  std::optional<Duration> after;      // the transition happened at or after this time
-  std::optional<Duration> before;     // ... and at or before this one
+  std::string reason;                // empty: any
+  std::string message_text;          // a regex searched in the message; empty: any
+  std::optional<UserRegex> message;  // compiled message_text
+  std::optional<Duration> after;     // the transition happened at or after this time
+  std::optional<Duration> before;    // ... and at or before this one
   std::string Describe() const;
 };
 
@@ -59,7 +59,7 @@ struct ExpectationSpec {
   SourceLocation where;
   ConditionPattern condition;
   std::string message_text;  // a regex, searched in the message
-  std::optional<std::regex> message;
+  std::optional<UserRegex> message;
   std::vector<ConditionPattern> sequence;
   // For the job-level kinds (finalCondition, conditions, neverCondition,
   // jobDeleted): the PyTorchJob by name; empty: the run's first job.

@@ -4,12 +4,12 @@
 #pragma once
 
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
 #include "sim/core/diagnostics.hpp"
 #include "sim/core/time.hpp"
+#include "sim/model/user_regex.hpp"
 
 namespace ptsim {
 
@@ -67,7 +67,7 @@ struct FaultTrigger {
   std::optional<Duration> every;          // and again every interval (with `at`)
   std::optional<Duration> after_running;  // this long after a target container starts
   std::string log_line;                   // when a target container prints a matching line
-  std::optional<std::regex> log_regex;
+  std::optional<UserRegex> log_regex;
   std::optional<int> incarnation;  // when a target container starts for the Nth time
   std::string condition;           // when the job gains this condition (status True)
   Duration delay{0};               // extra delay after the trigger

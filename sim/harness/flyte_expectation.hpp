@@ -15,12 +15,12 @@
 #pragma once
 
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "sim/model/user_regex.hpp"
 #include "sim/model/yaml_reader.hpp"
 
 namespace ptsim {
@@ -33,7 +33,7 @@ struct FlyteExpectation {
   std::string error_code;
   std::string error_kind;
   std::string message_text;
-  std::optional<std::regex> message;
+  std::optional<UserRegex> message;
   std::optional<nlohmann::json> return_value;
   std::optional<std::vector<std::string>> decks;
 };

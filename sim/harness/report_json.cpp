@@ -75,6 +75,7 @@ json ContainerJson(const Container& spec, const ContainerStatus* status,
                       {"scripted", r.scripted},
                       {"pid", r.pid ? json(r.pid) : json()},
                       {"log", r.log_path},
+                      {"logRotations", r.log_rotations},
                       {"terminatedByPtsim", r.terminated_by_ptsim}});
     }
   }

@@ -97,6 +97,13 @@ void RunRecorder::ContainerExited(const ContainerIncarnation& inc, const Process
   run.reason = state.reason;
 }
 
+void RunRecorder::ContainerLogRotated(const ContainerIncarnation& inc, const std::string&) {
+  ContainerRecord& c = pods_[inc.pod_uid].Container(inc.container, inc.init);
+  if (!c.runs.empty() && c.runs.back().restart_count == inc.restart_count) {
+    ++c.runs.back().log_rotations;
+  }
+}
+
 void RunRecorder::MarkSurvivors(Time now) {
   for (auto& [uid, pod] : pods_) {
     for (auto& c : pod.containers) {

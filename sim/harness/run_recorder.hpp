@@ -30,6 +30,7 @@ struct ContainerRunRecord {
   int pid = 0;
   std::string log_path;
   bool terminated_by_ptsim = false;  // still alive at the end of the run
+  int log_rotations = 0;             // times its log reached containerLogMaxSize
 };
 
 struct ContainerRecord {
@@ -71,6 +72,8 @@ class RunRecorder final : public KubeletObserver {
   void ContainerStarted(const ContainerIncarnation& inc) override;
   void ContainerExited(const ContainerIncarnation& inc, const ProcessExit& exit,
                        const ContainerStateTerminated& state) override;
+  void ContainerLogRotated(const ContainerIncarnation& inc,
+                           const std::string& rotated_path) override;
   // Marks runs that are still going as ended by ptsim at the end of the run.
   void MarkSurvivors(Time now);
 

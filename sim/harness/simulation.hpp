@@ -49,9 +49,10 @@ NodeConfig DefaultNode(const std::string& name);
 struct ProcessEnvironment {
   OrphanGuard* guard = nullptr;
   MemoryCgroups* cgroups = nullptr;
-  std::string marker_env;             // "PTSIM_RUN=<token>"
-  std::vector<std::string> base_env;  // inherited by every container
-  std::string working_dir;            // default working directory of processes
+  std::string marker_env;              // "PTSIM_RUN=<token>"
+  std::vector<std::string> base_env;   // inherited by every container
+  std::string working_dir;             // default working directory of processes
+  ContainerLogPolicy log_policy = {};  // the kubelet's containerLogMaxSize/MaxFiles
 };
 
 struct SimulationOptions {

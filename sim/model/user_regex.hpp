@@ -1,36 +1,51 @@
 // Regular expressions written by users (a fault's logLine, an expectation's
-// message or log pattern), compiled and matched so that matching them against
-// anything a process prints cannot crash or stall ptsim: ECMAScript syntax,
-// at most kMaxUserRegexBytes, and libstdc++'s breadth-first matcher
-// (regex_constants::__polynomial), whose recursion does not grow with the
-// length of the text -- the default depth-first matcher overflows the stack
-// on a line of some ten thousand characters, and is exponential on nested
-// repetitions. Back-references, which only the depth-first matcher supports,
-// are refused. A search looks at the first kMaxUserRegexSubjectBytes of the
-// text: a breadth-first search is quadratic in the text for a pattern such as
-// `.*x`. Any thread.
+// message or log pattern), compiled and matched on RE2, whose matching time is
+// linear in the text and whose stack does not grow with it: a `.*` pattern
+// against a line of megabytes neither crashes nor stalls ptsim (std::regex's
+// depth-first matcher overflows the stack there, libstdc++ PR 86164). The
+// syntax is RE2's (docs/scenarios.md lists how it differs from the
+// ECMAScript users may know: no back-references, no lookaround); a pattern
+// RE2 rejects, or one longer than kMaxUserRegexBytes, is an error at load
+// time. A UserRegex is immutable and may be copied and searched from any
+// thread.
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <regex>
 #include <string>
 #include <string_view>
 
+namespace re2 {
+class RE2;
+}
+
 namespace ptsim {
 
 // The flags for ptsim's own fixed patterns that are matched against input
-// (anchored, so linear with the breadth-first matcher).
+// (anchored, so linear with libstdc++'s breadth-first matcher).
 inline constexpr auto kLinearRegex = std::regex::ECMAScript | std::regex_constants::__polynomial;
 
 inline constexpr std::size_t kMaxUserRegexBytes = 1024;
-inline constexpr std::size_t kMaxUserRegexSubjectBytes = 4096;
+
+class UserRegex {
+ public:
+  // Whether the expression matches somewhere in `text` (all of it is searched).
+  bool Search(std::string_view text) const;
+  const std::string& pattern() const;
+
+ private:
+  friend std::optional<UserRegex> CompileUserRegex(const std::string&, std::string*);
+  explicit UserRegex(std::shared_ptr<const re2::RE2> re) : re_(std::move(re)) {}
+  std::shared_ptr<const re2::RE2> re_;
+};
 
 // The compiled expression, or nullopt with the reason in *error.
-std::optional<std::regex> CompileUserRegex(const std::string& pattern, std::string* error);
+std::optional<UserRegex> CompileUserRegex(const std::string& pattern, std::string* error);
 
-// std::regex_search on the first kMaxUserRegexSubjectBytes of `text`.
-// REQUIRES: `re` came from CompileUserRegex.
-bool SearchUserRegex(const std::regex& re, std::string_view text);
+inline bool SearchUserRegex(const UserRegex& re, std::string_view text) {
+  return re.Search(text);
+}
 
 }  // namespace ptsim

@@ -102,6 +102,15 @@ TEST_CASE("bad regular expressions and durations are errors with their line") {
                 "faults:\n- action: kill\n  target: {pod: mnist-master-0}\n  when: {at: 5}\n")) ==
         "scenario.yaml:23:14: error: Scenario \"s\": faults[0].when.at: missing unit in duration "
         "\"5\"; write it like 5s\n");
+  // RE2 syntax: a back-reference or a lookahead is refused where it is written.
+  CHECK(LoadErrors(dir, Scenario("faults:\n- action: kill\n  target: {pod: mnist-master-0}\n  "
+                                 "when: {logLine: \"(a)\\\\1\"}\n"))
+            .find("scenario.yaml:23:19: error: Scenario \"s\": faults[0].when.logLine: bad regular "
+                  "expression \"(a)\\\\1\": invalid escape sequence: \\1 (ptsim uses RE2 syntax") ==
+        0);
+  CHECK(LoadErrors(dir, Scenario("expect:\n- log: {pod: mnist-master-0, matches: \"step(?=5)\"}\n"))
+            .find("bad regular expression \"step(?=5)\": invalid perl operator: (?=") !=
+        std::string::npos);
   CHECK(LoadErrors(dir, Scenario("timeout: soon\n")).find("invalid duration \"soon\"") !=
         std::string::npos);
 }

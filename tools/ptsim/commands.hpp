@@ -26,6 +26,8 @@ struct RunOptions {
   std::vector<std::string> image_files;  // --images FILE
   int jobs = 1;
   int repeat = 1;
+  std::string container_log_max_size = "10Mi";  // as the kubelet's flag
+  int container_log_max_files = 5;
   bool quiet = false;
   bool print_trace = false;
   bool no_timeline = false;

@@ -1,10 +1,12 @@
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
+#include "fakes/process/container_log.hpp"
 #include "tools/ptsim/commands.hpp"
 
 namespace ptsim::cli {
@@ -80,7 +82,18 @@ int Logs(const LogsOptions& options) {
         options.pod);
     return 2;
   }
-  std::ifstream in(pod_dir / container / fmt::format("{}.log", incarnation));
+  // As `kubectl logs`, only the current file of a rotated log (the kubelet
+  // serves ReadLogs from the container's log path); the rotated files stay
+  // next to it, as on a node.
+  const fs::path path = pod_dir / container / fmt::format("{}.log", incarnation);
+  const auto kept = KeptLogFiles(path.string());
+  if (kept.size() > 1) {
+    std::cerr << fmt::format(
+        "ptsim logs: the log was rotated; earlier output is in {} (the oldest first), or "
+        "was deleted past --container-log-max-files\n",
+        fmt::join(kept.begin(), kept.end() - 1, " "));
+  }
+  std::ifstream in(path);
   std::cout << in.rdbuf();
   return 0;
 }

@@ -67,6 +67,16 @@ int main(int argc, char** argv) {
                    "Run each file N times and report whether the outcomes (and, for scripted "
                    "runs, the traces) were identical")
       ->capture_default_str();
+  run_cmd
+      ->add_option("--container-log-max-size", run.container_log_max_size,
+                   "Rotate a container's log when it reaches this size, as the kubelet's "
+                   "containerLogMaxSize (a quantity: 10Mi, 512Ki)")
+      ->capture_default_str();
+  run_cmd
+      ->add_option("--container-log-max-files", run.container_log_max_files,
+                   "Keep at most this many log files per container, the current one included, "
+                   "as the kubelet's containerLogMaxFiles (at least 2)")
+      ->capture_default_str();
   run_cmd->add_flag("--no-timeline", run.no_timeline, "Do not print the timeline as the run goes");
   run_cmd->add_flag("-q,--quiet", run.quiet,
                     "Print only the pre-flight errors and warnings, and for a failed run the "

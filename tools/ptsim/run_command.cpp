@@ -21,6 +21,7 @@
 #include "sim/harness/run.hpp"
 #include "sim/model/go_duration.hpp"
 #include "sim/model/operator_version.hpp"
+#include "sim/model/quantity.hpp"
 #include "tools/ptsim/commands.hpp"
 #include "tools/ptsim/output_paths.hpp"
 #include "tools/ptsim/run_summary.hpp"
@@ -153,6 +154,24 @@ int Run(const RunOptions& options) {
     overrides.faults.push_back(*fault);
   }
   if (!LoadCommandLineImages(options, &overrides)) return 2;
+  ContainerLogPolicy log_policy;
+  {
+    // The kubelet's own validation: a size of at least one byte, two files or more.
+    std::string why;
+    const auto size = Quantity::Parse(options.container_log_max_size, &why);
+    if (!size || size->units() < 1) {
+      std::cerr << fmt::format(
+          "ptsim: --container-log-max-size \"{}\": {}; give a size such as 10Mi or 512Ki\n",
+          options.container_log_max_size, size ? "must be at least 1 byte" : why);
+      return 2;
+    }
+    if (options.container_log_max_files < 2) {
+      std::cerr << fmt::format("ptsim: --container-log-max-files {}: must be at least 2\n",
+                               options.container_log_max_files);
+      return 2;
+    }
+    log_policy = {size->units(), options.container_log_max_files};
+  }
   const std::vector<std::string> base_env = InheritedEnvironment();
 
   // Everything is decoded and checked before anything runs.
@@ -196,6 +215,7 @@ int Run(const RunOptions& options) {
   processes.cgroups = &cgroups;
   processes.marker_env = "PTSIM_RUN=" + token;
   processes.base_env = base_env;
+  processes.log_policy = log_policy;
 
   std::vector<Unit> units;
   for (const auto& plan : plans) {

@@ -4,7 +4,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -257,6 +259,121 @@ TEST_CASE("without cgroups the memory limit is enforced by sampling /proc") {
   EventLoop loop(wall);
   RealProcessRunner runner(loop, {});
   ExpectOomKill(runner, loop);
+}
+
+}  // namespace
+}  // namespace ptsim
+
+namespace ptsim {
+namespace {
+
+// The peak resident memory of this test process (VmHWM), in bytes.
+long long PeakResidentBytes() {
+  std::ifstream in("/proc/self/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
+  }
+  return 0;
+}
+
+struct LogRun {
+  std::size_t pieces = 0;
+  std::size_t bytes = 0;
+  std::size_t longest = 0;
+  std::vector<std::string> rotated;
+  std::optional<ProcessExit> exit;
+};
+
+// Runs `script` under a runner with `policy`, counting what on_output gets
+// (without keeping it: the test measures ptsim's memory).
+LogRun RunLogged(const std::string& script, const std::string& log_path,
+                 ContainerLogPolicy policy = {}) {
+  SteadyWallClock wall;
+  EventLoop loop{wall};
+  RealProcessRunner::Options options;
+  options.log_policy = policy;
+  RealProcessRunner runner{loop, options};
+  LogRun run;
+  ProcessSpec spec;
+  spec.name = "logged";
+  spec.argv = {"/bin/sh", "-c", script};
+  spec.env = {"PATH=/usr/bin:/bin"};
+  spec.log_path = log_path;
+  ProcessRunner::Callbacks callbacks;
+  callbacks.on_output = [&](std::string_view l) {
+    ++run.pieces;
+    run.bytes += l.size();
+    run.longest = std::max(run.longest, l.size());
+  };
+  callbacks.on_exit = [&](const ProcessExit& e) { run.exit = e; };
+  callbacks.on_log_rotated = [&](const std::string& path) { run.rotated.push_back(path); };
+  auto id = runner.Spawn(spec, std::move(callbacks));
+  REQUIRE(id.ok());
+  loop.Run(kRunStart + Seconds(60), [&] { return run.exit.has_value(); });
+  return run;
+}
+
+// containerd's CRI logger writes a line longer than 16 KiB as partial entries
+// of 16 KiB (pkg/cri/io/logger.go); reading it must not rescan the line.
+TEST_CASE("a line without a newline is cut into 16 KiB pieces in linear time and memory") {
+  char tmpl[] = "/tmp/ptsim-log-XXXXXX";
+  const std::string dir = ::mkdtemp(tmpl);
+  const std::string path = dir + "/0.log";
+  const long long peak_before = PeakResidentBytes();
+  const auto start = std::chrono::steady_clock::now();
+  auto run = RunLogged("head -c 4194304 /dev/zero | tr '\\0' x", path);
+  const auto took = std::chrono::steady_clock::now() - start;
+  REQUIRE(run.exit);
+  CHECK(run.exit->ExitCode() == 0);
+  CHECK(run.bytes == 4194304);
+  CHECK(run.pieces == 256);
+  CHECK(run.longest == 16384);
+  CHECK(took < std::chrono::seconds(2));
+  // Nothing holds the whole line: the peak grows by far less than its 4 MiB.
+  CHECK(PeakResidentBytes() - peak_before < 2 * 1024 * 1024);
+  std::ifstream in(path);
+  std::size_t lines = 0;
+  for (std::string line; std::getline(in, line); ++lines) {
+    CHECK(line.size() == 16384);
+  }
+  CHECK(lines == 256);
+  std::filesystem::remove_all(dir);
+}
+
+// The kubelet's container log manager rotates at containerLogMaxSize and keeps
+// containerLogMaxFiles files (pkg/kubelet/logs/container_log_manager.go).
+TEST_CASE("a container writing far more than its log cap keeps only the newest files") {
+  char tmpl[] = "/tmp/ptsim-log-XXXXXX";
+  const std::string dir = ::mkdtemp(tmpl);
+  const std::string path = dir + "/0.log";
+  const long long peak_before = PeakResidentBytes();
+  // 8 MiB in lines of 1 KiB against a cap of 3 files of 256 KiB.
+  auto run = RunLogged("head -c 8388608 /dev/zero | tr '\\0' x | fold -w 1023; echo; echo last",
+                       path, ContainerLogPolicy{256 * 1024, 3});
+  REQUIRE(run.exit);
+  CHECK(run.exit->ExitCode() == 0);
+  CHECK(run.bytes == 8388608 + 4);
+  CHECK(run.rotated.size() >= 30);
+  CHECK(PeakResidentBytes() - peak_before < 2 * 1024 * 1024);
+  std::uintmax_t kept = 0;
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    kept += std::filesystem::file_size(entry.path());
+    CHECK(std::filesystem::file_size(entry.path()) <= 256 * 1024);
+    ++files;
+  }
+  CHECK(files == 3);
+  CHECK(kept > 2 * 256 * 1024);
+  CHECK(kept <= 3 * 256 * 1024);
+  const auto files_kept = KeptLogFiles(path);
+  REQUIRE(files_kept.size() == 3);
+  CHECK(files_kept[1] == run.rotated.back());
+  std::ifstream in(path);
+  std::string last;
+  for (std::string line; std::getline(in, line);)
+    last = line;
+  CHECK(last == "last");
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
