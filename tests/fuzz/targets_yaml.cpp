@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 
+#include "sim/harness/container_preflight.hpp"
 #include "sim/harness/flyte_plan.hpp"
 #include "sim/harness/input_loader.hpp"
 #include "sim/model/pod_codec.hpp"
@@ -110,7 +111,7 @@ int RunFiles(const std::uint8_t* data, std::size_t size) {
   CheckResult(plan);
   if (plan.ok()) {
     Diagnostics diagnostics;
-    CheckContainersCanStart(*plan, {"PATH=/usr/bin:/bin"}, &diagnostics);
+    CheckContainersCanStart(&*plan, {"PATH=/usr/bin:/bin"}, &diagnostics);
     CheckRendered(diagnostics);
   }
   return 0;
