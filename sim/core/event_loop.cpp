@@ -1,10 +1,36 @@
 #include "sim/core/event_loop.hpp"
 
+#include <sys/eventfd.h>
+
 #include <algorithm>
+#include <boost/asio/posix/stream_descriptor.hpp>
 
 #include "sim/core/asio_context.hpp"
+#include "sim/core/interrupts.hpp"
 
 namespace ptsim {
+
+// Registered with the InterruptCatcher: its handler's write completes the
+// pending read, which wakes a Run() blocked on the world.
+struct EventLoop::InterruptWake {
+  explicit InterruptWake(boost::asio::io_context& io)
+      : descriptor(io, ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+    registered = InterruptCatcher::AddWakeFd(descriptor.native_handle());
+    Arm();
+  }
+  ~InterruptWake() {
+    if (registered) InterruptCatcher::RemoveWakeFd(descriptor.native_handle());
+  }
+  void Arm() {
+    descriptor.async_read_some(boost::asio::buffer(&counter, sizeof counter),
+                               [this](const boost::system::error_code& ec, std::size_t) {
+                                 if (!ec) Arm();
+                               });
+  }
+  boost::asio::posix::stream_descriptor descriptor;
+  std::uint64_t counter = 0;
+  bool registered = false;
+};
 
 EventLoop::Hold::Hold(EventLoop* loop, Kind kind) : loop_(loop), kind_(kind) {
   loop_->Acquire(kind_);
@@ -28,7 +54,21 @@ void EventLoop::Hold::Release() {
 
 EventLoop::EventLoop(WallClock& wall) : wall_(wall), impl_(std::make_unique<Impl>()) {}
 
-EventLoop::~EventLoop() = default;
+EventLoop::~EventLoop() {
+  if (interrupt_wake_) interrupt_wake_->descriptor.close();
+  interrupt_wake_.reset();
+}
+
+void EventLoop::WatchInterrupts(std::function<void(int signal)> on_interrupt) {
+  on_interrupt_ = std::move(on_interrupt);
+  interrupts_seen_ = InterruptCatcher::Count();
+  if (!interrupt_wake_) interrupt_wake_ = std::make_unique<InterruptWake>(impl_->io);
+}
+
+void EventLoop::DeliverInterrupts() {
+  for (std::uint64_t now = InterruptCatcher::Count(); interrupts_seen_ < now; ++interrupts_seen_)
+    on_interrupt_(InterruptCatcher::LastSignal());
+}
 
 Time EventLoop::Now() const {
   if (real_time_holds_ == 0) return now_;
@@ -98,6 +138,7 @@ EventLoop::Outcome EventLoop::Run(Time deadline, const std::function<bool()>& do
   auto& io = impl_->io;
   stop_ = false;
   for (;;) {
+    if (on_interrupt_ && InterruptCatcher::Count() != interrupts_seen_) DeliverInterrupts();
     if (io_holds_ > 0 || real_time_holds_ > 0) io.poll();
     if (stop_) return Outcome::kStopped;
     if (done && done()) return Outcome::kPredicate;

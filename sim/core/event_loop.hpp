@@ -7,6 +7,11 @@
 // at the same virtual time run in the order they were scheduled, so a run with
 // no real processes is fully deterministic.
 //
+// Interrupts (sim/core/interrupts.hpp): once WatchInterrupts() is called, Run()
+// compares the process-wide interrupt count with the last one it handled
+// between any two callbacks (one atomic load) and, when it grew, calls the
+// handler before anything else runs; a wait on the world is woken at once.
+//
 // Threading: an EventLoop and everything scheduled on it belong to the thread
 // that calls Run(). Nothing here is thread-safe.
 #pragma once
@@ -82,6 +87,11 @@ class EventLoop {
   Outcome Run(Time deadline = kNever, const std::function<bool()>& done = {});
   void Stop() { stop_ = true; }
 
+  // `on_interrupt(signal)` runs inside Run(), on the loop's thread, once per
+  // interrupt caught after this call. REQUIRES: an InterruptCatcher for the
+  // handler to be called at all.
+  void WatchInterrupts(std::function<void(int signal)> on_interrupt);
+
   std::size_t pending() const;
   // True when a callback is due at the current virtual time: work of this
   // instant (watch deliveries, posted reactions) is still in flight.
@@ -97,6 +107,8 @@ class EventLoop {
   void Drop(Hold::Kind kind);
   void FollowWall();
   bool RunOneDue(Time limit);
+  void DeliverInterrupts();
+  struct InterruptWake;  // the eventfd the signal handler writes to
 
   WallClock& wall_;
   std::unique_ptr<Impl> impl_;
@@ -108,6 +120,9 @@ class EventLoop {
   std::uint64_t next_seq_ = 1;
   std::uint64_t callbacks_run_ = 0;
   bool stop_ = false;
+  std::function<void(int)> on_interrupt_;
+  std::uint64_t interrupts_seen_ = 0;
+  std::unique_ptr<InterruptWake> interrupt_wake_;
 };
 
 }  // namespace ptsim

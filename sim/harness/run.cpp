@@ -3,13 +3,13 @@
 #include <fmt/format.h>
 #include <signal.h>
 
-#include <boost/asio/signal_set.hpp>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
 
 #include "sim/core/asio_context.hpp"
 #include "sim/core/notes.hpp"
+#include "sim/core/signals.hpp"
 #include "sim/harness/fault_injector.hpp"
 #include "sim/harness/flyte_report.hpp"
 #include "sim/harness/flyte_run.hpp"
@@ -68,6 +68,9 @@ std::string ConditionHistory(const RunRecorder& recorder) {
 // How long real processes may keep running after every job has finished
 // before ptsim terminates them.
 constexpr Duration kSurvivorGrace = std::chrono::seconds(1);
+// How long (wall clock) pods may take to go after an interrupt before every
+// process left is killed: the run ends within about a second of Ctrl-C.
+constexpr Duration kInterruptGrace = std::chrono::milliseconds(800);
 
 std::size_t RunningContainers(Simulation& sim) {
   std::size_t n = 0;
@@ -120,46 +123,43 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   }
 
   // Ctrl-C: the first interrupt deletes every pod gracefully, the second kills.
+  // The loop notices an interrupt between any two callbacks (event_loop.hpp),
+  // so a busy scripted run stops as promptly as an idle one.
   int interrupts = 0;
-  std::unique_ptr<boost::asio::signal_set> signals;
-  if (settings.handle_interrupts) {
-    signals =
-        std::make_unique<boost::asio::signal_set>(IoContext(sim.loop()), SIGINT, SIGTERM, SIGHUP);
-  }
-  std::function<void()> arm = [&] {
-    if (!signals) return;
-    signals->async_wait([&](const boost::system::error_code& ec, int signal) {
-      if (ec) return;
-      ++interrupts;
-      if (live) live->Clear();
-      if (interrupts == 1) {
-        const auto pods = sim.api().collection<Pod>().List();
-        if (settings.status_out) {
-          *settings.status_out << fmt::format(
-              "ptsim: interrupted ({}): deleting {} pods gracefully; interrupt again to kill them "
-              "now\n",
-              strsignal(signal), pods.size());
-        }
-        notes.Add(sim.loop().Now(),
-                  fmt::format("interrupted by {}: pods deleted gracefully", strsignal(signal)));
-        if (flyte) flyte->Abort(fmt::format("interrupted by {}", strsignal(signal)));
-        // Jobs first, so that the operator does not recreate what is deleted;
-        // their pods go by garbage collection, gracefully.
-        for (const auto& j : sim.api().collection<PyTorchJob>().List()) {
-          sim.api().collection<PyTorchJob>().Delete(j->metadata.namespace_, j->metadata.name);
-        }
-        for (const auto& p : pods)
-          sim.api().collection<Pod>().Delete(p->metadata.namespace_, p->metadata.name);
-        arm();
-      } else {
-        if (settings.status_out)
-          *settings.status_out << "ptsim: interrupted again: killing every process now\n";
-        sim.real_runner().SignalAll(SIGKILL);
-        sim.loop().Stop();
+  int interrupt_signal = 0;
+  Duration interrupted_at{0};
+  auto on_interrupt = [&](int signal) {
+    ++interrupts;
+    if (live) live->Clear();
+    if (interrupts == 1) {
+      interrupt_signal = signal;
+      interrupted_at = SteadyWallClock().Now();
+      const auto pods = sim.api().collection<Pod>().List();
+      if (settings.status_out) {
+        *settings.status_out << fmt::format(
+            "ptsim: interrupted ({}): deleting {} pods gracefully; interrupt again to kill them "
+            "now\n",
+            strsignal(signal), pods.size());
       }
-    });
+      notes.Add(sim.loop().Now(),
+                fmt::format("interrupted by {}: pods deleted gracefully", strsignal(signal)));
+      if (flyte) flyte->Abort(fmt::format("interrupted by {}", strsignal(signal)));
+      // Jobs first, so that the operator does not recreate what is deleted;
+      // their pods go by garbage collection, gracefully.
+      for (const auto& j : sim.api().collection<PyTorchJob>().List())
+        sim.api().collection<PyTorchJob>().Delete(j->metadata.namespace_, j->metadata.name);
+      for (const auto& p : pods)
+        sim.api().collection<Pod>().Delete(p->metadata.namespace_, p->metadata.name);
+      // Wakes a loop waiting on real processes when the grace is over.
+      sim.loop().After(kInterruptGrace, [] {});
+    } else {
+      if (settings.status_out && interrupts == 2)
+        *settings.status_out << "ptsim: interrupted again: killing every process now\n";
+      sim.real_runner().SignalAll(SIGKILL);
+      sim.loop().Stop();
+    }
   };
-  arm();
+  if (settings.handle_interrupts) sim.loop().WatchInterrupts(on_interrupt);
 
   std::vector<std::shared_ptr<const Pod>> bare_pods;
   for (const auto& pod : plan.pods) {
@@ -189,7 +189,10 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   if (flyte) flyte->Start();
   const Time deadline = kRunStart + plan.timeout;
   auto finished = [&] {
-    if (interrupts > 0) return sim.api().collection<Pod>().size() == 0;
+    if (interrupts > 0) {
+      return sim.api().collection<Pod>().size() == 0 ||
+             SteadyWallClock().Now() - interrupted_at >= kInterruptGrace;
+    }
     return AllFinished(sim, plan, bare_pods) && (!flyte || flyte->Finished());
   };
   auto outcome = sim.loop().Run(deadline, finished);
@@ -218,18 +221,22 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   if (live) live->Clear();
   live.reset();
 
-  // Whatever still runs is terminated and reported as such.
+  // Whatever still runs is terminated and reported as such; an interrupted
+  // run kills at once (its grace was the time since the interrupt).
   recorder.MarkSurvivors(end);
   const std::size_t survivors = RunningContainers(sim);
   if (survivors > 0) {
-    notes.Add(end, fmt::format("{} container(s) were still running at the end of the run and were "
-                               "terminated by ptsim (SIGTERM, then SIGKILL after 2s)",
-                               survivors));
+    const Duration grace = interrupts > 0 ? Duration{0} : Duration{std::chrono::seconds(2)};
+    notes.Add(
+        end, fmt::format("{} container(s) were still running at the end of the run and were "
+                         "terminated by ptsim ({})",
+                         survivors, interrupts > 0 ? "SIGKILL" : "SIGTERM, then SIGKILL after 2s"));
     for (const auto& k : sim.kubelets().all())
-      k->Shutdown(std::chrono::seconds(2));
+      k->Shutdown(grace);
     sim.loop().Run(end + std::chrono::seconds(10), [&] { return RunningContainers(sim) == 0; });
   }
-  if (signals) signals->cancel();
+  if (interrupts > 0) sim.real_runner().SignalAll(SIGKILL);
+  result.interrupt_signal = interrupt_signal;
 
   result.virtual_seconds = ToSeconds(end);
   result.wall_seconds = ToSeconds(SteadyWallClock().Now() - wall_start);
@@ -249,6 +256,7 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   report["outcome"] = result.outcome == RunResult::Outcome::kCompleted  ? "completed"
                       : result.outcome == RunResult::Outcome::kTimedOut ? "timedOut"
                                                                         : "interrupted";
+  if (interrupt_signal != 0) report["interruptedBy"] = SignalName(interrupt_signal);
   report["operatorVersion"] = std::string(OperatorVersionName(plan.operator_version));
   report["torchrun"] = {
       {"mode", std::string(elastic::ElasticPolicyName(plan.torchrun))},

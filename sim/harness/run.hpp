@@ -4,8 +4,10 @@
 // Failed or deleted; jobs finished with their clean-pod policy and TTL
 // applied), at the plan's timeout (virtual time), or when interrupted. Then
 // every process still alive is terminated (SIGTERM, SIGKILL after 2s) and
-// reported as such, and the reports are built. Ctrl-C (SIGINT/SIGTERM/SIGHUP)
-// deletes every pod gracefully and says so; a second one kills at once.
+// reported as such, and the reports are built. With handle_interrupts (and an
+// InterruptCatcher installed), Ctrl-C (SIGINT/SIGTERM/SIGHUP) deletes every
+// pod gracefully and says so, kills what is left after 0.8s (wall clock), and
+// the report says "outcome": "interrupted"; a second one kills at once.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -36,9 +38,10 @@ struct RunResult {
   double virtual_seconds = 0;
   double wall_seconds = 0;
   std::uint64_t trace_digest = 0;
-  std::string trace;      // the rendered trace
-  nlohmann::json report;  // the JSON report (docs/report.md)
-  std::string summary;    // the human summary printed at the end
+  std::string trace;         // the rendered trace
+  nlohmann::json report;     // the JSON report (docs/report.md)
+  std::string summary;       // the human summary printed at the end
+  int interrupt_signal = 0;  // the first interrupt's signal, 0 when none
 };
 
 RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings);

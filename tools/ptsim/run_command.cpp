@@ -1,7 +1,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -12,6 +14,8 @@
 
 #include "fakes/process/memory_cgroups.hpp"
 #include "fakes/process/orphan_guard.hpp"
+#include "sim/core/atomic_file.hpp"
+#include "sim/core/interrupts.hpp"
 #include "sim/harness/container_preflight.hpp"
 #include "sim/harness/fault_spec.hpp"
 #include "sim/harness/image_mapping.hpp"
@@ -31,6 +35,9 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr char kRunMarker[] = ".ptsim-run";
+// Exit status when a report could not be written (disk full, unwritable
+// directory): distinct from 1 (an expectation failed) and 2 (invalid input).
+constexpr int kReportsNotWritten = 3;
 
 // Empties (or creates) a run directory, refusing to touch one ptsim did not make.
 bool PrepareRunDir(const fs::path& dir, std::string* error) {
@@ -50,7 +57,11 @@ bool PrepareRunDir(const fs::path& dir, std::string* error) {
     *error = fmt::format("cannot create {}: {}", dir.string(), ec.message());
     return false;
   }
-  std::ofstream(dir / kRunMarker) << "ptsim " << PTSIM_VERSION << "\n";
+  if (auto failed = WriteFileAtomically((dir / kRunMarker).string(),
+                                        fmt::format("ptsim {}\n", PTSIM_VERSION))) {
+    *error = *failed;
+    return false;
+  }
   return true;
 }
 
@@ -61,14 +72,30 @@ std::string Token() {
 
 // One execution of one plan (a plan runs --repeat times).
 struct Unit {
-  const RunPlan* plan;
-  int attempt;  // 0-based, for --repeat
+  const RunPlan* plan = nullptr;
+  int attempt = 0;  // 0-based, for --repeat
   std::string run_dir;
   std::string output;  // what it printed, when buffered
   nlohmann::json report;
   bool passed = false;
   std::uint64_t digest = 0;
+  bool ran = false;
+  int interrupted_by = 0;   // the signal that interrupted it, 0 when none
+  std::string write_error;  // why its reports could not be written
 };
+
+// Writes the run directory's reports, each whole or not at all
+// (atomic_file.hpp); returns the first error.
+std::string WriteRunReports(const Unit& u, const std::string& trace) {
+  const fs::path dir(u.run_dir);
+  const std::pair<const char*, std::string> files[] = {{"report.json", u.report.dump(2) + "\n"},
+                                                       {"report.html", HtmlReport({u.report})},
+                                                       {"trace.txt", trace}};
+  for (const auto& [name, content] : files) {
+    if (auto error = WriteFileAtomically((dir / name).string(), content)) return *error;
+  }
+  return "";
+}
 
 std::string FinalCondition(const nlohmann::json& report) {
   if (!report["job"].is_object() || report["job"]["status"]["conditions"].empty()) return "-";
@@ -105,6 +132,14 @@ bool LoadCommandLineImages(const RunOptions& options, PlanOverrides* overrides) 
 }  // namespace
 
 int Run(const RunOptions& options) {
+  // From here on SIGINT, SIGTERM and SIGHUP are counted, not fatal: loading
+  // stops before anything runs, a run stops promptly and writes its reports
+  // (run.hpp), and ptsim exits 128 + the signal, as a shell reports it.
+  InterruptCatcher interrupt_catcher;
+  auto interrupted = [] {
+    if (InterruptCatcher::Count() == 0) return 0;
+    return InterruptCatcher::LastSignal();
+  };
   PlanOverrides overrides;
   overrides.seed = options.seed;
   if (!options.timeout.empty()) {
@@ -205,6 +240,10 @@ int Run(const RunOptions& options) {
       }
     }
   }
+  if (const int signal = interrupted()) {
+    std::cerr << fmt::format("ptsim: interrupted ({}) before anything ran\n", strsignal(signal));
+    return InterruptedExitStatus(signal);
+  }
   if (!PrepareOutputs(options)) return 2;
 
   const std::string token = Token();
@@ -222,13 +261,11 @@ int Run(const RunOptions& options) {
     for (int i = 0; i < options.repeat; ++i) {
       const std::string dir_name =
           options.repeat > 1 ? fmt::format("{}-r{}", plan.name, i + 1) : plan.name;
-      units.push_back({&plan,
-                       i,
-                       fs::absolute(fs::path(options.runs_dir) / dir_name).string(),
-                       "",
-                       {},
-                       false,
-                       0});
+      Unit unit;
+      unit.plan = &plan;
+      unit.attempt = i;
+      unit.run_dir = fs::absolute(fs::path(options.runs_dir) / dir_name).string();
+      units.push_back(std::move(unit));
     }
   }
   for (auto& u : units) {
@@ -261,10 +298,22 @@ int Run(const RunOptions& options) {
       }
       if (!options.no_timeline) settings.timeline_out = &out;
     }
+    if (interrupted()) return;  // not started: an interrupt ends the whole invocation
     RunResult result = ExecuteRun(plan, settings);
+    u.ran = true;
     u.passed = result.passed;
     u.digest = result.trace_digest;
+    u.interrupted_by = result.interrupt_signal;
     u.report = std::move(result.report);
+    // The reports first: a run whose reports are lost has not passed.
+    u.write_error = WriteRunReports(u, result.trace);
+    if (!u.write_error.empty()) {
+      u.passed = false;
+      u.report["passed"] = false;
+      std::lock_guard<std::mutex> lock(output);
+      std::cerr << fmt::format("ptsim: {}: {}; the run's reports are lost\n", plan.name,
+                               u.write_error);
+    }
     if (!options.quiet) {
       out << result.summary << Summary(u);
     } else if (!u.passed) {
@@ -273,9 +322,6 @@ int Run(const RunOptions& options) {
           << Verdict(u.report, u.passed, plan.name, plan.seed, u.run_dir);
     }
     if (options.print_trace) out << result.trace;
-    std::ofstream(fs::path(u.run_dir) / "report.json") << u.report.dump(2) << "\n";
-    std::ofstream(fs::path(u.run_dir) / "report.html") << HtmlReport({u.report});
-    std::ofstream(fs::path(u.run_dir) / "trace.txt") << result.trace;
     if (parallel && (!options.quiet || !u.passed)) {
       std::lock_guard<std::mutex> lock(output);
       std::cout << fmt::format("== {} ({}) ==\n", plan.name, plan.source_file) << buffer.str()
@@ -299,10 +345,20 @@ int Run(const RunOptions& options) {
   }
 
   bool all_passed = true;
+  bool write_failed = false;
+  int interrupt_signal = 0;
   std::vector<nlohmann::json> reports;
   for (const auto& u : units) {
     all_passed = all_passed && u.passed;
-    reports.push_back(u.report);
+    write_failed = write_failed || !u.write_error.empty();
+    if (interrupt_signal == 0) interrupt_signal = u.interrupted_by;
+    if (u.ran) reports.push_back(u.report);
+  }
+  if (interrupt_signal == 0) interrupt_signal = interrupted();
+  if (interrupt_signal != 0) {
+    // Only what ran is reported; the rest of the invocation was not started.
+    units.erase(std::remove_if(units.begin(), units.end(), [](const Unit& u) { return !u.ran; }),
+                units.end());
   }
   // --repeat: were the outcomes (and, for scripted runs, the traces) identical?
   if (options.repeat > 1) {
@@ -346,23 +402,22 @@ int Run(const RunOptions& options) {
     std::cout << fmt::format("{} run(s): {} passed, {} failed\n", units.size(),
                              units.size() - failed, failed);
   }
-  auto write = [](const std::string& path, const std::string& content) {
-    std::ofstream out(path);
-    if (!out) {
-      std::cerr << fmt::format("ptsim: cannot write {}\n", path);
-      return false;
+  auto write = [&](const std::string& path, const std::string& content) {
+    if (auto error = WriteFileAtomically(path, content)) {
+      std::cerr << fmt::format("ptsim: {}\n", *error);
+      write_failed = true;
     }
-    out << content;
-    return true;
   };
   if (!options.json_path.empty()) {
     const nlohmann::json json = reports.size() == 1
                                     ? reports[0]
                                     : nlohmann::json{{"passed", all_passed}, {"runs", reports}};
-    if (!write(options.json_path, json.dump(2) + "\n")) return 2;
+    write(options.json_path, json.dump(2) + "\n");
   }
-  if (!options.junit_path.empty() && !write(options.junit_path, JUnitXml(reports))) return 2;
-  if (!options.html_path.empty() && !write(options.html_path, HtmlReport(reports))) return 2;
+  if (!options.junit_path.empty()) write(options.junit_path, JUnitXml(reports));
+  if (!options.html_path.empty()) write(options.html_path, HtmlReport(reports));
+  if (interrupt_signal != 0) return InterruptedExitStatus(interrupt_signal);
+  if (write_failed) return kReportsNotWritten;
   return all_passed ? 0 : 1;
 }
 
