@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "sim/core/go_quote.hpp"
+#include "sim/core/spelling.hpp"
 #include "sim/model/go_duration.hpp"
 #include "sim/model/yaml_to_json.hpp"
 
@@ -20,23 +21,6 @@ std::string Describe(const YAML::Node& node) {
   if (node.IsSequence()) return "a list";
   if (IsQuoted(node)) return fmt::format("the string {}", GoQuote(node.Scalar()));
   return EscapeUnprintable(node.Scalar());
-}
-
-// Levenshtein distance, for "did you mean" hints on unknown keys.
-std::size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j)
-    prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                        std::tolower(static_cast<unsigned char>(b[j - 1]));
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (same ? 0 : 1)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
 }
 
 // The JSON value kubectl would send for a plain scalar (yaml_to_json.hpp:
