@@ -343,7 +343,10 @@ json JobJson(const JobRecord& record, const json& spec_as_submitted) {
             {"completionTime", TimeJson(job.status.completion_time)}}},
           {"createdAt", ToSeconds(job.metadata.creation_timestamp)},
           {"deletedAt", TimeJson(record.deleted_at)},
-          {"conditionHistory", history}};
+          {"conditionHistory", history},
+          // Added for `ptsim describe pytorchjob/NAME`.
+          {"labels", job.metadata.labels},
+          {"annotations", job.metadata.annotations}};
 }
 
 json NotesJson(const std::vector<Note>& notes) {

@@ -192,11 +192,8 @@ void DescribeEvents(TabWriter& w, const json& report, const std::string& kind,
 std::string DescribeJob(const json& report, const json& job, double end) {
   TabWriter w(0, 2);
   w.Write(fmt::format("Name:\t{}\nNamespace:\t{}\n", Str(job, "name"), Str(job, "namespace")));
-  const json submitted = job.value("spec", json::object());
-  const json meta = submitted.is_object() ? submitted.value("metadata", json::object()) : json();
-  PrintLabelsMultiline(w, "Labels", meta.is_object() ? meta.value("labels", json()) : json());
-  PrintAnnotationsMultiline(w, "Annotations",
-                            meta.is_object() ? meta.value("annotations", json()) : json());
+  PrintLabelsMultiline(w, "Labels", job.value("labels", json::object()));
+  PrintAnnotationsMultiline(w, "Annotations", job.value("annotations", json::object()));
   PrintUnstructured(w, 0, JobObject(job));
   DescribeEvents(w, report, "PyTorchJob", Str(job, "name"), Str(job, "uid"), end);
   return w.Text();
@@ -252,7 +249,10 @@ std::string DescribeNode(const json& report, const json& node, double end) {
   }
   // Pods on the node that had not finished when the run ended.
   std::vector<const json*> pods;
-  for (const auto& p : report.value("pods", json::array())) {
+  static const json kNone = json::array();
+  const json& all_pods =
+      report.contains("pods") && report["pods"].is_array() ? report["pods"] : kNone;
+  for (const auto& p : all_pods) {
     const std::string phase = Str(p, "phase");
     if (Str(p, "node") == Str(node, "name") && phase != "Succeeded" && phase != "Failed" &&
         !p.value("deletedAt", json()).is_number())
