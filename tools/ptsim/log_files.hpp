@@ -40,7 +40,8 @@ const PodIncarnation* PickIncarnation(const RunDir& run, const std::string& name
                                       std::optional<int> incarnation, const std::string& pod_uid,
                                       std::string* error);
 
-// The restart whose log `kubectl logs` shows: the newest one that has a log,
+// The restart whose log `kubectl logs` shows: the newest one that ran (a
+// log file, or a run in the report: a restart that printed nothing has none),
 // or with `previous` the one before the kubelet's restartCount (the report's,
 // or while the run goes the newest log's restart minus one), as the kubelet's
 // validateContainerLogStatus.
