@@ -80,7 +80,81 @@ json ContainerJson(const Container& spec, const ContainerStatus* status,
     }
   }
   c["runs"] = runs;
+  // Added for `ptsim describe` (kubectl's describeContainers): resources,
+  // mounts, readiness, the container ID and the pull policy.
+  auto resource_list = [](const ResourceList& list) {
+    json out = json::object();
+    for (const auto& [name, q] : list)
+      out[name] = q.text();
+    return out;
+  };
+  c["resources"] = {{"limits", resource_list(spec.resources.limits)},
+                    {"requests", resource_list(spec.resources.requests)}};
+  json mounts = json::array();
+  for (const auto& m : spec.volume_mounts) {
+    mounts.push_back({{"name", m.name},
+                      {"mountPath", m.mount_path},
+                      {"subPath", m.sub_path.empty() ? json() : json(m.sub_path)},
+                      {"readOnly", m.read_only}});
+  }
+  c["volumeMounts"] = mounts;
+  c["imagePullPolicy"] = spec.image_pull_policy.empty() ? json() : json(spec.image_pull_policy);
+  c["ready"] = status ? status->ready : false;
+  c["containerID"] = status && !status->container_id.empty() ? json(status->container_id) : json();
   return c;
+}
+
+json VolumeJson(const Volume& v) {
+  switch (v.kind) {
+    case Volume::Kind::kEmptyDir:
+      return {{"name", v.name}, {"emptyDir", {{"medium", v.medium}}}};
+    case Volume::Kind::kPersistentVolumeClaim:
+      return {{"name", v.name},
+              {"persistentVolumeClaim", {{"claimName", v.claim_name}, {"readOnly", v.read_only}}}};
+    case Volume::Kind::kHostPath:
+      return {{"name", v.name}, {"hostPath", {{"path", v.path}}}};
+  }
+  return {{"name", v.name}};
+}
+
+// The pod fields `ptsim describe` shows beyond the original report (kubectl's
+// describePod): metadata, spec and status fields, added under their
+// Kubernetes names.
+void AddDescribeFields(const Pod& pod, json* p) {
+  (*p)["annotations"] = pod.metadata.annotations;
+  json owners = json::array();
+  for (const auto& o : pod.metadata.owner_references) {
+    owners.push_back({{"apiVersion", o.api_version},
+                      {"kind", o.kind},
+                      {"name", o.name},
+                      {"uid", o.uid},
+                      {"controller", o.controller}});
+  }
+  (*p)["ownerReferences"] = owners;
+  (*p)["hostIP"] = pod.status.host_ip.empty() ? json() : json(pod.status.host_ip);
+  (*p)["startTime"] = TimeJson(pod.status.start_time);
+  (*p)["message"] = pod.status.message.empty() ? json() : json(pod.status.message);
+  (*p)["nodeSelector"] = pod.spec.node_selector;
+  json tolerations = json::array();
+  for (const auto& t : pod.spec.tolerations) {
+    tolerations.push_back(
+        {{"key", t.key},
+         {"operator", t.op.empty() ? "Equal" : t.op},
+         {"value", t.value},
+         {"effect", t.effect},
+         {"tolerationSeconds", t.toleration_seconds ? json(*t.toleration_seconds) : json()}});
+  }
+  (*p)["tolerations"] = tolerations;
+  json volumes = json::array();
+  for (const auto& v : pod.spec.volumes)
+    volumes.push_back(VolumeJson(v));
+  (*p)["volumes"] = volumes;
+  (*p)["priorityClassName"] =
+      pod.spec.priority_class_name.empty() ? json() : json(pod.spec.priority_class_name);
+  (*p)["terminationGracePeriodSeconds"] = pod.spec.GracePeriodSeconds();
+  (*p)["deletionGracePeriodSeconds"] = pod.metadata.deletion_grace_period_seconds
+                                           ? json(*pod.metadata.deletion_grace_period_seconds)
+                                           : json();
 }
 
 }  // namespace
@@ -149,6 +223,7 @@ json PodJson(const PodRecord& record) {
                           {"lastTransitionTime", ToSeconds(c.last_transition_time)}});
   }
   p["conditions"] = conditions;
+  AddDescribeFields(pod, &p);
   return p;
 }
 
@@ -179,7 +254,54 @@ json EventsJson(const std::vector<Event>& events) {
          {"lastTime", ToSeconds(e.last_timestamp)},
          {"source", e.source},
          {"fieldPath",
-          e.involved_object.field_path.empty() ? json() : json(e.involved_object.field_path)}});
+          e.involved_object.field_path.empty() ? json() : json(e.involved_object.field_path)},
+         // The whole reference: a recreated pod's events are told apart by uid.
+         {"involvedObject",
+          {{"kind", e.involved_object.kind},
+           {"namespace", e.involved_object.namespace_},
+           {"name", e.involved_object.name},
+           {"uid", e.involved_object.uid}}}});
+  }
+  return out;
+}
+
+json NodesJson(const std::vector<std::shared_ptr<const Node>>& nodes) {
+  json out = json::array();
+  for (const auto& n : nodes) {
+    auto resources = [](const ResourceList& list) {
+      json r = json::object();
+      for (const auto& [name, q] : list)
+        r[name] = q.text();
+      return r;
+    };
+    json taints = json::array();
+    for (const auto& t : n->spec.taints) {
+      taints.push_back({{"key", t.key},
+                        {"value", t.value.empty() ? json() : json(t.value)},
+                        {"effect", t.effect},
+                        {"timeAdded", ToSeconds(t.time_added)}});
+    }
+    json conditions = json::array();
+    for (const auto& c : n->status.conditions) {
+      conditions.push_back({{"type", c.type},
+                            {"status", c.status},
+                            {"reason", c.reason.empty() ? json() : json(c.reason)},
+                            {"message", c.message.empty() ? json() : json(c.message)},
+                            {"lastHeartbeatTime", ToSeconds(c.last_heartbeat_time)},
+                            {"lastTransitionTime", ToSeconds(c.last_transition_time)}});
+    }
+    out.push_back(
+        {{"name", n->metadata.name},
+         {"uid", n->metadata.uid},
+         {"labels", n->metadata.labels},
+         {"annotations", n->metadata.annotations},
+         {"createdAt", ToSeconds(n->metadata.creation_timestamp)},
+         {"unschedulable", n->spec.unschedulable},
+         {"taints", taints},
+         {"conditions", conditions},
+         {"addresses", json::array({{{"type", "InternalIP"}, {"address", n->status.internal_ip}}})},
+         {"capacity", resources(n->status.capacity)},
+         {"allocatable", resources(n->status.allocatable)}});
   }
   return out;
 }
@@ -221,7 +343,10 @@ json JobJson(const JobRecord& record, const json& spec_as_submitted) {
             {"completionTime", TimeJson(job.status.completion_time)}}},
           {"createdAt", ToSeconds(job.metadata.creation_timestamp)},
           {"deletedAt", TimeJson(record.deleted_at)},
-          {"conditionHistory", history}};
+          {"conditionHistory", history},
+          // Added for `ptsim describe pytorchjob/NAME`.
+          {"labels", job.metadata.labels},
+          {"annotations", job.metadata.annotations}};
 }
 
 json NotesJson(const std::vector<Note>& notes) {

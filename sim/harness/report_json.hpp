@@ -7,6 +7,7 @@
 
 #include "sim/core/notes.hpp"
 #include "sim/harness/run_recorder.hpp"
+#include "sim/model/node.hpp"
 
 namespace ptsim {
 
@@ -14,6 +15,8 @@ nlohmann::json TimeJson(const std::optional<Time>& t);
 nlohmann::json PodJson(const PodRecord& record);
 nlohmann::json ServiceJson(const ServiceRecord& record);
 nlohmann::json EventsJson(const std::vector<Event>& events);
+// Every node at the end of the run (`nodes`), for `ptsim describe node/NAME`.
+nlohmann::json NodesJson(const std::vector<std::shared_ptr<const Node>>& nodes);
 nlohmann::json NotesJson(const std::vector<Note>& notes);
 nlohmann::json JobJson(const JobRecord& record, const nlohmann::json& spec_as_submitted);
 nlohmann::json JobConditionJson(const JobCondition& c);

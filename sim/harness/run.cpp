@@ -14,6 +14,7 @@
 #include "sim/harness/flyte_report.hpp"
 #include "sim/harness/flyte_run.hpp"
 #include "sim/harness/live_status.hpp"
+#include "sim/harness/pod_journal.hpp"
 #include "sim/harness/report_json.hpp"
 #include "sim/harness/run_recorder.hpp"
 #include "sim/harness/summary_text.hpp"
@@ -101,6 +102,9 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
     sim.images().Add(mapping.ref, mapping.spec);
   RunRecorder recorder(sim.api());
   sim.AddObserver(&recorder);
+  std::unique_ptr<PodJournal> journal;
+  if (!settings.run_dir.empty())
+    journal = std::make_unique<PodJournal>(sim.api(), settings.run_dir + "/pods.jsonl");
   FaultInjector faults(sim, plan.faults);
   std::unique_ptr<Timeline> timeline;
   if (settings.timeline_out)
@@ -298,6 +302,7 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   for (const auto& uid : recorder.service_order())
     services.push_back(ServiceJson(recorder.services().at(uid)));
   report["services"] = services;
+  report["nodes"] = NodesJson(sim.api().collection<Node>().List());
   report["events"] = EventsJson(sim.api().events().list());
   report["notes"] = NotesJson(notes.list());
   report["description"] = plan.description;

@@ -33,16 +33,43 @@ struct RunOptions {
   bool no_timeline = false;
 };
 
+// `ptsim logs RUN POD|pod/POD|job/NAME ...`, as kubectl logs (logs_command.cpp).
 struct LogsOptions {
   std::string run;
-  std::string pod;
+  std::string target;  // POD, pod/POD, job/NAME or pytorchjob/NAME
   std::string container;
   std::string runs_dir = "ptsim-runs";
   bool previous = false;
+  bool all_containers = false;
+  bool timestamps = false;
+  bool follow = false;
+  int tail = -1;
+  std::optional<int> incarnation;  // 1 = the first created, -1 = the newest
+  std::string pod_uid;
+};
+
+// `ptsim describe RUN TYPE/NAME`, as kubectl describe (describe_command.cpp).
+struct DescribeOptions {
+  std::string run;
+  std::string target;
+  std::string runs_dir = "ptsim-runs";
+  std::optional<int> incarnation;
+  std::string pod_uid;
+};
+
+// `ptsim events RUN [--for TYPE/NAME] [--types T,...]`, as kubectl events
+// (events_command.cpp).
+struct EventsOptions {
+  std::string run;
+  std::string for_object;
+  std::vector<std::string> types;
+  std::string runs_dir = "ptsim-runs";
 };
 
 int Run(const RunOptions& options);
 int Logs(const LogsOptions& options);
+int Describe(const DescribeOptions& options);
+int Events(const EventsOptions& options);
 
 // The environment every container inherits from ptsim (PATH, HOME, LANG, ...
 // and the names listed in PTSIM_INHERIT_ENV).

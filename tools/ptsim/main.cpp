@@ -6,6 +6,7 @@
 #include "tools/ptsim/commands.hpp"
 #include "tools/ptsim/flyte_command.hpp"
 #include "tools/ptsim/option_suggestions.hpp"
+#include "tools/ptsim/view_commands.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -84,16 +85,10 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--trace", run.print_trace, "Print the full event trace of each run");
 
   ptsim::cli::LogsOptions logs;
-  CLI::App* logs_cmd =
-      app.add_subcommand("logs", "Print a container's log from a run, like kubectl logs.");
-  logs_cmd->add_option("RUN", logs.run, "A run directory, or a run name under --runs-dir")
-      ->required();
-  logs_cmd->add_option("POD", logs.pod, "The pod name")->required();
-  logs_cmd->add_option("-c,--container", logs.container,
-                       "The container (needed when the pod has several)");
-  logs_cmd->add_flag("-p,--previous", logs.previous, "The previous incarnation of the container");
-  logs_cmd->add_option("--runs-dir", logs.runs_dir, "Where run directories are")
-      ->capture_default_str();
+  ptsim::cli::DescribeOptions describe;
+  ptsim::cli::EventsOptions events;
+  const ptsim::cli::ViewCommands views =
+      ptsim::cli::AddViewCommands(app, &logs, &describe, &events);
 
   ptsim::cli::FlyteOptions flyte;
   CLI::App* flyte_cmd = ptsim::cli::AddFlyteCommand(app, &flyte);
@@ -117,7 +112,9 @@ int main(int argc, char** argv) {
   // ends ptsim with status 2 and a message, not an abort.
   try {
     if (run_cmd->parsed()) return ptsim::cli::Run(run);
-    if (logs_cmd->parsed()) return ptsim::cli::Logs(logs);
+    if (views.logs->parsed()) return ptsim::cli::Logs(logs);
+    if (views.describe->parsed()) return ptsim::cli::Describe(describe);
+    if (views.events->parsed()) return ptsim::cli::Events(events);
     if (flyte_cmd->parsed()) return ptsim::cli::Flyte(flyte);
   } catch (const std::exception& e) {
     std::string files;
