@@ -52,8 +52,22 @@ std::string FormatList(const std::vector<std::string>& items) {
 
 void DecodeOne(DecodeContext& ctx, const std::string& ref, const YAML::Node& node,
                const std::string& path, const std::string& base_dir, ImageMapping* out) {
+  if (IsAbsent(node)) {
+    // `REF:` with nothing after it would run the container's own command,
+    // which only `REF: {}` says on purpose.
+    ctx.Error(node, path,
+              "the mapping is empty (null): give `run`, `entrypoint`/`cmd` or `script`, or write "
+              "`{}` to run the container's own command");
+    return;
+  }
   MapReader im(ctx, node, path);
   if (!im.ok()) return;
+  // A key written with no value (`run:`) is a mistake, not "unset".
+  for (const char* key : {"entrypoint", "cmd", "run", "workingDir", "env", "script"}) {
+    if (!im.Has(key) || !IsAbsent(im.Get(key))) continue;
+    ctx.Error(im.Get(key).Mark().line >= 0 ? im.Get(key) : node, im.FieldPath(key),
+              fmt::format("`{}` has no value (null): give one, or leave the key out", key));
+  }
   ImageSpec& spec = out->spec;
   im.StringList("entrypoint", &spec.entrypoint);
   im.StringList("cmd", &spec.cmd);
