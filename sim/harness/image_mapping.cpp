@@ -64,8 +64,9 @@ void DecodeOne(DecodeContext& ctx, const std::string& ref, const YAML::Node& nod
   if (!im.ok()) return;
   // A key written with no value (`run:`) is a mistake, not "unset".
   for (const char* key : {"entrypoint", "cmd", "run", "workingDir", "env", "script"}) {
-    if (!im.Has(key) || !IsAbsent(im.Get(key))) continue;
-    ctx.Error(im.Get(key).Mark().line >= 0 ? im.Get(key) : node, im.FieldPath(key),
+    const YAML::Node value = im.Get(key);  // a key present with no value is defined and null
+    if (!value.IsDefined() || !IsAbsent(value)) continue;
+    ctx.Error(value.Mark().line >= 0 ? value : node, im.FieldPath(key),
               fmt::format("`{}` has no value (null): give one, or leave the key out", key));
   }
   ImageSpec& spec = out->spec;
