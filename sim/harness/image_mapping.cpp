@@ -66,7 +66,12 @@ void DecodeOne(DecodeContext& ctx, const std::string& ref, const YAML::Node& nod
   for (const char* key : {"entrypoint", "cmd", "run", "workingDir", "env", "script"}) {
     const YAML::Node value = im.Get(key);  // a key present with no value is defined and null
     if (!value.IsDefined() || !IsAbsent(value)) continue;
-    ctx.Error(value.Mark().line >= 0 ? value : node, im.FieldPath(key),
+    // At the key: yaml-cpp marks an empty value at the token after it.
+    YAML::Node at = node;
+    for (const auto& kv : node) {
+      if (kv.first.Scalar() == key) at = kv.first;
+    }
+    ctx.Error(at, im.FieldPath(key),
               fmt::format("`{}` has no value (null): give one, or leave the key out", key));
   }
   ImageSpec& spec = out->spec;
