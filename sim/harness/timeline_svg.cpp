@@ -229,6 +229,7 @@ std::string TimelineSvg(const json& report, const TimelineSvgOptions& options) {
                         AxisLabel(t));
   }
   std::string marks;
+  std::string labels;  // drawn last, over every line
   // Job conditions above the lanes: a line per change, a label per condition
   // the first time it appears, with its count when it repeats.
   LabelRows above(3, 12, 10);
@@ -254,8 +255,8 @@ std::string TimelineSvg(const json& report, const TimelineSvgOptions& options) {
       const std::string at = above.Place(x(t), text);
       if (at.empty()) continue;
       labelled[key] = true;
-      marks += fmt::format("<text {} class='mark' fill='{}'>{}<title>{}</title></text>", at,
-                           ConditionColor(type), E(text), E(Str(c, "message")));
+      labels += fmt::format("<text {} class='mark' fill='{}'>{}<title>{}</title></text>", at,
+                            ConditionColor(type), E(text), E(Str(c, "message")));
     }
   }
   // Below the axis: faults, notes, then Flyte phases.
@@ -316,8 +317,8 @@ std::string TimelineSvg(const json& report, const TimelineSvgOptions& options) {
       ".cname{{font:10px sans-serif;fill:#78909c;text-anchor:end}}.axis{{font:10px "
       "sans-serif;fill:#78909c;text-anchor:middle}}.mark{{font:10px "
       "sans-serif;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}}</style>"
-      "{}{}{}</svg>",
-      kWidth, height, kWidth, height, axis, body, marks);
+      "{}{}{}{}</svg>",
+      kWidth, height, kWidth, height, axis, body, marks, labels);
 }
 
 }  // namespace ptsim
