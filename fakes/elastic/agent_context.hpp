@@ -34,6 +34,9 @@ struct AgentContext {
   // container is a real process and the runner allows it. Off for scripted
   // containers, whose workers open no sockets.
   bool real_sockets = false;
+  // Names the pod behind a loopback address the way the user wrote it
+  // ("job-master-0:23456"), or "" when the address is no pod's (unset: "").
+  std::function<std::string(const std::string& host, int port)> name_endpoint;
 
   // Unix time now (virtual).
   double UnixNow() const { return epoch_seconds + ToSeconds(loop->Now()); }
@@ -54,6 +57,11 @@ struct StoreHandle {
     return prefix.empty() ? key : prefix + "/" + key;
   }
 };
+
+// "job-master-0:23456 (127.0.1.2:40001)": the pod and declared port behind a
+// host:port, with what it was mapped to, for notes; "host:port" alone when
+// the address is no pod's.
+std::string DescribeEndpoint(const AgentContext& ctx, const std::string& host, int port);
 
 // glog's line for c10d's C++ logging, as torch 1.13 prints it to stderr:
 // "W20261128 23:29:19.105638 30349 socket.cpp:426] text".

@@ -57,7 +57,7 @@ void AgentWatch::RendezvousWaitEnded() {
 void AgentWatch::WorkersStarted(const std::string& master_addr, int master_port,
                                 bool use_agent_store, bool real) {
   WorkersStopped();
-  const std::string endpoint = fmt::format("{}:{}", master_addr, master_port);
+  const std::string endpoint = DescribeEndpoint(ctx_, master_addr, master_port);
   if (use_agent_store) {
     TcpStore& store = ctx_.registry->TcpStoreAt(master_addr, master_port, ctx_.address);
     if (!store.serving()) {

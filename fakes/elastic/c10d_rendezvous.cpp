@@ -246,17 +246,17 @@ void C10dRendezvous::KeepAlive() {
 std::string C10dRendezvous::WaitDescription() const {
   if (epoch_ == 0) {
     return fmt::format(
-        "it waits for the c10d store at {}:{} (--rdzv_endpoint), which the torchrun on the "
+        "it waits for the c10d store at {} (--rdzv_endpoint), which the torchrun on the "
         "endpoint's host serves; read_timeout is {}s",
-        config_.store_host, config_.store_port,
+        DescribeEndpoint(ctx_, config_.store_host, config_.store_port),
         std::chrono::duration_cast<std::chrono::seconds>(config_.read_timeout).count());
   }
   const RendezvousState& s = store_->rendezvous(settings_.run_id);
   return fmt::format(
-      "it is in round {} of the c10d rendezvous '{}' at {}:{} with {} participant(s) and {} "
+      "it is in round {} of the c10d rendezvous '{}' at {} with {} participant(s) and {} "
       "waiting (nnodes {}:{})",
-      s.round, settings_.run_id, config_.store_host, config_.store_port, s.participants.size(),
-      s.wait_list.size(), settings_.min_nodes, settings_.max_nodes);
+      s.round, settings_.run_id, DescribeEndpoint(ctx_, config_.store_host, config_.store_port),
+      s.participants.size(), s.wait_list.size(), settings_.min_nodes, settings_.max_nodes);
 }
 
 void C10dRendezvous::Abandon() {

@@ -75,6 +75,16 @@ AgentContext ElasticAgentRunner::ContextFor(const ProcessSpec& spec) {
     ctx.hostname = h->second;
   }
   if (deps_.network && !ns.empty()) ctx.address = deps_.network->PodIP(ns, pod);
+  if (deps_.network) {
+    // Notes name the pod the user wrote, not the loopback address it became.
+    HostNetwork* network = deps_.network;
+    ctx.name_endpoint = [network](const std::string& host, int port) -> std::string {
+      const auto owner = network->OwnerOf(host, port);
+      if (!owner) return "";
+      const std::string name = owner->pod.substr(owner->pod.find('/') + 1);
+      return fmt::format("{}:{}", name, owner->declared_port);
+    };
+  }
   ctx.random = random_.Fork(spec.name + "#" + std::to_string(spec.incarnation));
   ctx.epoch_seconds = options_.epoch_seconds;
   ctx.real_sockets = options_.real_stores && spec.script == nullptr;

@@ -93,14 +93,15 @@ void StaticRendezvous::NextRendezvous(Joined done) {
 std::string StaticRendezvous::WaitDescription() const {
   if (rank_ == 0) {
     return fmt::format(
-        "node rank 0 hosts the static rendezvous at {}:{} and waits for {} agents to connect; {} "
+        "node rank 0 hosts the static rendezvous at {} and waits for {} agents to connect; {} "
         "have",
-        master_addr_, master_port_, world_size_, store_ ? store_->connections() : 0);
+        DescribeEndpoint(ctx_, master_addr_, master_port_), world_size_,
+        store_ ? store_->connections() : 0);
   }
   return fmt::format(
-      "node rank {} waits for node rank 0's torchrun to serve the static rendezvous at {}:{} "
+      "node rank {} waits for node rank 0's torchrun to serve the static rendezvous at {} "
       "(--master_addr, --master_port)",
-      rank_, master_addr_, master_port_);
+      rank_, DescribeEndpoint(ctx_, master_addr_, master_port_));
 }
 
 void StaticRendezvous::Abandon() {

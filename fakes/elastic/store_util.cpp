@@ -146,3 +146,13 @@ bool ServeStore(const AgentContext& ctx, TcpStore& store, int port, std::string*
 }
 
 }  // namespace ptsim::elastic
+
+namespace ptsim::elastic {
+
+std::string DescribeEndpoint(const AgentContext& ctx, const std::string& host, int port) {
+  const std::string address = fmt::format("{}:{}", host, port);
+  const std::string named = ctx.name_endpoint ? ctx.name_endpoint(host, port) : "";
+  return named.empty() || named == address ? address : fmt::format("{} ({})", named, address);
+}
+
+}  // namespace ptsim::elastic

@@ -63,6 +63,18 @@ int HostNetwork::HostPort(const std::string& ns, const std::string& pod, int dec
   return port;
 }
 
+std::optional<HostNetwork::Owner> HostNetwork::OwnerOf(const std::string& ip, int port) const {
+  for (const auto& [pod, address] : ips_) {
+    if (address != ip) continue;
+    Owner owner{pod, port};
+    for (const auto& [key, host_port] : host_ports_) {
+      if (key.first == pod && host_port == port) owner.declared_port = key.second;
+    }
+    return owner;
+  }
+  return std::nullopt;
+}
+
 std::optional<HostNetwork::Endpoint> HostNetwork::SelectedPod(const std::string& ns,
                                                               const std::string& name) const {
   // svc, svc.ns, svc.ns.svc, svc.ns.svc.cluster.local

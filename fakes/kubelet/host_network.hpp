@@ -61,6 +61,13 @@ class HostNetwork {
 
   std::string PodIP(const std::string& ns, const std::string& pod);
   int HostPort(const std::string& ns, const std::string& pod, int declared_port);
+  // The other way: the pod an address was given to ("ns/pod"), and the port it
+  // declared that `port` maps to (or `port` itself when it maps none).
+  struct Owner {
+    std::string pod;  // "ns/pod"
+    int declared_port = 0;
+  };
+  std::optional<Owner> OwnerOf(const std::string& ip, int port) const;
 
   struct Endpoint {
     std::string pod;  // the selected pod's name

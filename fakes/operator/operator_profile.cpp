@@ -8,6 +8,7 @@ OperatorProfile ProfileFor(OperatorVersion version) {
   p.name = std::string(OperatorVersionName(version));
   p.webhook = HasValidatingWebhook(version);
   p.managed_by = ValidatesWorkerReplicasAndManagedBy(version);
+  p.zero_replicas_churn = !ValidatesWorkerReplicasAndManagedBy(version);
   switch (version) {
     case OperatorVersion::kV1_9_4:
       p.clean_pod_policy_on_limit_failure = true;

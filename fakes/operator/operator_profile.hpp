@@ -36,6 +36,11 @@ struct OperatorProfile {
   // and PET_NODE_RANK (envvar.go @v1.7.0); v1.8+ sets it whenever
   // spec.nprocPerNode is set, after the master block.
   bool nproc_env_with_master_only = false;
+  // v1.7.0-v1.8.1: an empty slot at or beyond `replicas` (Worker replicas 0,
+  // which v1.9's webhook rejects) gets a pod and a service, deleted again at
+  // the next reconcile, in a loop (kubeflow/trainer#1709). Off: the slot stays
+  // empty and a note says what upstream would do.
+  bool zero_replicas_churn = false;
   // The event reason when a pod template sets restartPolicy.
   std::string template_restart_policy_reason = "SetPodTemplateRestartPolicy";
 

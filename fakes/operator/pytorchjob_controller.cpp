@@ -430,20 +430,29 @@ std::optional<std::string> PyTorchJobController::ReconcilePods(const PyTorchJob&
     if (slice.empty()) {
       if (index < num_replicas) {
         if (auto err = CreateNewPod(job, rtype, index, spec)) return err;
-      } else {
+      } else if (options_.profile.zero_replicas_churn) {
         // Upstream creates a pod for every empty slot, even one at or beyond
         // `replicas` (a slot below a higher surviving index, or slot 0 when
         // replicas is 0), and deletes it again on the next reconcile: the
-        // create/delete churn of kubeflow/trainer#1709. The fake API server
-        // answers within the same virtual instant, so that churn would never
-        // let virtual time advance; ptsim leaves the slot empty and says so.
+        // create/delete loop of kubeflow/trainer#1709, which ends only when
+        // the job finishes. Its writes are paced by the client's rate limit.
+        NoteChurn(job, GenGeneralName(job.metadata.name, rtype, index), num_replicas);
+        if (ChurnWrite(job)) {
+          if (auto err = CreateNewPod(job, rtype, index, spec)) return err;
+        }
+      } else {
+        // v1.9+ rejects replicas 0 at the webhook; the fixed profile leaves
+        // such a slot empty (a gap below a surviving higher index) and says so.
         NoteChurn(job, GenGeneralName(job.metadata.name, rtype, index), num_replicas);
       }
       continue;
     }
     const Pod& pod = *slice.front();
     // Scale down: the index is out of range.
-    if (index >= num_replicas) DeletePod(job, pod.metadata.namespace_, pod.metadata.name);
+    if (index >= num_replicas && (!options_.profile.zero_replicas_churn ||
+                                  pod.metadata.deletion_timestamp || ChurnWrite(job))) {
+      DeletePod(job, pod.metadata.namespace_, pod.metadata.name);
+    }
     // The exit code of the pytorch container, or the 0xbeef sentinel.
     std::int32_t exit_code = 0xbeef;
     for (const auto& s : pod.status.container_statuses) {
@@ -528,11 +537,12 @@ std::optional<std::string> PyTorchJobController::ReconcileServices(
     if (it != slices.end() && it->second.size() > 1) {
       Trace(fmt::format("We have too many services for {} {}", rtype, index));
     } else if (it == slices.end() || it->second.empty()) {
-      // As for pods, no service for a slot at or beyond `replicas` (#1709).
-      if (index < num_replicas) {
+      // As for pods: a service for every empty slot, in the loop of #1709.
+      if (index < num_replicas || (options_.profile.zero_replicas_churn && ChurnWrite(job))) {
         if (auto err = CreateNewService(job, rtype, index, spec)) return err;
       }
-    } else if (index >= num_replicas) {
+    } else if (index >= num_replicas &&
+               (!options_.profile.zero_replicas_churn || ChurnWrite(job))) {
       DeleteService(job, it->second.front()->metadata.namespace_,
                     it->second.front()->metadata.name);
     }
@@ -541,12 +551,29 @@ std::optional<std::string> PyTorchJobController::ReconcileServices(
 }
 
 void PyTorchJobController::NoteChurn(const PyTorchJob& job, const std::string& pod, int replicas) {
-  notes_.AddOnce(api_.loop().Now(),
-                 fmt::format("PyTorchJob {}: the operator would create pod {} although its replica "
-                             "type has {} replica(s), and delete it again on the next reconcile, "
-                             "over and over; ptsim does not create it",
-                             job.metadata.name, pod, replicas),
-                 "kubeflow/trainer#1709");
+  const std::string text =
+      options_.profile.zero_replicas_churn
+          ? fmt::format(
+                "PyTorchJob {}: the operator creates pod {} (and its service) although "
+                "its replica type has {} replica(s), deletes it at its next reconcile "
+                "and creates it again, over and over until the job finishes; ptsim runs "
+                "this loop at the operator's client rate limit (20 writes/s, burst 30)",
+                job.metadata.name, pod, replicas)
+          : fmt::format(
+                "PyTorchJob {}: the operator would create pod {} although its replica "
+                "type has {} replica(s), and delete it again on the next reconcile, "
+                "over and over; ptsim does not create it",
+                job.metadata.name, pod, replicas);
+  notes_.AddOnce(api_.loop().Now(), text, "kubeflow/trainer#1709");
+}
+
+bool PyTorchJobController::ChurnWrite(const PyTorchJob& job) {
+  const auto wait = churn_limiter_.TryTake(api_.loop().Now());
+  if (!wait) return true;
+  // The call would block in the client until a token is free: the reconcile
+  // comes back then.
+  EnqueueAfter({job.metadata.namespace_, job.metadata.name}, *wait);
+  return false;
 }
 
 // ---------------------------------------------------------------------------

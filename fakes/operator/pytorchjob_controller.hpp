@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "fakes/apiserver/api_server.hpp"
+#include "fakes/operator/client_rate_limiter.hpp"
 #include "fakes/operator/job_policies.hpp"
 #include "fakes/operator/operator_profile.hpp"
 #include "sim/core/diagnostics.hpp"
@@ -104,6 +105,9 @@ class PyTorchJobController {
   void Trace(const std::string& text);
   void WatchDeadline(const PyTorchJob& job, Time start);
   void NoteChurn(const PyTorchJob& job, const std::string& pod, int replicas);
+  // A write of the loop of kubeflow/trainer#1709 may go now (a token taken);
+  // false: none is free, and the job is requeued for when one is.
+  bool ChurnWrite(const PyTorchJob& job);
 
   ApiServer& api_;
   Notes& notes_;
@@ -115,6 +119,7 @@ class PyTorchJobController {
   std::map<std::string, int> exit_code_restarts_;  // job uid -> ExitCode recreations
   std::map<std::string, EventLoop::TimerId> deadline_watches_;  // job uid -> note timer
   std::uint64_t reconciles_ = 0;
+  ClientRateLimiter churn_limiter_;
 };
 
 }  // namespace ptsim

@@ -52,8 +52,28 @@ std::string FormatList(const std::vector<std::string>& items) {
 
 void DecodeOne(DecodeContext& ctx, const std::string& ref, const YAML::Node& node,
                const std::string& path, const std::string& base_dir, ImageMapping* out) {
+  if (IsAbsent(node)) {
+    // `REF:` with nothing after it would run the container's own command,
+    // which only `REF: {}` says on purpose.
+    ctx.Error(node, path,
+              "the mapping is empty (null): give `run`, `entrypoint`/`cmd` or `script`, or write "
+              "`{}` to run the container's own command");
+    return;
+  }
   MapReader im(ctx, node, path);
   if (!im.ok()) return;
+  // A key written with no value (`run:`) is a mistake, not "unset".
+  for (const char* key : {"entrypoint", "cmd", "run", "workingDir", "env", "script"}) {
+    const YAML::Node value = im.Get(key);  // a key present with no value is defined and null
+    if (!value.IsDefined() || !IsAbsent(value)) continue;
+    // At the key: yaml-cpp marks an empty value at the token after it.
+    YAML::Node at = node;
+    for (const auto& kv : node) {
+      if (kv.first.Scalar() == key) at = kv.first;
+    }
+    ctx.Error(at, im.FieldPath(key),
+              fmt::format("`{}` has no value (null): give one, or leave the key out", key));
+  }
   ImageSpec& spec = out->spec;
   im.StringList("entrypoint", &spec.entrypoint);
   im.StringList("cmd", &spec.cmd);

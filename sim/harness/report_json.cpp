@@ -61,6 +61,9 @@ json ContainerJson(const Container& spec, const ContainerStatus* status,
   c["resolvedEnv"] = record && !record->runs.empty() ? resolved : json(nullptr);
   c["resolvedCommand"] = record && !record->runs.empty() ? resolved_argv : json(nullptr);
   c["restartCount"] = status ? status->restart_count : 0;
+  c["ready"] = status ? status->ready : false;
+  c["started"] = status ? status->started : false;
+  c["restartPolicy"] = spec.restart_policy.empty() ? json() : json(spec.restart_policy);
   c["state"] = status ? StateJson(status->state) : json(nullptr);
   c["lastState"] = status ? StateJson(status->last_state) : json(nullptr);
   json runs = json::array();

@@ -51,21 +51,6 @@ bool AllFinished(Simulation& sim, const RunPlan& plan,
   return true;
 }
 
-std::string ConditionHistory(const RunRecorder& recorder) {
-  std::string out;
-  for (const auto& uid : recorder.job_order()) {
-    const JobRecord& r = recorder.jobs().at(uid);
-    out += fmt::format("PyTorchJob {}/{}:\n", r.job->metadata.namespace_, r.job->metadata.name);
-    for (const auto& h : r.history) {
-      out +=
-          fmt::format("  {}  {:<10} {:<5} {:<22} {}\n", FormatTimestamp(h.time), h.condition.type,
-                      h.condition.status, h.condition.reason, h.condition.message);
-    }
-    if (r.deleted_at) out += fmt::format("  {}  deleted\n", FormatTimestamp(*r.deleted_at));
-  }
-  return out;
-}
-
 // How long real processes may keep running after every job has finished
 // before ptsim terminates them.
 constexpr Duration kSurvivorGrace = std::chrono::seconds(1);
@@ -240,6 +225,7 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
     sim.loop().Run(end + std::chrono::seconds(10), [&] { return RunningContainers(sim) == 0; });
   }
   if (interrupts > 0) sim.real_runner().SignalAll(SIGKILL);
+  if (timeline) timeline->Finish();
   result.interrupt_signal = interrupt_signal;
 
   result.virtual_seconds = ToSeconds(end);
@@ -330,8 +316,8 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   report["realProcesses"] = real_processes;
   ReplaceInvalidUtf8(&report);  // what expectations quoted from logs, too
   result.report = std::move(report);
-  result.summary = ConditionHistory(recorder) + FlyteSummaryText(result.report["flyte"]) +
-                   PodTable(recorder, end);
+  result.summary = ConditionHistoryText(result.report) + FlyteSummaryText(result.report["flyte"]) +
+                   PodTable(result.report);
   return result;
 }
 

@@ -5,7 +5,27 @@
 #include <algorithm>
 #include <vector>
 
+#include "sim/harness/pod_rows.hpp"
+
 namespace ptsim {
+namespace {
+
+using nlohmann::json;
+
+std::string Str(const json& j, const char* key) {
+  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+}
+double Num(const json& j, const char* key) {
+  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0;
+}
+std::string Key(const json& c) {
+  return Str(c, "type") + "=" + Str(c, "status") + " " + Str(c, "reason");
+}
+Time AtSeconds(double s) {
+  return kRunStart + std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
+}
+
+}  // namespace
 
 std::string HumanDuration(Duration d) {
   // k8s.io/apimachinery/pkg/util/duration.HumanDuration
@@ -24,30 +44,63 @@ std::string HumanDuration(Duration d) {
   return fmt::format("{}d", days);
 }
 
-std::string PodTable(const RunRecorder& recorder, Time end) {
-  std::vector<std::vector<std::string>> rows;
-  rows.push_back({"NAME", "PHASE", "RESTARTS", "EXIT", "AGE"});
-  for (const auto& uid : recorder.pod_order()) {
-    const PodRecord& r = recorder.pods().at(uid);
-    const Pod& pod = *r.pod;
-    int restarts = 0;
-    for (const auto& s : pod.status.container_statuses)
-      restarts += s.restart_count;
-    for (const auto& s : pod.status.init_container_statuses)
-      restarts += s.restart_count;
-    std::string exit = "-";
-    for (const auto& c : r.containers) {
-      if (c.init || c.runs.empty() || !c.runs.back().exit_code) continue;
-      exit = std::to_string(*c.runs.back().exit_code);
-      break;
+std::string RepeatSuffix(int count, double first_time, double last_time) {
+  if (count <= 1) return "";
+  return fmt::format(" (x{} over {})", count,
+                     HumanDuration(std::chrono::duration_cast<Duration>(
+                         std::chrono::duration<double>(last_time - first_time))));
+}
+
+std::vector<ConditionGroup> FoldConditionHistory(const json& history) {
+  std::vector<ConditionGroup> groups;
+  for (const auto& c : history) {
+    bool joined = false;
+    for (std::size_t back = 1; back <= 2 && back <= groups.size() && !joined; ++back) {
+      ConditionGroup& g = groups[groups.size() - back];
+      if (Key(g.first) != Key(c)) continue;
+      ++g.count;
+      g.last_time = Num(c, "time");
+      g.last_message = Str(c, "message");
+      joined = true;
     }
-    std::string phase = pod.status.phase;
-    if (r.deleted_at) phase += " (deleted)";
-    const Time until = r.deleted_at.value_or(end);
-    rows.push_back({pod.metadata.name, phase, std::to_string(restarts), exit,
-                    HumanDuration(until - pod.metadata.creation_timestamp)});
+    if (joined) continue;
+    groups.push_back({c, 1, Num(c, "time"), Str(c, "message")});
   }
-  std::vector<std::size_t> width(5, 0);
+  return groups;
+}
+
+std::string ConditionHistoryText(const json& report) {
+  std::string out;
+  if (!report.contains("jobs")) return out;
+  for (const auto& job : report["jobs"]) {
+    out += fmt::format("PyTorchJob {}/{}:\n", Str(job, "namespace"), Str(job, "name"));
+    for (const auto& g : FoldConditionHistory(job.value("conditionHistory", json::array()))) {
+      const json& c = g.first;
+      const double t = Num(c, "time");
+      out += fmt::format("  {}  {:<10} {:<5} {:<22} {}{}\n", FormatTimestamp(AtSeconds(t)),
+                         Str(c, "type"), Str(c, "status"), Str(c, "reason"), g.last_message,
+                         RepeatSuffix(g.count, t, g.last_time));
+    }
+    if (job.contains("deletedAt") && job["deletedAt"].is_number())
+      out += fmt::format("  {}  deleted\n", FormatTimestamp(AtSeconds(Num(job, "deletedAt"))));
+  }
+  return out;
+}
+
+std::string PodTable(const json& report) {
+  const std::vector<PodRow> pods = PodRows(report);
+  if (pods.empty()) return "";
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"NAME", "READY", "STATUS", "RESTARTS", "AGE", "EXIT", "DELETED"});
+  bool ended_by_ptsim = false;
+  bool collapsed = false;
+  for (const auto& r : pods) {
+    ended_by_ptsim = ended_by_ptsim || r.ended_by_ptsim;
+    collapsed = collapsed || r.incarnations > 1;
+    rows.push_back({PodRowLabel(r), r.ready, r.status, r.restarts, r.age, r.exit,
+                    r.deleted_at ? fmt::format("{:.3f}s", *r.deleted_at) : "-"});
+  }
+  std::vector<std::size_t> width(rows[0].size(), 0);
   for (const auto& row : rows) {
     for (std::size_t i = 0; i < row.size(); ++i)
       width[i] = std::max(width[i], row[i].size());
@@ -60,6 +113,16 @@ std::string PodTable(const RunRecorder& recorder, Time end) {
       if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 3, ' ');
     }
     out += line + "\n";
+  }
+  if (collapsed) {
+    out +=
+        "(xN): N pods of that name were created, each with a new uid; the row shows the newest "
+        "(report.json lists every one)\n";
+  }
+  if (ended_by_ptsim) {
+    out += std::string(kTerminatedAtRunEnd) +
+           ": still running when the run ended; ptsim stopped it (kubectl would still have "
+           "listed it as it was)\n";
   }
   return out;
 }

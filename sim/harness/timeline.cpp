@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "sim/harness/summary_text.hpp"
+
 namespace ptsim {
 namespace {
 
@@ -56,6 +60,8 @@ Timeline::Timeline(Simulation& sim, std::ostream& out, bool color)
   sim_.api().collection<PyTorchJob>().Watch([this](const WatchEvent<PyTorchJob>& e) {
     const PyTorchJob& job = *e.object;
     if (e.type == WatchEventType::kDeleted) {
+      FlushConditions(&conditions_[job.metadata.uid]);
+      conditions_.erase(job.metadata.uid);
       Line(fmt::format("PyTorchJob {} deleted", job.metadata.name), kMagenta);
       return;
     }
@@ -68,9 +74,7 @@ Timeline::Timeline(Simulation& sim, std::ostream& out, bool color)
         }
       }
       if (prev && prev->status == c.status && prev->reason == c.reason) continue;
-      Line(fmt::format("PyTorchJob {}: {}={} {} — {}", job.metadata.name, c.type, c.status,
-                       c.reason, c.message),
-           ConditionColor(c));
+      Condition(job.metadata.uid, job.metadata.name, c);
     }
   });
   sim_.trace().Subscribe([this](const TraceEntry& e) {
@@ -92,18 +96,71 @@ void Timeline::ContainerExited(const ContainerIncarnation& inc, const ProcessExi
        state.exit_code == 0 ? kGreen : kRed);
 }
 
+void Timeline::Condition(const std::string& job_uid, const std::string& job,
+                         const JobCondition& c) {
+  const Time now = sim_.loop().Now();
+  const std::string key = c.type + "=" + c.status + " " + c.reason;
+  std::vector<ConditionRun>& runs = conditions_[job_uid];
+  for (auto& run : runs) {
+    if (run.key != key) continue;
+    ++run.count;
+    run.last = now;
+    run.last_message = c.message;
+    return;
+  }
+  // Something new: the flapping (if any) is over.
+  FlushConditions(&runs);
+  ConditionRun run;
+  run.key = key;
+  run.head = fmt::format("PyTorchJob {}: {}={} {}", job, c.type, c.status, c.reason);
+  run.color = ConditionColor(c);
+  run.first = run.last = now;
+  run.last_message = c.message;
+  Line(run.head + " — " + c.message, run.color);
+  runs.push_back(std::move(run));
+  if (runs.size() > 2) runs.erase(runs.begin());
+}
+
+void Timeline::FlushConditions(std::vector<ConditionRun>* runs) {
+  for (auto it = runs->begin(); it != runs->end();) {
+    if (it->count == 1) {
+      ++it;
+      continue;
+    }
+    Line(fmt::format("{} (x{} over {}) — {}", it->head, it->count,
+                     HumanDuration(it->last - it->first), it->last_message),
+         it->color);
+    it = runs->erase(it);
+  }
+}
+
+void Timeline::Finish() {
+  for (auto& [uid, runs] : conditions_)
+    FlushConditions(&runs);
+  PrintNotes();
+}
+
+void Timeline::PrintNotes() {
+  // Notes arrive between lines; print them, oldest first, before what follows.
+  const auto& notes = sim_.notes().list();
+  std::vector<const Note*> pending;
+  for (; notes_printed_ < notes.size(); ++notes_printed_)
+    pending.push_back(&notes[notes_printed_]);
+  std::stable_sort(pending.begin(), pending.end(),
+                   [](const Note* a, const Note* b) { return a->time < b->time; });
+  for (const Note* n : pending) {
+    out_ << FormatTimestamp(n->time) << " NOTE " << n->text
+         << (n->ref.empty() ? "" : " (" + n->ref + ")") << "\n";
+  }
+}
+
 void Timeline::Line(const std::string& text, const char* color) {
+  PrintNotes();
   const std::string time = FormatTimestamp(sim_.loop().Now());
   if (color_ && color) {
     out_ << kDim << time << "\x1b[0m " << color << text << "\x1b[0m\n";
   } else {
     out_ << time << " " << text << "\n";
-  }
-  const auto& notes = sim_.notes().list();
-  for (; notes_printed_ < notes.size(); ++notes_printed_) {
-    const Note& n = notes[notes_printed_];
-    out_ << FormatTimestamp(n.time) << " NOTE " << n.text
-         << (n.ref.empty() ? "" : " (" + n.ref + ")") << "\n";
   }
 }
 

@@ -88,9 +88,10 @@ struct Unit {
 // (atomic_file.hpp); returns the first error.
 std::string WriteRunReports(const Unit& u, const std::string& trace) {
   const fs::path dir(u.run_dir);
-  const std::pair<const char*, std::string> files[] = {{"report.json", u.report.dump(2) + "\n"},
-                                                       {"report.html", HtmlReport({u.report})},
-                                                       {"trace.txt", trace}};
+  const std::pair<const char*, std::string> files[] = {
+      {"report.json", u.report.dump(2) + "\n"},
+      {"report.html", HtmlReport({u.report}, u.run_dir)},
+      {"trace.txt", trace}};
   for (const auto& [name, content] : files) {
     if (auto error = WriteFileAtomically((dir / name).string(), content)) return *error;
   }
@@ -415,7 +416,10 @@ int Run(const RunOptions& options) {
     write(options.json_path, json.dump(2) + "\n");
   }
   if (!options.junit_path.empty()) write(options.junit_path, JUnitXml(reports));
-  if (!options.html_path.empty()) write(options.html_path, HtmlReport(reports));
+  if (!options.html_path.empty()) {
+    const std::string html_dir = fs::path(options.html_path).parent_path().string();
+    write(options.html_path, HtmlReport(reports, html_dir.empty() ? "." : html_dir));
+  }
   if (interrupt_signal != 0) return InterruptedExitStatus(interrupt_signal);
   if (write_failed) return kReportsNotWritten;
   return all_passed ? 0 : 1;

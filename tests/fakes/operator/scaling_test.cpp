@@ -60,12 +60,60 @@ TEST_CASE(
   CHECK(rs.failed == 0);
 }
 
-TEST_CASE("Worker replicas 0 creates no worker, where upstream churns (kubeflow/trainer#1709)") {
-  OperatorCluster c(OperatorVersion::kV1_8_1);  // v1.9 rejects replicas 0 at admission
+TEST_CASE("Worker replicas 0 under v1.7.0 and v1.8.1 loops: worker-0 created and deleted") {
+  // kubeflow/trainer#1709: GetPodSlices has at least one slot, every empty
+  // slot gets a pod (and a service), and a pod at an index >= replicas is
+  // deleted at the next reconcile, until the job finishes. The writes are
+  // paced by the client's rate limit (20/s, burst 30).
+  const auto version = GENERATE(OperatorVersion::kV1_7_0, OperatorVersion::kV1_8_1);
+  OperatorCluster c(version);
+  int created = 0;
+  int deleted = 0;
+  c.api.collection<Pod>().Watch([&](const WatchEvent<Pod>& e) {
+    if (e.object->metadata.name != "test-job-worker-0") return;
+    if (e.type == WatchEventType::kAdded) ++created;
+    if (e.type == WatchEventType::kDeleted) ++deleted;
+  });
   c.CreateJob(testing::UpstreamJobYaml(0));
+  CHECK(c.HasNote("kubeflow/trainer#1709"));
+  c.RunFor(10);
+  // No node: each pod is unbound and goes at once; the loop runs at the
+  // limiter's pace: a round costs at least two writes (the pod's create and
+  // delete), so 10 s give at most (30 + 20 * 10) / 2 + 1 rounds.
+  INFO("created " << created << ", deleted " << deleted);
+  CHECK(created >= 80);
+  CHECK(created <= 116);
+  CHECK(deleted >= created - 1);
+  CHECK(deleted <= created);
+  CHECK(c.JobEvents("test-job", "SuccessfulCreatePod").size() >= 1);
+  CHECK(c.JobEvents("test-job", "SuccessfulDeletePod").size() >= 1);
+  std::int32_t create_count = 0;
+  for (const auto& e : c.JobEvents("test-job", "SuccessfulCreatePod")) {
+    if (e.message == "Created pod: test-job-worker-0") create_count += e.count;
+  }
+  CHECK(create_count == created);
+  // The Master is untouched.
+  CHECK(c.FindPod("test-job-master-0"));
+
+  // The loop stops when the job finishes: the Master succeeds.
+  c.SetPodPhase("test-job-master-0", "Succeeded");
+  c.RunFor(5);
+  const int at_finish = created;
+  c.RunFor(30);
+  CHECK(created == at_finish);
+  CHECK(c.HasJobCondition("Succeeded"));
+}
+
+TEST_CASE("Worker replicas 0 with the fixed profile creates no worker and says so") {
+  // v1.9 rejects replicas 0 at admission; the fixed profile decodes it as
+  // v1.9 does, so submit it past the webhook.
+  OperatorCluster c(OperatorVersion::kFixed);
+  c.CreateJobUnchecked(testing::UpstreamJobYaml(0));
+  c.RunFor(10);
   CHECK(c.PodNames() == Strings{"test-job-master-0"});
   CHECK(c.ServiceNames() == Strings{"test-job-master-0"});
   CHECK(c.HasNote("kubeflow/trainer#1709"));
+  CHECK(c.JobEvents("test-job", "SuccessfulDeletePod").empty());
 }
 
 // ---------------------------------------------------------------------------

@@ -1,0 +1,324 @@
+#include "sim/harness/timeline_svg.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <vector>
+
+#include "sim/harness/flyte_report.hpp"
+#include "sim/harness/pod_rows.hpp"
+#include "sim/harness/report_junit.hpp"
+
+namespace ptsim {
+namespace {
+
+using nlohmann::json;
+
+std::string E(const std::string& s) {
+  return XmlEscape(s);
+}
+std::string Str(const json& j, const char* key) {
+  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+}
+// j[key], or null when j has no such key (const operator[] must not be used on a missing key).
+const json& At(const json& j, const char* key) {
+  static const json kNull;
+  return j.is_object() && j.contains(key) ? j[key] : kNull;
+}
+double Num(const json& j, const char* key, double fallback = 0) {
+  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : fallback;
+}
+
+const char* ConditionColor(const std::string& type) {
+  if (type == "Succeeded") return "#2e7d32";
+  if (type == "Failed") return "#c62828";
+  if (type == "Restarting") return "#f9a825";
+  if (type == "Running") return "#1565c0";
+  if (type == "Suspended") return "#6a1b9a";
+  return "#546e7a";
+}
+
+// "12.5s", "3m" labels for the time axis.
+std::string AxisLabel(double seconds) {
+  if (seconds < 60) return fmt::format("{:g}s", std::round(seconds * 100) / 100);
+  if (seconds < 3600) return fmt::format("{:g}m", std::round(seconds / 60 * 100) / 100);
+  return fmt::format("{:g}h", std::round(seconds / 3600 * 100) / 100);
+}
+
+double NiceStep(double span) {
+  const double raw = span / 8;
+  const double magnitude = std::pow(10, std::floor(std::log10(raw)));
+  for (double m : {1.0, 2.0, 5.0, 10.0}) {
+    if (raw <= m * magnitude) return m * magnitude;
+  }
+  return 10 * magnitude;
+}
+
+constexpr int kLabelWidth = 230;
+constexpr int kWidth = 1100;
+constexpr double kPlot = kWidth - kLabelWidth - 110;  // room for labels at the right end
+constexpr double kCharWidth = 5.6;                    // 10px sans-serif, roughly
+
+// Labels of marks laid out in rows: each goes to the first row where it does
+// not overlap the previous label, or is left out when every row is taken.
+class LabelRows {
+ public:
+  LabelRows(int rows, int first_y, int step) : ends_(rows, -1e9), first_y_(first_y), step_(step) {}
+  // The x attributes and y of a label for a mark at `px`, or "" when no row is free.
+  std::string Place(double px, const std::string& text) {
+    const double w = static_cast<double>(text.size()) * kCharWidth;
+    const bool left = px + 2 + w > kWidth - 4;  // near the right edge: end at the line
+    const double x0 = left ? px - 2 - w : px + 2;
+    for (std::size_t r = 0; r < ends_.size(); ++r) {
+      if (x0 < ends_[r] + 6) continue;
+      ends_[r] = x0 + w;
+      const int y = first_y_ + step_ * static_cast<int>(r);
+      return left ? fmt::format("x='{:.1f}' y='{}' text-anchor='end'", px - 2, y)
+                  : fmt::format("x='{:.1f}' y='{}'", px + 2, y);
+    }
+    return "";
+  }
+
+ private:
+  std::vector<double> ends_;
+  int first_y_;
+  int step_;
+};
+
+struct Lane {
+  std::string name;
+  std::vector<const json*> pods;  // the incarnations, oldest first
+};
+
+std::vector<Lane> Lanes(const json& report) {
+  std::vector<Lane> lanes;
+  std::map<std::string, std::size_t> by_name;
+  for (const auto& p : At(report, "pods")) {
+    const std::string key = Str(p, "namespace") + "/" + Str(p, "name");
+    auto [it, inserted] = by_name.try_emplace(key, lanes.size());
+    if (inserted) lanes.push_back({Str(p, "name"), {}});
+    lanes[it->second].pods.push_back(&p);
+  }
+  return lanes;
+}
+
+}  // namespace
+
+std::pair<const char*, const char*> RunStyle(const json& run) {
+  if (run.value("terminatedByPtsim", false)) return {"#9e9e9e", "still running at the end"};
+  if (At(run, "finishedAt").is_null()) return {"#1e88e5", "running"};
+  const std::string reason = Str(run, "reason");
+  if (reason == "Completed") return {"#43a047", "Completed (exit 0)"};
+  if (reason == "OOMKilled") return {"#8e24aa", "OOMKilled"};
+  if (reason == "StartError") return {"#6d4c41", "StartError"};
+  if (At(run, "signal").is_number()) return {"#fb8c00", "killed by a signal"};
+  return {"#e53935", "Error (exit code)"};
+}
+
+std::string LogHref(const std::string& log, const std::string& html_dir) {
+  namespace fs = std::filesystem;
+  std::string path = log;
+  if (!html_dir.empty()) {
+    std::error_code ec;
+    const fs::path from = fs::absolute(html_dir, ec).lexically_normal();
+    const fs::path to = fs::absolute(log, ec).lexically_normal();
+    const fs::path rel = to.lexically_relative(from);
+    if (!ec && !rel.empty()) path = rel.generic_string();
+  }
+  std::string out;
+  for (unsigned char ch : path) {
+    if (std::isalnum(ch) || ch == '/' || ch == '.' || ch == '-' || ch == '_' || ch == '~') {
+      out += static_cast<char>(ch);
+    } else {
+      out += fmt::format("%{:02X}", ch);
+    }
+  }
+  return out;
+}
+
+std::string TimelineSvg(const json& report, const TimelineSvgOptions& options) {
+  const double end = std::max(Num(report, "virtualSeconds"), 1e-3);
+  auto x = [&](double t) { return kLabelWidth + kPlot * std::clamp(t / end, 0.0, 1.0); };
+  const int row = 16;
+  const int top = 48;
+  int y = top;
+  std::string body;
+  const std::vector<PodRow> rows = PodRows(report);
+  const std::vector<Lane> lanes = Lanes(report);
+  for (std::size_t li = 0; li < lanes.size(); ++li) {
+    const Lane& lane = lanes[li];
+    const json& newest = *lane.pods.back();
+    // One row per container name, init containers first, as the newest pod has them.
+    std::vector<std::string> names;
+    for (const json* p : lane.pods) {
+      for (const char* list : {"initContainers", "containers"}) {
+        for (const auto& c : At(*p, list)) {
+          if (std::find(names.begin(), names.end(), Str(c, "name")) == names.end())
+            names.push_back(Str(c, "name"));
+        }
+      }
+    }
+    const int height = std::max<int>(34, static_cast<int>(names.size()) * row + 8);
+    body += fmt::format("<rect x='0' y='{}' width='{}' height='{}' fill='{}'/>", y, kWidth, height,
+                        li % 2 == 0 ? "#fafafa" : "#ffffff");
+    const std::string status = li < rows.size() ? rows[li].status : Str(newest, "phase");
+    body += fmt::format(
+        "<text x='6' y='{}' class='lane'>{}</text>", y + 13,
+        E(lane.pods.size() > 1 ? fmt::format("{} (x{})", lane.name, lane.pods.size()) : lane.name));
+    body += fmt::format("<text x='6' y='{}' class='sub'>{} · {}</text>", y + 25, E(status),
+                        E(lane.pods.size() > 1 ? fmt::format("{} uids", lane.pods.size())
+                                               : Str(newest, "uid").substr(0, 8)));
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      body += fmt::format("<text x='{}' y='{}' class='cname'>{}</text>", kLabelWidth - 4,
+                          y + 4 + row * static_cast<int>(k) + 10, E(names[k]));
+    }
+    for (std::size_t pi = 0; pi < lane.pods.size(); ++pi) {
+      const json& p = *lane.pods[pi];
+      const double created = Num(p, "createdAt");
+      const double gone = At(p, "deletedAt").is_null() ? end : Num(p, "deletedAt");
+      body += fmt::format(
+          "<line x1='{:.1f}' x2='{:.1f}' y1='{}' y2='{}' stroke='#cfd8dc' stroke-width='2'/>",
+          x(created), x(gone), y + height / 2, y + height / 2);
+      if (lane.pods.size() > 1) {
+        body += fmt::format(
+            "<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='#90a4ae' "
+            "stroke-dasharray='2 2'><title>{3} #{4} created at {5:.3f}s (uid {6})</title></line>",
+            x(created), y + 1, y + height - 1, E(lane.name), pi + 1, created, E(Str(p, "uid")));
+      }
+      for (const char* list : {"initContainers", "containers"}) {
+        for (const auto& c : At(p, list)) {
+          const auto k = static_cast<int>(std::find(names.begin(), names.end(), Str(c, "name")) -
+                                          names.begin());
+          for (const auto& run : At(c, "runs")) {
+            const double s = Num(run, "startedAt");
+            const double f = At(run, "finishedAt").is_null() ? end : Num(run, "finishedAt");
+            auto [color, label] = RunStyle(run);
+            std::string title = fmt::format(
+                "{}/{} #{}: {:.3f}s → {}", Str(p, "name"), Str(c, "name"),
+                run.value("restartCount", 0), s,
+                At(run, "finishedAt").is_null() ? std::string("end") : fmt::format("{:.3f}s", f));
+            if (At(run, "exitCode").is_number())
+              title += fmt::format(", exit code {}", run["exitCode"].get<int>());
+            if (!Str(run, "reason").empty()) title += " (" + Str(run, "reason") + ")";
+            title += std::string(" — ") + label;
+            const std::string bar = fmt::format(
+                "<rect x='{:.1f}' y='{}' width='{:.1f}' height='{}' rx='3' fill='{}'>"
+                "<title>{}</title></rect>",
+                x(s), y + 4 + row * k, std::max(2.0, x(f) - x(s)), row - 4, color,
+                E(title + (Str(run, "log").empty() ? "" : " · click for its log")));
+            body += Str(run, "log").empty()
+                        ? bar
+                        : fmt::format("<a href='{}'>{}</a>",
+                                      E(LogHref(Str(run, "log"), options.html_dir)), bar);
+          }
+        }
+      }
+    }
+    y += height;
+  }
+  const int bottom = y;
+  std::string axis;
+  const double step = NiceStep(end);
+  for (double t = 0; t <= end + 1e-9; t += step) {
+    axis += fmt::format("<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='#eceff1'/>",
+                        x(t), top - 6, bottom);
+    axis += fmt::format("<text x='{:.1f}' y='{}' class='axis'>{}</text>", x(t), bottom + 14,
+                        AxisLabel(t));
+  }
+  std::string marks;
+  std::string labels;  // drawn last, over every line
+  // Job conditions above the lanes: a line per change, a label per condition
+  // the first time it appears, with its count when it repeats.
+  LabelRows above(3, 12, 10);
+  const json jobs = report.contains("jobs") && report["jobs"].is_array()
+                        ? report["jobs"]
+                        : (At(report, "job").is_object() ? json::array({report["job"]}) : json());
+  for (const auto& job : jobs) {
+    std::map<std::string, int> occurrences;
+    for (const auto& c : At(job, "conditionHistory"))
+      ++occurrences[Str(c, "type") + "=" + Str(c, "status")];
+    std::map<std::string, bool> labelled;
+    for (const auto& c : At(job, "conditionHistory")) {
+      const double t = Num(c, "time");
+      const std::string type = Str(c, "type");
+      const std::string key = type + "=" + Str(c, "status");
+      marks += fmt::format(
+          "<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='{3}' stroke-width='1.5'>"
+          "<title>{4:.3f}s {5}: {6}</title></line>",
+          x(t), 14, bottom, ConditionColor(type), t, E(key), E(Str(c, "message")));
+      if (labelled[key]) continue;
+      const int n = occurrences[key];
+      const std::string text = n > 1 ? fmt::format("{} ×{}", key, n) : key;
+      const std::string at = above.Place(x(t), text);
+      if (at.empty()) continue;
+      labelled[key] = true;
+      labels += fmt::format("<text {} class='mark' fill='{}'>{}<title>{}</title></text>", at,
+                            ConditionColor(type), E(text), E(Str(c, "message")));
+    }
+  }
+  // Below the axis: faults, notes, then Flyte phases.
+  LabelRows faults_row(2, bottom + 28, 10);
+  for (const auto& f : At(report, "faults")) {
+    for (const auto& fired : At(f, "fired")) {
+      const double t = Num(fired, "time");
+      marks += fmt::format(
+          "<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='#d81b60' "
+          "stroke-dasharray='4 3'/>",
+          x(t), 14, bottom);
+      const std::string text = "⚡ " + Str(f, "name");
+      const std::string at = faults_row.Place(x(t), text);
+      if (at.empty()) continue;
+      marks += fmt::format("<text {} class='mark' fill='#d81b60'>{}<title>{} → {}</title></text>",
+                           at, E(text), E(Str(f, "action")), E(At(fired, "targets").dump()));
+    }
+  }
+  LabelRows notes_row(2, bottom + 52, 10);
+  int note_number = 0;
+  for (const auto& n : At(report, "notes")) {
+    ++note_number;
+    const double t = Num(n, "time");
+    const std::string text = fmt::format("✎ note {}", note_number);
+    marks += fmt::format(
+        "<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='#00897b' "
+        "stroke-dasharray='1 3'/>",
+        x(t), bottom, bottom + 40);
+    const std::string at = notes_row.Place(x(t), text);
+    if (at.empty()) continue;
+    marks += fmt::format(
+        "<a href='#{}-note-{}'><text {} class='mark' fill='#00897b'>{}<title>{:.3f}s: "
+        "{}</title></text></a>",
+        E(options.anchor), note_number, at, E(text), t, E(Str(n, "text")));
+  }
+  const bool has_flyte = report.contains("flyte") && report["flyte"].is_object();
+  if (has_flyte) {
+    LabelRows flyte_row(3, bottom + 76, 10);
+    for (const auto& p : At(report["flyte"], "phases")) {
+      const double t = Num(p, "at");
+      const std::string phase = Str(p, "phase");
+      const std::string detail =
+          At(p, "error").is_object() ? Str(p["error"], "code") : Str(p, "reason");
+      marks += fmt::format(
+          "<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='{3}' stroke-dasharray='1 2'/>",
+          x(t), 14, bottom, FlytePhaseColor(phase));
+      const std::string text = fmt::format("flyte#{} {}", p.value("attempt", 0), phase);
+      const std::string at = flyte_row.Place(x(t), text);
+      if (at.empty()) continue;
+      marks += fmt::format("<text {} class='mark' fill='{}'>{}<title>{}</title></text>", at,
+                           FlytePhaseColor(phase), E(text), E(detail));
+    }
+  }
+  const int height = bottom + 74 + (has_flyte ? 34 : 0);
+  return fmt::format(
+      "<svg xmlns='http://www.w3.org/2000/svg' width='{}' height='{}' viewBox='0 0 {} {}'>"
+      "<style>.lane{{font:600 12px sans-serif}}.sub{{font:10px sans-serif;fill:#607d8b}}"
+      ".cname{{font:10px sans-serif;fill:#78909c;text-anchor:end}}.axis{{font:10px "
+      "sans-serif;fill:#78909c;text-anchor:middle}}.mark{{font:10px "
+      "sans-serif;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}}</style>"
+      "{}{}{}{}</svg>",
+      kWidth, height, kWidth, height, axis, body, marks, labels);
+}
+
+}  // namespace ptsim
