@@ -84,7 +84,7 @@ json ContainerJson(const Container& spec, const ContainerStatus* status,
   }
   c["runs"] = runs;
   // Added for `ptsim describe` (kubectl's describeContainers): resources,
-  // mounts, readiness, the container ID and the pull policy.
+  // mounts, the container ID and the pull policy (readiness is above).
   auto resource_list = [](const ResourceList& list) {
     json out = json::object();
     for (const auto& [name, q] : list)
@@ -102,7 +102,6 @@ json ContainerJson(const Container& spec, const ContainerStatus* status,
   }
   c["volumeMounts"] = mounts;
   c["imagePullPolicy"] = spec.image_pull_policy.empty() ? json() : json(spec.image_pull_policy);
-  c["ready"] = status ? status->ready : false;
   c["containerID"] = status && !status->container_id.empty() ? json(status->container_id) : json();
   return c;
 }
