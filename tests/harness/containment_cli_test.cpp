@@ -80,7 +80,7 @@ int WaitForPid(const std::string& path) {
 // Living (not zombie) processes with TEST_MARK=<mark>, after waiting up to `seconds` for none.
 std::size_t LeftAfter(const std::string& mark, int seconds) {
   std::size_t alive = 0;
-  for (int i = 0; i < seconds * 50; ++i) {
+  for (int i = 0; i <= seconds * 50; ++i) {
     alive = 0;
     for (int pid : ProcessesWithEnv("TEST_MARK=" + mark)) {
       std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");

@@ -82,7 +82,9 @@ TEST_CASE("no name from an input leads outside the runs directory") {
        "escape"},
       {"pod.yaml", PodWith("../../escape", "c", "[]", "[]"), "metadata.name: Invalid value"},
       {"nul.yaml", PodWith("\"a\\0b\"", "c", "[]", "[]"), "metadata.name: Invalid value"},
-      {"container.yaml", PodWith("p", "\"../../escape\"", "[]", "[]"),
+      {"container.yaml",
+       "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: "
+       "\"../../escape\", image: busybox, command: [\"true\"]}]\n",
        "spec.containers[0].name: Invalid value"},
       {"volume.yaml",
        PodWith("p", "c", "[{name: \"../../../escape\", emptyDir: {}}]",
