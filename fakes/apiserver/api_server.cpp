@@ -1,5 +1,7 @@
 #include "fakes/apiserver/api_server.hpp"
 
+#include "sim/model/pod_paths.hpp"
+
 namespace ptsim {
 
 ApiServer::ApiServer(EventLoop& loop, Trace& trace, const Random& random)
@@ -39,6 +41,11 @@ void ApiServer::OnRegister<Pod>(Collection<Pod>& pods) {
   // written, so a misspelt one reaches this check
   // (docs/upstream/training-operator.md#restart-policies).
   pods.set_create_validation([](const Pod& pod) -> std::string {
+    // Names that become directories and volume paths (sim/model/pod_paths.hpp),
+    // for every pod, including those the operator makes from a job's template.
+    if (auto errors = CheckPodPaths(pod); !errors.empty()) {
+      return errors.front().field + ": " + errors.front().message;
+    }
     const std::string& p = pod.spec.restart_policy;
     if (p.empty() || p == "Always" || p == "OnFailure" || p == "Never") return "";  // "": defaulted
     return "spec.restartPolicy: Unsupported value: \"" + p +

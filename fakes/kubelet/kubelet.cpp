@@ -387,20 +387,24 @@ void Kubelet::LaunchContainer(PodWorker& w, ContainerRuntime& c) {
   ProcessRunner& runner = *chosen;
   c.runner = &runner;
   const std::uint32_t serial = c.serial;
-  auto spawned =
-      runner.Spawn(ps, {[this, serial, incarnation](std::string_view line) {
-                          PodWorker* pw = nullptr;
-                          ContainerRuntime* rt = FindBySerial(serial, &pw);
-                          if (rt == nullptr || rt->incarnation.restart_count != incarnation) return;
-                          for (auto* o : observers_)
-                            o->ContainerOutput(rt->incarnation, line);
-                        },
-                        [this, serial, incarnation](const ProcessExit& exit) {
-                          OnContainerExit(serial, incarnation, exit);
-                        },
-                        [this, serial, incarnation](const std::string& rotated_path) {
-                          OnLogRotated(serial, incarnation, rotated_path);
-                        }});
+  ProcessRunner::Callbacks callbacks{
+      [this, serial, incarnation](std::string_view line) {
+        PodWorker* pw = nullptr;
+        ContainerRuntime* rt = FindBySerial(serial, &pw);
+        if (rt == nullptr || rt->incarnation.restart_count != incarnation) return;
+        for (auto* o : observers_)
+          o->ContainerOutput(rt->incarnation, line);
+      },
+      [this, serial, incarnation](const ProcessExit& exit) {
+        OnContainerExit(serial, incarnation, exit);
+      },
+      [this, serial, incarnation](const std::string& rotated_path) {
+        OnLogRotated(serial, incarnation, rotated_path);
+      }};
+  callbacks.on_log_error = [this, serial, incarnation](const std::string& message) {
+    OnLogError(serial, incarnation, message);
+  };
+  auto spawned = runner.Spawn(ps, std::move(callbacks));
   c.starts++;
   c.started_at = api_.loop().Now();
   inc.started_at = c.started_at;
@@ -460,6 +464,18 @@ void Kubelet::OnLogRotated(std::uint32_t serial, int incarnation, const std::str
                        config_.node_name, w->ns, w->name, c->name, rotated_path);
   for (auto* o : observers_)
     o->ContainerLogRotated(c->incarnation, rotated_path);
+}
+
+// The incarnation's log could not be written (a full disk): a node would lose
+// the lines too; ptsim says so in the trace and tells observers (the report).
+void Kubelet::OnLogError(std::uint32_t serial, int incarnation, const std::string& message) {
+  PodWorker* w = nullptr;
+  ContainerRuntime* c = FindBySerial(serial, &w);
+  if (c == nullptr || c->incarnation.restart_count != incarnation) return;
+  api_.trace().Recordf(api_.loop().Now(), "kubelet", "{}: {}/{} container {} log error: {}",
+                       config_.node_name, w->ns, w->name, c->name, message);
+  for (auto* o : observers_)
+    o->ContainerLogError(c->incarnation, message);
 }
 
 void Kubelet::OnContainerExit(std::uint32_t serial, int incarnation, const ProcessExit& exit) {

@@ -98,6 +98,7 @@ class Kubelet {
   void LaunchContainer(PodWorker& w, ContainerRuntime& c);
   void OnContainerExit(std::uint32_t serial, int incarnation, const ProcessExit& exit);
   void OnLogRotated(std::uint32_t serial, int incarnation, const std::string& rotated_path);
+  void OnLogError(std::uint32_t serial, int incarnation, const std::string& message);
   // The live container with `serial` (ContainerRuntime::serial), or null once
   // its pod worker is gone; `*worker` is set to its pod's worker.
   ContainerRuntime* FindBySerial(std::uint32_t serial, PodWorker** worker) const;

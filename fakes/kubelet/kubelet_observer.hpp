@@ -40,6 +40,9 @@ class KubeletObserver {
   // it held is now in `rotated_path`, which the cap may delete later.
   virtual void ContainerLogRotated(const ContainerIncarnation&,
                                    const std::string& /*rotated_path*/) {}
+  // The incarnation's log could not be opened or written (a full disk):
+  // `message` names the file and the reason; what followed is not in the log.
+  virtual void ContainerLogError(const ContainerIncarnation&, const std::string& /*message*/) {}
   // `state` is the terminated state the kubelet reports (reason, exit code, times).
   virtual void ContainerExited(const ContainerIncarnation&, const ProcessExit&,
                                const ContainerStateTerminated& /*state*/) {}

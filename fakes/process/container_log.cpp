@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 #include <utility>
@@ -69,24 +70,46 @@ ContainerLogFile::~ContainerLogFile() {
 std::string ContainerLogFile::Write(std::string_view text, bool newline) {
   const auto n = static_cast<std::int64_t>(text.size() + (newline ? 1 : 0));
   std::string rotated;
+  if (failed_) return rotated;
   if (size_ > 0 && size_ + n > policy_.max_size_bytes) rotated = Rotate();
   if (file_ == nullptr) return rotated;
-  std::fwrite(text.data(), 1, text.size(), file_);
-  if (newline) std::fputc('\n', file_);
+  if (std::fwrite(text.data(), 1, text.size(), file_) != text.size() ||
+      (newline && std::fputc('\n', file_) == EOF)) {
+    Fail("write", errno);
+    return rotated;
+  }
   size_ += n;
   return rotated;
 }
 
 void ContainerLogFile::Flush() {
-  if (file_ != nullptr) std::fflush(file_);
+  if (file_ != nullptr && !failed_ && std::fflush(file_) != 0) Fail("write", errno);
+}
+
+void ContainerLogFile::Fail(const std::string& what, int error) {
+  failed_ = true;
+  error_ = fmt::format("cannot {} {}: {}; the log is cut after about {} bytes", what, path_,
+                       std::strerror(error), size_);
+  if (file_ != nullptr) {
+    std::fclose(file_);  // what stdio still holds is lost with the rest
+    file_ = nullptr;
+  }
+}
+
+std::string ContainerLogFile::TakeError() {
+  return std::exchange(error_, std::string());
 }
 
 // As the kubelet's rotateLatestLog and removeExcessLogs: drop the oldest
 // rotated files so that, with the one rotated now and the fresh current file,
 // at most max_files remain; rename the current file; start a new one.
 std::string ContainerLogFile::Rotate() {
-  std::fclose(file_);
+  const bool closed = std::fclose(file_) == 0;
   file_ = nullptr;
+  if (!closed) {
+    Fail("write", errno);
+    return "";
+  }
   auto rotated = Rotated(path_);
   const long next = rotated.empty() ? 1 : rotated.back().first + 1;
   const std::size_t keep = static_cast<std::size_t>(std::max(policy_.max_files - 2, 0));
@@ -96,6 +119,7 @@ std::string ContainerLogFile::Rotate() {
   const std::string target = fmt::format("{}.{}", path_, next);
   fs::rename(path_, target, ec);
   file_ = std::fopen(path_.c_str(), "we");
+  if (file_ == nullptr) Fail("rotate to a fresh", errno);
   size_ = 0;
   ++rotations_;
   return target;

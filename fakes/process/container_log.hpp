@@ -37,18 +37,27 @@ class ContainerLogFile {
   // would grow past the maximum size. Returns the rotated file's path when
   // this write rotated, else an empty string.
   std::string Write(std::string_view text, bool newline);
+  // Writes what is buffered. Like Write, records the first failure.
   void Flush();
   int rotations() const { return rotations_; }
+  // The first failed write, rotation or flush, once ("cannot write <path>:
+  // No space left on device; the log is cut after <n> bytes"), then "". After a
+  // failure nothing more is written: the log ends where it was cut, and says so
+  // through the runner (on_log_error).
+  std::string TakeError();
 
  private:
   ContainerLogFile(std::string path, ContainerLogPolicy policy, std::FILE* file, std::int64_t size);
   std::string Rotate();
+  void Fail(const std::string& what, int error);
 
   std::string path_;
   ContainerLogPolicy policy_;
   std::FILE* file_;
   std::int64_t size_;
   int rotations_ = 0;
+  std::string error_;
+  bool failed_ = false;
 };
 
 // The files a container incarnation's log is kept in, oldest first: the

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -42,7 +43,19 @@ std::string OwnMemoryCgroupV1() {
 
 }  // namespace
 
-MemoryCgroups::MemoryCgroups(const std::string& token) {
+std::optional<MemoryCgroups::Use> MemoryCgroups::UseFromEnvironment(std::string* error) {
+  const char* value = std::getenv("PTSIM_CGROUPS");
+  if (value == nullptr || std::strcmp(value, "auto") == 0 || *value == '\0') return Use::kAuto;
+  if (std::strcmp(value, "none") == 0) return Use::kNone;
+  *error = fmt::format("PTSIM_CGROUPS=\"{}\": unknown; use auto or none", std::string(value));
+  return std::nullopt;
+}
+
+MemoryCgroups::MemoryCgroups(const std::string& token, Use use) {
+  if (use == Use::kNone) {
+    why_sampling_ = "PTSIM_CGROUPS=none";
+    return;
+  }
   const std::string own = OwnMemoryCgroupV1();
   if (own.empty()) {
     why_sampling_ = "no cgroup v1 memory controller is mounted";

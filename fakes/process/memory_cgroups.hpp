@@ -27,8 +27,15 @@ class MemoryCgroups {
     int procs_fd = -1;
   };
 
+  // kNone never uses cgroups (memory is sampled): PTSIM_CGROUPS=none, and tests
+  // of the path taken on machines without a writable memory controller.
+  enum class Use { kAuto, kNone };
+  // PTSIM_CGROUPS: unset or "auto" -> kAuto, "none" -> kNone; anything else is
+  // an error naming the variable (returned as nullopt with `error` set).
+  static std::optional<Use> UseFromEnvironment(std::string* error);
+
   // Probes the machine and creates the parent cgroup when possible.
-  explicit MemoryCgroups(const std::string& token);
+  explicit MemoryCgroups(const std::string& token, Use use = Use::kAuto);
   ~MemoryCgroups();
   MemoryCgroups(const MemoryCgroups&) = delete;
   MemoryCgroups& operator=(const MemoryCgroups&) = delete;

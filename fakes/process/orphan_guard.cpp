@@ -74,6 +74,26 @@ void RemoveCgroupTree(const std::string& dir) {
   }
 }
 
+// True when `pid` has ended (gone, or a zombie nobody reaped yet).
+bool Ended(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(in, line)) return true;
+  const auto close = line.rfind(')');
+  return close == std::string::npos || close + 2 >= line.size() || line[close + 2] == 'Z' ||
+         line[close + 2] == 'X';
+}
+
+void WaitForExit(const std::set<int>& pids) {
+  for (int attempt = 0; attempt < 300; ++attempt) {
+    bool all = true;
+    for (int pid : pids)
+      all = all && Ended(pid);
+    if (all) return;
+    ::usleep(10'000);  // wall-clock-ok: the guard waits for the shims to end their containers
+  }
+}
+
 [[noreturn]] void GuardMain(int fd, const std::string& marker, const std::string& cgroup_dir) {
   // Survive the terminal's Ctrl-C and hang-up: cleaning up is the point.
   ::signal(SIGINT, SIG_IGN);
@@ -97,6 +117,10 @@ void RemoveCgroupTree(const std::string& dir) {
   }
   for (int pgid : groups)
     ::killpg(pgid, SIGKILL);
+  // A container under ptsim-shim: the group's id is the shim's pid, and the shim,
+  // outside the group, ends the container's descendants itself when ptsim dies
+  // (PR_SET_PDEATHSIG). Let it finish before the sweeps below, which kill it too.
+  WaitForExit(groups);
   const int self = ::getpid();
   // Sweep twice: a process may fork while the first sweep runs.
   for (int round = 0; round < 2; ++round) {

@@ -3,7 +3,9 @@
 //
 // Start() forks the guard before anything else runs. ptsim tells it, over a
 // pipe, which process groups it has created; when that pipe closes (ptsim
-// exited, however it exited) the guard SIGKILLs those groups, every process
+// exited, however it exited) the guard SIGKILLs those groups, waits (up to
+// 3 s) for the containers' shims (whose pids are the groups' ids, see
+// container_shim_main.cpp) to end their descendants, then kills every process
 // whose environment carries the run's marker (PTSIM_RUN=<token>, which every
 // container inherits, so even processes that escaped their group with setsid
 // are found), and every task left in ptsim's memory cgroups, then removes the

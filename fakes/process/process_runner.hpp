@@ -56,6 +56,7 @@ class ProcessRunner {
     using Output = std::function<void(std::string_view line)>;
     using Exit = std::function<void(const ProcessExit&)>;
     using LogRotated = std::function<void(const std::string& rotated_path)>;
+    using LogError = std::function<void(const std::string& message)>;
     // Each may be left empty; `{on_output, on_exit}` is the usual pair.
     Callbacks(Output output = {}, Exit exit = {}, LogRotated log_rotated = {})
         : on_output(std::move(output)),
@@ -67,6 +68,9 @@ class ProcessRunner {
     Exit on_exit;
     // The log file was rotated: its earlier content is now in `rotated_path`.
     LogRotated on_log_rotated;
+    // The log file could not be opened or written (a full disk): the message
+    // names the file and the system's reason. Called once per incarnation.
+    LogError on_log_error;
   };
 
   virtual ~ProcessRunner() = default;

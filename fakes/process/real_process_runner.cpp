@@ -51,7 +51,9 @@
 #include <filesystem>
 #include <unordered_map>
 
+#include "fakes/process/container_shim.hpp"
 #include "fakes/process/proc_scan.hpp"
+#include "fakes/process/spawn_failure.hpp"
 
 namespace bp = boost::process;
 
@@ -87,6 +89,7 @@ std::vector<std::string> ChildEnvironment(const std::vector<std::string>& env) {
 // async-signal-safe calls.
 struct ChildSetup : bp::extend::handler {
   int cgroup_procs_fd = -1;
+  int inherited_fd = -1;  // stays open across the exec (the shim's handshake)
   pid_t parent = 0;
   char** envp = nullptr;  // null-terminated; owned by Spawn, alive until exec
 
@@ -113,6 +116,7 @@ struct ChildSetup : bp::extend::handler {
       if (sig != SIGKILL && sig != SIGSTOP) ::signal(sig, SIG_DFL);
     }
     ::syscall(SYS_close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC);
+    if (inherited_fd >= 0) ::fcntl(inherited_fd, F_SETFD, 0);
   }
 };
 
@@ -230,7 +234,13 @@ Result<ProcessId> RealProcessRunner::Spawn(const ProcessSpec& spec, Callbacks ca
     return diags;
   }
   auto& io = IoContext(loop_);
-  auto child = std::make_unique<Child>(io);
+  std::unique_ptr<Child> child;
+  try {
+    child = std::make_unique<Child>(io);  // makes the output pipe
+  } catch (const std::exception& e) {
+    diags.Error({}, spec.name, "", SpawnFailure(exe, e.what()));
+    return diags;
+  }
   child->memory_limit_bytes = spec.memory_limit_bytes;
   child->callbacks = std::move(callbacks);
   if (spec.memory_limit_bytes > 0 && options_.cgroups &&
@@ -250,6 +260,19 @@ Result<ProcessId> RealProcessRunner::Spawn(const ProcessSpec& spec, Callbacks ca
   setup.envp = envp.data();
   setup.cgroup_procs_fd = child->cgroup ? child->cgroup->procs_fd : -1;
   setup.parent = ::getpid();
+  // Under the shim, every process the container starts ends with it (container_shim.hpp).
+  std::optional<ShimLaunch> shim;
+  if (!options_.shim.empty()) {
+    shim.emplace(options_.shim, exe, args);
+    if (!shim->ok()) {
+      if (child->cgroup && options_.cgroups) options_.cgroups->Remove(*child->cgroup);
+      diags.Error({}, spec.name, "", SpawnFailure(exe, shim->error()));
+      return diags;
+    }
+    setup.inherited_fd = shim->write_fd();
+  }
+  const std::string& run_exe = shim ? shim->exe() : exe;
+  const std::vector<std::string>& run_args = shim ? shim->args() : args;
   const ProcessId id = next_id_++;
   const std::string dir =
       spec.working_dir.empty() ? options_.default_working_dir : spec.working_dir;
@@ -268,20 +291,30 @@ Result<ProcessId> RealProcessRunner::Spawn(const ProcessSpec& spec, Callbacks ca
       });
     };
     if (dir.empty()) {
-      child->process = bp::child(bp::exe = exe, bp::args = args,
+      child->process = bp::child(bp::exe = run_exe, bp::args = run_args,
                                  bp::std_in<bp::null, (bp::std_out & bp::std_err)> child->pipe, io,
                                  bp::on_exit = on_exit, setup, bp::posix::use_vfork);
     } else {
-      child->process = bp::child(bp::exe = exe, bp::args = args, bp::start_dir = dir,
+      child->process = bp::child(bp::exe = run_exe, bp::args = run_args, bp::start_dir = dir,
                                  bp::std_in<bp::null, (bp::std_out & bp::std_err)> child->pipe, io,
                                  bp::on_exit = on_exit, setup, bp::posix::use_vfork);
     }
   } catch (const std::exception& e) {
     if (child->cgroup && options_.cgroups) options_.cgroups->Remove(*child->cgroup);
-    diags.Error({}, spec.name, "", fmt::format("cannot start {}: {}", exe, e.what()));
+    diags.Error({}, spec.name, "", SpawnFailure(exe, e.what()));
     return diags;
   }
   child->pid = child->process.id();
+  if (shim) {
+    if (const int err = shim->AwaitExec()) {
+      // The shim ends at once when its program could not be executed.
+      ::waitpid(child->pid, nullptr, 0);
+      child->process.detach();
+      if (child->cgroup && options_.cgroups) options_.cgroups->Remove(*child->cgroup);
+      diags.Error({}, spec.name, "", fmt::format("cannot start {}: {}", exe, std::strerror(err)));
+      return diags;
+    }
+  }
   // Also from the parent, so the group exists even before the child ran its setup.
   ::setpgid(child->pid, child->pid);
   if (options_.guard) options_.guard->Watch(child->pid);
@@ -303,8 +336,13 @@ Result<ProcessId> RealProcessRunner::Spawn(const ProcessSpec& spec, Callbacks ca
       if (it->second->log == nullptr) {
         // The process runs on, as a container does when its runtime cannot
         // write its log; its output still reaches triggers and expectations.
-        fmt::print(stderr, "ptsim: {}: cannot open log file {}: {}; its output is not saved\n",
-                   name, path, std::strerror(errno));
+        const std::string message = fmt::format(
+            "cannot open log file {}: {}; its output is not saved", path, std::strerror(errno));
+        if (it->second->callbacks.on_log_error) {
+          it->second->callbacks.on_log_error(message);
+        } else {
+          fmt::print(stderr, "ptsim: {}: {}\n", name, message);
+        }
       }
     });
   }
@@ -328,7 +366,10 @@ void RealProcessRunner::StartReading(ProcessId id) {
                              child.lines.Feed(
                                  std::string_view(child.buffer.data(), n),
                                  [&](std::string_view line, bool) { Deliver(child, line, true); });
-                             if (child.log) child.log->Flush();
+                             if (child.log) {
+                               child.log->Flush();
+                               ReportLogError(child);
+                             }
                            }
                            if (!ec) StartReading(id);
                          });
@@ -340,6 +381,16 @@ void RealProcessRunner::Deliver(Child& child, std::string_view line, bool newlin
     if (!rotated.empty() && child.callbacks.on_log_rotated) child.callbacks.on_log_rotated(rotated);
   }
   if (child.callbacks.on_output) child.callbacks.on_output(line);
+}
+
+void RealProcessRunner::ReportLogError(Child& child) {
+  const std::string error = child.log->TakeError();
+  if (error.empty()) return;
+  if (child.callbacks.on_log_error) {
+    child.callbacks.on_log_error(error);
+  } else {
+    fmt::print(stderr, "ptsim: {}\n", error);
+  }
 }
 
 void RealProcessRunner::OnExit(ProcessId id, int native_status) {
@@ -373,6 +424,10 @@ void RealProcessRunner::OnExit(ProcessId id, int native_status) {
     }
     // Output that ended without a newline stays without one in the log.
     child.lines.Flush([&](std::string_view line, bool) { Deliver(child, line, false); });
+    if (child.log) {
+      child.log->Flush();
+      ReportLogError(child);
+    }
     auto on_exit = std::move(child.callbacks.on_exit);
     Finish(id);
     if (on_exit) on_exit(exit);

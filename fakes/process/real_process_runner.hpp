@@ -38,6 +38,9 @@ class RealProcessRunner final : public ProcessRunner {
     std::string default_working_dir;
     // Names this runner's memory cgroups apart from other runners' (parallel runs).
     std::string cgroup_prefix = "p";
+    // ptsim-shim (FindContainerShim), the parent of each container's process that
+    // ends all its descendants with it. Empty: processes run without it.
+    std::string shim = {};
     // The kubelet's containerLogMaxSize and containerLogMaxFiles.
     ContainerLogPolicy log_policy = {};
   };
@@ -62,6 +65,8 @@ class RealProcessRunner final : public ProcessRunner {
   void StartReading(ProcessId id);
   // One line (or piece) of output: to the log file, then to on_output.
   void Deliver(Child& child, std::string_view line, bool newline);
+  // Passes a failure of the child's log (full disk...) to on_log_error.
+  void ReportLogError(Child& child);
   void Finish(ProcessId id);
   void SampleMemory();
 

@@ -14,12 +14,16 @@ namespace ptsim {
 // pending read, which wakes a Run() blocked on the world.
 struct EventLoop::InterruptWake {
   explicit InterruptWake(boost::asio::io_context& io)
-      : descriptor(io, ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
-    registered = InterruptCatcher::AddWakeFd(descriptor.native_handle());
+      : descriptor(io, ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)), fd(descriptor.native_handle()) {
+    registered = InterruptCatcher::AddWakeFd(fd);
     Arm();
   }
-  ~InterruptWake() {
-    if (registered) InterruptCatcher::RemoveWakeFd(descriptor.native_handle());
+  ~InterruptWake() { Unregister(); }
+  // Before the descriptor is closed: once closed, its number may be reused by a
+  // file (a report being written), which the signal handler would then write to.
+  void Unregister() {
+    if (registered) InterruptCatcher::RemoveWakeFd(fd);
+    registered = false;
   }
   void Arm() {
     descriptor.async_read_some(boost::asio::buffer(&counter, sizeof counter),
@@ -28,6 +32,7 @@ struct EventLoop::InterruptWake {
                                });
   }
   boost::asio::posix::stream_descriptor descriptor;
+  int fd;  // the eventfd registered with the InterruptCatcher
   std::uint64_t counter = 0;
   bool registered = false;
 };
@@ -55,7 +60,10 @@ void EventLoop::Hold::Release() {
 EventLoop::EventLoop(WallClock& wall) : wall_(wall), impl_(std::make_unique<Impl>()) {}
 
 EventLoop::~EventLoop() {
-  if (interrupt_wake_) interrupt_wake_->descriptor.close();
+  if (interrupt_wake_) {
+    interrupt_wake_->Unregister();
+    interrupt_wake_->descriptor.close();
+  }
   interrupt_wake_.reset();
 }
 

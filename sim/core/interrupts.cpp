@@ -17,6 +17,7 @@ std::atomic<std::uint64_t> g_count{0};
 std::atomic<int> g_last{0};
 std::atomic<bool> g_installed{false};
 std::atomic<std::uint64_t> g_installed_at{0};  // the count when the catcher was installed
+std::atomic<bool> g_exit_on_interrupt{false};
 // Registered descriptors plus one; 0 marks a free slot.
 std::atomic<int> g_wake_fds[kWakeSlots];
 struct sigaction g_previous[std::size(kCaught)];
@@ -24,7 +25,21 @@ struct sigaction g_previous[std::size(kCaught)];
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
 static_assert(std::atomic<int>::is_always_lock_free);
 
+// Written from the handler, so spelled out in advance (strsignal is not
+// async-signal-safe); the words are strsignal's.
+void ExitFromHandler(int signal) {
+  const char* text = signal == SIGINT    ? "ptsim: interrupted (Interrupt) before anything ran\n"
+                     : signal == SIGTERM ? "ptsim: interrupted (Terminated) before anything ran\n"
+                                         : "ptsim: interrupted (Hangup) before anything ran\n";
+  std::size_t n = 0;
+  while (text[n] != '\0')
+    ++n;
+  [[maybe_unused]] auto written = ::write(STDERR_FILENO, text, n);
+  ::_exit(128 + signal);
+}
+
 extern "C" void OnInterrupt(int signal) {
+  if (g_exit_on_interrupt.load(std::memory_order_relaxed)) ExitFromHandler(signal);
   const int saved_errno = errno;
   g_last.store(signal, std::memory_order_relaxed);
   const std::uint64_t count = g_count.fetch_add(1, std::memory_order_release) + 1;
@@ -65,6 +80,7 @@ InterruptCatcher::~InterruptCatcher() {
   for (std::size_t i = 0; i < std::size(kCaught); ++i)
     ::sigaction(kCaught[i], &g_previous[i], nullptr);
   g_installed.store(false);
+  g_exit_on_interrupt.store(false);
 }
 
 std::uint64_t InterruptCatcher::Count() {
@@ -73,6 +89,10 @@ std::uint64_t InterruptCatcher::Count() {
 
 int InterruptCatcher::LastSignal() {
   return g_last.load(std::memory_order_relaxed);
+}
+
+void InterruptCatcher::SetExitOnInterrupt(bool on) {
+  g_exit_on_interrupt.store(on);
 }
 
 bool InterruptCatcher::Installed() {

@@ -34,6 +34,14 @@ class InterruptCatcher {
   // interrupt; returns false when all slots are taken. Thread-safe.
   static bool AddWakeFd(int fd);
   static void RemoveWakeFd(int fd);
+
+  // While on, an interrupt ends the process at once from the handler, with
+  // "ptsim: interrupted (<signal>) before anything ran" on stderr and status
+  // 128 + the signal: for phases that have nothing to clean up and may block
+  // in a system call the handler would otherwise restart (reading a FIFO
+  // nobody writes to, a slow input). REQUIRES: no child process, no file being
+  // written while on.
+  static void SetExitOnInterrupt(bool on);
 };
 
 // The exit status a shell reports for a process killed by `signal` (128+n:

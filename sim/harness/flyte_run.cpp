@@ -11,6 +11,7 @@
 #include "fakes/flyte/error_document.hpp"
 #include "fakes/flyte/pod_task.hpp"
 #include "sim/harness/flyte_attempt.hpp"
+#include "sim/harness/run_name.hpp"
 
 namespace ptsim {
 namespace {
@@ -194,6 +195,11 @@ void FlyteRun::Submit(int64_t number) {
           number);
     }
     object = std::move(built.value());
+  }
+  // The name becomes a directory that is emptied below: one component under
+  // <run dir>/flyte, never anything else (run_name.hpp).
+  if (auto why = CheckRunName(object->name); !why.empty()) {
+    return Fail({"BadTaskFormat", "the attempt's name: " + why, "USER"}, number);
   }
   a.kind = object->kind;
   a.name = object->name;

@@ -9,6 +9,7 @@
 
 #include "sim/harness/document_kind.hpp"
 #include "sim/harness/flyte_plan.hpp"
+#include "sim/harness/host_paths.hpp"
 #include "sim/harness/likely_typos.hpp"
 #include "sim/harness/manifest_paths.hpp"
 #include "sim/harness/scenario_loader.hpp"
@@ -209,6 +210,7 @@ Result<RunPlan> LoadRunPlan(const std::string& path, const PlanOverrides& overri
   try {
     if (plan.flyte && diags.ok()) AddFlyteAttempts(&plan, &diags);
     if (diags.ok()) CheckPlanReferences(plan, &diags);
+    if (diags.ok()) CheckHostPaths(plan, overrides.allowed_host_paths, &diags);
   } catch (const std::exception& e) {
     diags.Error({path, 0, 0}, "", "",
                 fmt::format("ptsim failed to check this file ({}); this is a bug in ptsim: please "

@@ -79,6 +79,7 @@ json ContainerJson(const Container& spec, const ContainerStatus* status,
                       {"pid", r.pid ? json(r.pid) : json()},
                       {"log", r.log_path},
                       {"logRotations", r.log_rotations},
+                      {"logError", r.log_error.empty() ? json() : json(r.log_error)},
                       {"terminatedByPtsim", r.terminated_by_ptsim}});
     }
   }

@@ -237,6 +237,19 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
     expects_outcome = expects_outcome || e.kind == ExpectationSpec::Kind::kOutcome;
   result.passed = result.outcome == RunResult::Outcome::kCompleted ||
                   (expects_outcome && result.outcome == RunResult::Outcome::kTimedOut);
+  // A log cut by a full disk (or never opened) fails the run: the expectations
+  // and `ptsim logs` would see only part of what the container wrote.
+  for (const auto& uid : recorder.pod_order()) {
+    const PodRecord& pod = recorder.pods().at(uid);
+    for (const auto& c : pod.containers) {
+      for (const auto& r : c.runs) {
+        if (r.log_error.empty()) continue;
+        result.passed = false;
+        notes.Add(end, fmt::format("the log of {}/{} run {} is incomplete: {}",
+                                   pod.pod->metadata.name, c.name, r.restart_count, r.log_error));
+      }
+    }
+  }
 
   nlohmann::json report;
   report["ptsimVersion"] = PTSIM_VERSION;

@@ -85,6 +85,9 @@ struct PlanOverrides {
   std::vector<FaultSpec> faults;  // from --fault, added to every run
   // From --image and --images, added to every run's own mappings.
   std::vector<ImageMapping> images;
+  // Directories (absolute) a hostPath volume may name besides the input file's
+  // own: the runs directory and each --allow-host-path (host_paths.hpp).
+  std::vector<std::string> allowed_host_paths;
 };
 
 }  // namespace ptsim

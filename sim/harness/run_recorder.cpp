@@ -104,6 +104,14 @@ void RunRecorder::ContainerLogRotated(const ContainerIncarnation& inc, const std
   }
 }
 
+void RunRecorder::ContainerLogError(const ContainerIncarnation& inc, const std::string& message) {
+  ContainerRecord& c = pods_[inc.pod_uid].Container(inc.container, inc.init);
+  if (!c.runs.empty() && c.runs.back().restart_count == inc.restart_count &&
+      c.runs.back().log_error.empty()) {
+    c.runs.back().log_error = message;
+  }
+}
+
 void RunRecorder::MarkSurvivors(Time now) {
   for (auto& [uid, pod] : pods_) {
     for (auto& c : pod.containers) {

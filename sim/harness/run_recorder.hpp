@@ -31,6 +31,7 @@ struct ContainerRunRecord {
   std::string log_path;
   bool terminated_by_ptsim = false;  // still alive at the end of the run
   int log_rotations = 0;             // times its log reached containerLogMaxSize
+  std::string log_error;             // why its log is cut or missing (full disk); "" when whole
 };
 
 struct ContainerRecord {
@@ -74,6 +75,7 @@ class RunRecorder final : public KubeletObserver {
                        const ContainerStateTerminated& state) override;
   void ContainerLogRotated(const ContainerIncarnation& inc,
                            const std::string& rotated_path) override;
+  void ContainerLogError(const ContainerIncarnation& inc, const std::string& message) override;
   // Marks runs that are still going as ended by ptsim at the end of the run.
   void MarkSurvivors(Time now);
 

@@ -41,7 +41,7 @@ Simulation::Simulation(SimulationOptions options)
             {options_.processes.marker_env, options_.processes.guard, options_.processes.cgroups,
              options_.processes.working_dir.empty() ? options_.run_dir
                                                     : options_.processes.working_dir,
-             options_.name, options_.processes.log_policy}),
+             options_.name, options_.processes.shim, options_.processes.log_policy}),
       scripted_(loop_),
       mux_(real_, scripted_),
       faulty_(mux_),

@@ -53,6 +53,7 @@ struct ProcessEnvironment {
   std::vector<std::string> base_env;   // inherited by every container
   std::string working_dir;             // default working directory of processes
   ContainerLogPolicy log_policy = {};  // the kubelet's containerLogMaxSize/MaxFiles
+  std::string shim;                    // ptsim-shim (FindContainerShim); empty: none
 };
 
 struct SimulationOptions {

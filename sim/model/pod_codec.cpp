@@ -6,6 +6,7 @@
 
 #include "sim/model/dns_name.hpp"
 #include "sim/model/field_error.hpp"
+#include "sim/model/pod_paths.hpp"
 
 namespace ptsim {
 namespace {
@@ -299,6 +300,8 @@ void ValidatePodSpec(DecodeContext& ctx, const YAML::Node& node, const std::stri
   };
   check(spec.init_containers, "initContainers");
   check(spec.containers, "containers");
+  for (const auto& e : CheckPodSpecPaths(spec, ""))
+    ctx.Error(node, JoinPath(path, e.field), e.message);
 }
 
 }  // namespace ptsim

@@ -5,7 +5,9 @@
 
 #include <catch2/catch.hpp>
 #include <functional>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "sim/core/event_loop.hpp"
 
@@ -58,6 +60,43 @@ TEST_CASE("interrupts that came before WatchInterrupts are not handled") {
   loop.Post([] {});
   CHECK(loop.Run() == EventLoop::Outcome::kIdle);
   CHECK(handled == 0);
+}
+
+}  // namespace
+}  // namespace ptsim
+
+namespace ptsim {
+namespace {
+
+// A destroyed loop's wake-up descriptor is unregistered before it is closed:
+// its number, reused by the next file opened (a report being written), must
+// not receive the handler's 8 bytes. It did: reports written while a signal
+// arrived ended in "\x01\0\0\0\0\0\0\0".
+TEST_CASE(
+    "an interrupt after a loop is gone writes nothing to a descriptor that reused its number") {
+  InterruptCatcher catcher;
+  {
+    SteadyWallClock wall;
+    EventLoop loop(wall);
+    loop.WatchInterrupts([](int) {});
+  }
+  // Files take the lowest free numbers: among them, the loop's eventfd's.
+  std::vector<int> files;
+  std::vector<std::string> paths;
+  for (int i = 0; i < 8; ++i) {
+    char path[] = "/tmp/ptsim-interrupt-XXXXXX";
+    const int fd = ::mkstemp(path);
+    REQUIRE(fd >= 0);
+    files.push_back(fd);
+    paths.emplace_back(path);
+  }
+  ::raise(SIGTERM);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    INFO("descriptor " << files[i]);
+    CHECK(::lseek(files[i], 0, SEEK_END) == 0);
+    ::close(files[i]);
+    ::unlink(paths[i].c_str());
+  }
 }
 
 }  // namespace

@@ -97,5 +97,46 @@ TEST_CASE("a runs directory too full for the run marker is refused before anythi
   CHECK(r.output.find("PASS") == std::string::npos);
 }
 
+// The disk fills while the container writes its log (the container fills it
+// itself, then frees it, so that the reports can be written afterwards).
+TEST_CASE("a log cut by a full disk while the container runs is said so and fails the run") {
+  TempDir dir;
+  SmallDisk disk(dir.path() + "/runs", "1m");
+  if (!disk.mounted) {
+    WARN("skipped: cannot mount a tmpfs (" << disk.why_not << "); needs root");
+    return;
+  }
+  const std::string filler = dir.path() + "/runs/filler";
+  Write(
+      dir.path() + "/cut.yaml",
+      R"(apiVersion: v1
+kind: Pod
+metadata: {name: cut}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: main
+    image: busybox
+    command: [sh, -c, "head -c 2000000 /dev/zero > )" +
+          filler +
+          R"( 2>/dev/null; i=0; while [ $i -lt 3000 ]; do echo line $i; i=$((i+1)); done; sleep 0.3; rm )" +
+          filler + R"(; sleep 0.2"]
+)");
+  auto r = RunCli({"run", "cut.yaml", "--runs-dir", "runs"}, dir.path());
+  INFO(r.output);
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.find("PASS") == std::string::npos);
+  CHECK(r.output.find("note: the log of cut/main run 0 is incomplete: cannot write " + dir.path() +
+                      "/runs/cut/pods/") != std::string::npos);
+  CHECK(r.output.find("No space left on device; the log is cut after about") != std::string::npos);
+  const auto report = nlohmann::json::parse(Read(dir.path() + "/runs/cut/report.json"));
+  CHECK(report["passed"] == false);
+  const auto& run = report["pods"][0]["containers"][0]["runs"][0];
+  CHECK(run["exitCode"] == 0);
+  CHECK(run["logError"].get<std::string>().find("No space left on device") != std::string::npos);
+  CHECK(Read(dir.path() + "/runs/cut/trace.txt").find("container main log error: cannot write") !=
+        std::string::npos);
+}
+
 }  // namespace
 }  // namespace ptsim

@@ -15,6 +15,7 @@
 #include "fakes/kubelet/host_network.hpp"
 #include "fakes/kubelet/images.hpp"
 #include "fakes/kubelet/kubelet.hpp"
+#include "fakes/process/container_shim.hpp"
 #include "fakes/process/real_process_runner.hpp"
 #include "fakes/process/recording_process_runner.hpp"
 #include "fakes/process/runner_mux.hpp"
@@ -39,6 +40,14 @@ inline Pod PodFromYaml(const std::string& yaml) {
   return pod;
 }
 
+// Real processes run under ptsim-shim, as in `ptsim run`.
+inline RealProcessRunner::Options RealProcessOptions() {
+  RealProcessRunner::Options options;
+  std::string why;
+  options.shim = FindContainerShim(&why);
+  return options;
+}
+
 struct FakeCluster {
   explicit FakeCluster(bool real_processes = false, std::uint64_t seed = 1)
       : random(seed),
@@ -49,7 +58,7 @@ struct FakeCluster {
         network(api, ports),
         scripted(loop),
         recording(loop),
-        real(loop, {}),
+        real(loop, RealProcessOptions()),
         mux(real_processes ? static_cast<ProcessRunner&>(real) : recording, scripted),
         kubelets(api) {}
 

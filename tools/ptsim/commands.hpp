@@ -22,8 +22,9 @@ struct RunOptions {
   std::string torch_version;
   std::optional<std::uint64_t> seed;
   std::vector<std::string> faults;
-  std::vector<std::string> images;       // --image 'REF={...}'
-  std::vector<std::string> image_files;  // --images FILE
+  std::vector<std::string> images;              // --image 'REF={...}'
+  std::vector<std::string> image_files;         // --images FILE
+  std::vector<std::string> allowed_host_paths;  // --allow-host-path PREFIX
   int jobs = 1;
   int repeat = 1;
   std::string container_log_max_size = "10Mi";  // as the kubelet's flag

@@ -47,6 +47,10 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--images", run.image_files,
                       "Read image mappings from a YAML file holding `images:` (repeatable); "
                       "paths in it are relative to the file");
+  run_cmd->add_option(
+      "--allow-host-path", run.allowed_host_paths,
+      "Let hostPath volumes name PREFIX and below (repeatable); without it only the input "
+      "file's directory and the runs directory may be named (docs/volumes.md)");
   run_cmd->add_option("--torchrun", run.torchrun,
                       "How torchrun commands in containers run: auto (default: the emulated "
                       "elastic agent where real torchrun cannot run here), emulate (always), or "

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "fakes/process/container_shim.hpp"
 #include "fakes/process/memory_cgroups.hpp"
 #include "fakes/process/orphan_guard.hpp"
 #include "sim/core/atomic_file.hpp"
@@ -23,6 +24,7 @@
 #include "sim/harness/report_html.hpp"
 #include "sim/harness/report_junit.hpp"
 #include "sim/harness/run.hpp"
+#include "sim/harness/run_name.hpp"
 #include "sim/model/go_duration.hpp"
 #include "sim/model/operator_version.hpp"
 #include "sim/model/quantity.hpp"
@@ -39,18 +41,35 @@ constexpr char kRunMarker[] = ".ptsim-run";
 // directory): distinct from 1 (an expectation failed) and 2 (invalid input).
 constexpr int kReportsNotWritten = 3;
 
-// Empties (or creates) a run directory, refusing to touch one ptsim did not make.
+// Whether a run directory may be emptied: it does not exist, or ptsim made it
+// (it holds the marker). Checked for every run before any is touched.
+bool MayReplaceRunDir(const fs::path& dir, std::string* error) {
+  std::error_code ec;
+  const auto status = fs::symlink_status(dir, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    *error = fmt::format("cannot use {}: {}", dir.string(), ec.message());
+    return false;
+  }
+  if (!fs::exists(status)) return true;
+  if (!fs::is_directory(status) || !fs::is_regular_file(dir / kRunMarker, ec)) {
+    *error = fmt::format(
+        "{} exists and is not a ptsim run directory; remove it or choose "
+        "another --runs-dir",
+        dir.string());
+    return false;
+  }
+  return true;
+}
+
+// Empties (or creates) a run directory. REQUIRES: MayReplaceRunDir(dir).
 bool PrepareRunDir(const fs::path& dir, std::string* error) {
   std::error_code ec;
-  if (fs::exists(dir)) {
-    if (!fs::exists(dir / kRunMarker)) {
-      *error = fmt::format(
-          "{} exists and is not a ptsim run directory; remove it or choose "
-          "another --runs-dir",
-          dir.string());
+  if (fs::exists(dir, ec)) {
+    fs::remove_all(dir, ec);
+    if (ec) {
+      *error = fmt::format("cannot empty {}: {}", dir.string(), ec.message());
       return false;
     }
-    fs::remove_all(dir, ec);
   }
   fs::create_directories(dir, ec);
   if (ec) {
@@ -141,6 +160,9 @@ int Run(const RunOptions& options) {
     if (InterruptCatcher::Count() == 0) return 0;
     return InterruptCatcher::LastSignal();
   };
+  // Loading starts nothing and writes nothing: an interrupt ends it at once,
+  // even in a read of a FIFO that no one writes to.
+  InterruptCatcher::SetExitOnInterrupt(true);
   PlanOverrides overrides;
   overrides.seed = options.seed;
   if (!options.timeout.empty()) {
@@ -190,6 +212,14 @@ int Run(const RunOptions& options) {
     overrides.faults.push_back(*fault);
   }
   if (!LoadCommandLineImages(options, &overrides)) return 2;
+  overrides.allowed_host_paths.push_back(fs::absolute(options.runs_dir).string());
+  for (const auto& prefix : options.allowed_host_paths) {
+    if (prefix.empty()) {
+      std::cerr << "ptsim: --allow-host-path: give a directory\n";
+      return 2;
+    }
+    overrides.allowed_host_paths.push_back(fs::absolute(prefix).string());
+  }
   ContainerLogPolicy log_policy;
   {
     // The kubelet's own validation: a size of at least one byte, two files or more.
@@ -218,6 +248,11 @@ int Run(const RunOptions& options) {
     auto plan = LoadRunPlan(file, overrides);
     all.Append(plan.diagnostics());
     if (!plan.ok()) continue;
+    if (auto why = CheckRunName(plan->name); !why.empty()) {
+      all.Error({file, 0, 0}, "", "",
+                fmt::format("{}; rename the file, or run it as a scenario with a `name`", why));
+      continue;
+    }
     CheckContainersCanStart(&*plan, base_env, &all);
     for (auto& image : ContainerImages(*plan))
       images.push_back(std::move(image));
@@ -241,14 +276,21 @@ int Run(const RunOptions& options) {
       }
     }
   }
+  InterruptCatcher::SetExitOnInterrupt(false);
   if (const int signal = interrupted()) {
     std::cerr << fmt::format("ptsim: interrupted ({}) before anything ran\n", strsignal(signal));
     return InterruptedExitStatus(signal);
   }
   if (!PrepareOutputs(options)) return 2;
 
+  std::string cgroups_error;
+  const auto use_cgroups = MemoryCgroups::UseFromEnvironment(&cgroups_error);
+  if (!use_cgroups) {
+    std::cerr << "ptsim: " << cgroups_error << "\n";
+    return 2;
+  }
   const std::string token = Token();
-  MemoryCgroups cgroups(token);
+  MemoryCgroups cgroups(token, *use_cgroups);
   auto guard = OrphanGuard::Start("PTSIM_RUN=" + token, cgroups.parent_dir());
   ProcessEnvironment processes;
   processes.guard = guard.get();
@@ -256,6 +298,14 @@ int Run(const RunOptions& options) {
   processes.marker_env = "PTSIM_RUN=" + token;
   processes.base_env = base_env;
   processes.log_policy = log_policy;
+  std::string no_shim;
+  processes.shim = FindContainerShim(&no_shim);
+  if (processes.shim.empty() && !options.quiet) {
+    std::cerr << fmt::format(
+        "ptsim: warning: containers run without ptsim-shim ({}): a process that leaves its "
+        "process group and clears its environment can outlive its container\n",
+        no_shim);
+  }
 
   std::vector<Unit> units;
   for (const auto& plan : plans) {
@@ -267,6 +317,13 @@ int Run(const RunOptions& options) {
       unit.attempt = i;
       unit.run_dir = fs::absolute(fs::path(options.runs_dir) / dir_name).string();
       units.push_back(std::move(unit));
+    }
+  }
+  for (auto& u : units) {
+    std::string error;
+    if (!MayReplaceRunDir(u.run_dir, &error)) {
+      std::cerr << "ptsim: " << error << "\n";
+      return 2;
     }
   }
   for (auto& u : units) {

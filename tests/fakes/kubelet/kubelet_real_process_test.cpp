@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "fakes/process/proc_scan.hpp"
@@ -91,6 +92,40 @@ spec:
     CHECK_FALSE((proc.ppid == ::getpid() && proc.state == 'Z'));
   }
   CHECK(ProcessesWithEnv("HOSTNAME=p").empty());
+}
+
+// The kubelet's killContainer: SIGTERM, then SIGKILL when the grace period is
+// over (pkg/kubelet/kuberuntime/kuberuntime_container.go). The whole group
+// ignores SIGTERM here (an ignored signal stays ignored across exec).
+TEST_CASE("a real process that ignores SIGTERM is SIGKILLed when its grace period is over") {
+  FakeCluster c(true);
+  c.AddNode("node-1");
+  c.CreatePod(R"(
+metadata: {name: stubborn}
+spec:
+  terminationGracePeriodSeconds: 2
+  containers:
+  - name: main
+    image: busybox
+    command: [sh, -c, "trap '' TERM; echo ready; while :; do sleep 0.05; done"]
+)");
+  c.RunUntil([&] { return c.Get("stubborn")->status.phase == "Running"; }, 10);
+  c.RunFor(0.3);  // the trap is set
+  const Time deleted_at = c.loop.Now();
+  c.api.collection<Pod>().Delete("default", "stubborn");
+  c.RunUntil([&] { return !c.Get("stubborn"); }, 20);
+  INFO(c.trace.Render());
+  // When the kubelet saw the process end, and how.
+  std::optional<Time> exited_at;
+  for (const auto& e : c.trace.entries()) {
+    if (e.text.find("container main exited: signal SIGKILL (exit code 137)") != std::string::npos)
+      exited_at = e.time;
+  }
+  REQUIRE(exited_at);
+  // Not a moment before the grace period, and promptly after it.
+  CHECK(*exited_at - deleted_at >= Seconds(2));
+  CHECK(*exited_at - deleted_at < Millis(2500));
+  CHECK(ProcessesWithEnv("HOSTNAME=stubborn").empty());
 }
 
 TEST_CASE("a command that is not found is a StartError with exit code 128") {

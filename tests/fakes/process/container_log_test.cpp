@@ -73,3 +73,23 @@ TEST_CASE("the kept files of a log that never rotated are the log itself") {
 
 }  // namespace
 }  // namespace ptsim
+
+namespace ptsim {
+namespace {
+
+// /dev/full fails every write with ENOSPC, as a full disk does.
+TEST_CASE("a log write that fails is reported once, with the file and the reason") {
+  auto log = ContainerLogFile::Open("/dev/full", {});
+  REQUIRE(log != nullptr);
+  log->Write("one", true);
+  log->Flush();
+  const std::string error = log->TakeError();
+  CHECK(error.find("cannot write /dev/full: No space left on device") != std::string::npos);
+  CHECK(error.find("the log is cut") != std::string::npos);
+  log->Write("two", true);
+  log->Flush();
+  CHECK(log->TakeError().empty());
+}
+
+}  // namespace
+}  // namespace ptsim

@@ -15,15 +15,26 @@
 #include <string>
 #include <vector>
 
+#include "fakes/process/container_shim.hpp"
 #include "fakes/process/proc_scan.hpp"
 
 namespace ptsim {
 namespace {
 
+// Every process under ptsim-shim, as `ptsim run` starts them.
+RealProcessRunner::Options UnderShim() {
+  RealProcessRunner::Options options;
+  std::string why;
+  options.shim = FindContainerShim(&why);
+  INFO(why);
+  REQUIRE_FALSE(options.shim.empty());
+  return options;
+}
+
 struct Fixture {
   SteadyWallClock wall;
   EventLoop loop{wall};
-  RealProcessRunner runner{loop, {}};
+  RealProcessRunner runner{loop, UnderShim()};
 
   struct Outcome {
     std::vector<std::string> lines;
@@ -374,6 +385,35 @@ TEST_CASE("a container writing far more than its log cap keeps only the newest f
     last = line;
   CHECK(last == "last");
   std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace ptsim
+
+namespace ptsim {
+namespace {
+
+TEST_CASE("a log the disk cannot take is said so through on_log_error and the process runs on") {
+  SteadyWallClock wall;
+  EventLoop loop{wall};
+  RealProcessRunner runner{loop, UnderShim()};
+  std::vector<std::string> errors;
+  std::optional<ProcessExit> exit;
+  int lines = 0;
+  ProcessSpec spec;
+  spec.name = "full";
+  spec.argv = {"/bin/sh", "-c", "i=0; while [ $i -lt 100 ]; do echo line $i; i=$((i+1)); done"};
+  spec.log_path = "/dev/full";
+  ProcessRunner::Callbacks callbacks{[&](std::string_view) { ++lines; },
+                                     [&](const ProcessExit& e) { exit = e; }};
+  callbacks.on_log_error = [&](const std::string& message) { errors.push_back(message); };
+  REQUIRE(runner.Spawn(spec, std::move(callbacks)).ok());
+  loop.Run(kRunStart + Seconds(20), [&] { return exit.has_value(); });
+  REQUIRE(exit);
+  CHECK(exit->ExitCode() == 0);
+  CHECK(lines == 100);  // triggers and expectations still see every line
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].find("No space left on device") != std::string::npos);
 }
 
 }  // namespace
