@@ -146,11 +146,7 @@ Diagnostics LocateDiagnostics(const Diagnostics& diagnostics,
         }
       }
     }
-    if (item.severity == Diagnostic::Severity::kError) {
-      out.Error(item.where, item.object, item.field, item.message);
-    } else {
-      out.Warning(item.where, item.object, item.field, item.message);
-    }
+    out.Add(item);
   }
   return out;
 }

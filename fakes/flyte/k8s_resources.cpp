@@ -7,14 +7,7 @@ namespace {
 
 using nlohmann::json;
 
-json ListToJson(const std::map<std::string, Quantity>& list) {
-  json out = json::object();
-  for (const auto& [name, q] : list)
-    out[name] = q.String();
-  return out;
-}
-
-Quantity Get(const std::map<std::string, Quantity>& list, const std::string& name) {
+Quantity Get(const ResourceList& list, const std::string& name) {
   auto it = list.find(name);
   return it == list.end() ? Quantity() : it->second;
 }
@@ -43,72 +36,12 @@ void Adjust(const std::string& name, const ResourceRequirements& platform, bool 
   r->limits[name] = limit;
 }
 
-Result<std::map<std::string, Quantity>> ListFromJson(const json& j, const std::string& field) {
-  Diagnostics d;
-  std::map<std::string, Quantity> out;
-  if (j.is_null()) return out;
-  if (!j.is_object()) {
-    d.Error({}, "", field, fmt::format("expected a map of resource quantities, got {}", j.dump()));
-    return d;
-  }
-  for (const auto& [name, value] : j.items()) {
-    std::string text;
-    if (value.is_string()) {
-      text = value.get<std::string>();
-    } else if (value.is_number()) {
-      text = value.dump();
-    } else {
-      d.Error({}, "", field + "." + name, fmt::format("expected a quantity, got {}", value.dump()));
-      continue;
-    }
-    auto q = Quantity::Parse(text);
-    if (!q.ok()) {
-      d.Error({}, "", field + "." + name, q.diagnostics().items().front().message);
-      continue;
-    }
-    out[name] = q.value();
-  }
-  if (!d.ok()) return d;
-  return out;
-}
-
 }  // namespace
-
-json ResourceRequirements::ToJson() const {
-  json out = json::object();
-  if (!limits.empty()) out["limits"] = ListToJson(limits);
-  if (!requests.empty()) out["requests"] = ListToJson(requests);
-  return out;
-}
-
-Result<ResourceRequirements> ResourceRequirementsFromJson(const json& j, const std::string& field) {
-  Diagnostics d;
-  ResourceRequirements out;
-  if (j.is_null()) return out;
-  if (!j.is_object()) {
-    d.Error({}, "", field, fmt::format("expected {{requests, limits}}, got {}", j.dump()));
-    return d;
-  }
-  for (const auto& [key, value] : j.items()) {
-    if (key != "requests" && key != "limits") {
-      d.Error({}, "", field + "." + key, "unknown key; expected requests or limits");
-      continue;
-    }
-    auto list = ListFromJson(value, field + "." + key);
-    if (!list.ok()) {
-      d.Append(list.diagnostics());
-      continue;
-    }
-    (key == "requests" ? out.requests : out.limits) = list.value();
-  }
-  if (!d.ok()) return d;
-  return out;
-}
 
 Result<ResourceRequirements> ToK8sResourceRequirements(const idl::Resources& resources) {
   ResourceRequirements out;
   auto convert = [](const std::vector<idl::ResourceEntry>& entries,
-                    std::map<std::string, Quantity>* list) -> Diagnostics {
+                    ResourceList* list) -> Diagnostics {
     Diagnostics d;
     for (const auto& e : entries) {
       auto q = Quantity::Parse(e.value);

@@ -4,8 +4,8 @@
 // ToK8sResourceList/ToK8sResourceRequirements and container_helper.go
 // MergeResources, ApplyResourceOverrides, SanitizeGPUResourceRequirements).
 //
-// JSON form: {"requests": {"cpu": "1"}, "limits": {...}}, empty maps left
-// out, quantities in canonical form. Plain values and functions.
+// The requirements are core/v1's (sim/model/pod.hpp), their JSON form that of
+// sim/model/resource_json.hpp. Plain functions.
 #pragma once
 
 #include <map>
@@ -14,25 +14,14 @@
 #include <nlohmann/json.hpp>
 
 #include "fakes/flyte/idl.hpp"
-#include "fakes/flyte/quantity.hpp"
 #include "sim/core/diagnostics.hpp"
+#include "sim/model/pod.hpp"
+#include "sim/model/quantity.hpp"
+#include "sim/model/resource_json.hpp"
 
 namespace ptsim::flyte {
 
 inline constexpr std::string_view kResourceNvidiaGpu = "nvidia.com/gpu";
-
-struct ResourceRequirements {
-  std::map<std::string, Quantity> requests{};
-  std::map<std::string, Quantity> limits{};
-
-  bool empty() const { return requests.empty() && limits.empty(); }
-  nlohmann::json ToJson() const;
-};
-
-// Reads {"requests": {...}, "limits": {...}}; numbers are accepted as
-// quantities. Errors name the offending key under `field`.
-Result<ResourceRequirements> ResourceRequirementsFromJson(const nlohmann::json& json,
-                                                          const std::string& field);
 
 // ToK8sResourceRequirements: CPU -> cpu, MEMORY -> memory, GPU ->
 // nvidia.com/gpu, EPHEMERAL_STORAGE -> ephemeral-storage; zero values and

@@ -20,19 +20,28 @@ Diagnostics Fail(const std::string& field, const std::string& message) {
 }
 
 // A metav1.Time in JSON: RFC 3339 string, or (ptsim) seconds; null = unset.
-Result<double> ReadTime(const json& v, const std::string& field) {
-  if (v.is_null()) return 0.0;
-  if (v.is_number()) return v.get<double>();
-  if (v.is_string()) {
-    if (auto t = ParseRfc3339(v.get<std::string>())) return *t;
+// Held as a Time counting from the Unix epoch; Time{} is unset. Times a Time
+// cannot hold (before 1970 or after 2262) are errors, not wrapped values.
+Result<Time> ReadTime(const json& v, const std::string& field) {
+  if (v.is_null()) return Time{};
+  std::optional<double> seconds;
+  if (v.is_number()) seconds = v.get<double>();
+  if (v.is_string()) seconds = ParseRfc3339(v.get<std::string>());
+  if (!seconds) {
+    return Fail(field, fmt::format("expected a time (seconds or RFC 3339), got {}", v.dump()));
   }
-  return Fail(field, fmt::format("expected a time (seconds or RFC 3339), got {}", v.dump()));
+  constexpr double kLatest = 9.2e9;  // int64 nanoseconds from 1970: April 2262
+  if (!(*seconds >= 0 && *seconds < kLatest)) {
+    return Fail(
+        field, fmt::format("time {} is out of range; give a time between 1970 and 2262", v.dump()));
+  }
+  return Time{} + Seconds(*seconds);
 }
 
 // Go's %+v of a JobCondition; zero times print as Go's zero time.
 std::string GoCondition(const JobCondition& c) {
-  auto time = [](double t) {
-    return t == 0 ? std::string("0001-01-01 00:00:00 +0000 UTC") : FormatGoTime(t);
+  auto time = [](Time t) {
+    return t == Time{} ? std::string("0001-01-01 00:00:00 +0000 UTC") : FormatGoTime(ToSeconds(t));
   };
   return fmt::format(
       "{{Type:{} Status:{} Reason:{} Message:{} LastUpdateTime:{} LastTransitionTime:{}}}", c.type,
@@ -84,8 +93,8 @@ Result<std::vector<JobCondition>> ParseConditions(const json& status) {
                     c.value("status", ""),
                     c.value("reason", ""),
                     c.value("message", ""),
-                    0,
-                    0};
+                    Time{},
+                    Time{}};
     auto update = ReadTime(c.value("lastUpdateTime", json()), field + ".lastUpdateTime");
     auto transition =
         ReadTime(c.value("lastTransitionTime", json()), field + ".lastTransitionTime");

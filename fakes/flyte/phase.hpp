@@ -31,6 +31,7 @@
 #include "fakes/flyte/plugin_config.hpp"
 #include "fakes/flyte/task_execution.hpp"
 #include "sim/core/diagnostics.hpp"
+#include "sim/model/job_condition.hpp"
 
 namespace ptsim::flyte {
 
@@ -85,16 +86,6 @@ struct JobObservation {
   nlohmann::json job{};  // the PyTorchJob (metadata.name/namespace, spec, status)
   double creation_time = 0;
   double now = 0;
-};
-
-// A JobCondition with its time in seconds (0 = unset).
-struct JobCondition {
-  std::string type{};
-  std::string status{};
-  std::string reason{};
-  std::string message{};
-  double last_update_time = 0;
-  double last_transition_time = 0;
 };
 
 // ExtractCurrentCondition: no conditions -> empty condition; otherwise the

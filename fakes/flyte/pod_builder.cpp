@@ -86,7 +86,7 @@ Result<json> BuildRawContainer(const json& task_container, const TaskExecution& 
     env.push_back(var);
   }
   if (!env.empty()) container["env"] = env;
-  container["resources"] = resources->ToJson();
+  container["resources"] = ResourceRequirementsToJson(resources.value());
   if (!config.image_pull_policy.empty()) container["imagePullPolicy"] = config.image_pull_policy;
   return container;
 }
@@ -161,7 +161,7 @@ Result<ResourceRequirements> Customize(const json& tmpl, const TaskExecution& ex
   if (merge_existing) MergeResources(overrides, &resources);
   resources = ApplyResourceOverrides(resources, execution.platform_resources,
                                      config.resource_defaults, merge_existing);
-  (*container)["resources"] = resources.ToJson();
+  (*container)["resources"] = ResourceRequirementsToJson(resources);
   return resources;
 }
 

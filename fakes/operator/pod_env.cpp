@@ -136,11 +136,10 @@ void SetInitContainer(const PyTorchJob& job, const std::string& rtype_lower, Pod
   c.name = "init-pytorch";
   c.image = image;
   c.image_pull_policy = "IfNotPresent";
-  std::string error;
-  c.resources.limits["cpu"] = *Quantity::Parse("100m", &error);
-  c.resources.limits["memory"] = *Quantity::Parse("20Mi", &error);
-  c.resources.requests["cpu"] = *Quantity::Parse("50m", &error);
-  c.resources.requests["memory"] = *Quantity::Parse("10Mi", &error);
+  c.resources.limits["cpu"] = Quantity::Parse("100m").value();
+  c.resources.limits["memory"] = Quantity::Parse("20Mi").value();
+  c.resources.requests["cpu"] = Quantity::Parse("50m").value();
+  c.resources.requests["memory"] = Quantity::Parse("10Mi").value();
   c.command = {
       "sh", "-c",
       InitContainerScript(GenGeneralName(job.metadata.name, kReplicaTypeMaster, 0), max_tries)};

@@ -25,22 +25,24 @@ std::string Diagnostic::Render() const {
 
 Diagnostic& Diagnostics::Error(SourceLocation where, std::string object, std::string field,
                                std::string message) {
-  ++errors_;
-  return items_.emplace_back(Diagnostic{Diagnostic::Severity::kError, std::move(where),
-                                        std::move(object), std::move(field), std::move(message)});
+  return Add(Diagnostic{Diagnostic::Severity::kError, std::move(where), std::move(object),
+                        std::move(field), std::move(message)});
 }
 
 Diagnostic& Diagnostics::Warning(SourceLocation where, std::string object, std::string field,
                                  std::string message) {
-  return items_.emplace_back(Diagnostic{Diagnostic::Severity::kWarning, std::move(where),
-                                        std::move(object), std::move(field), std::move(message)});
+  return Add(Diagnostic{Diagnostic::Severity::kWarning, std::move(where), std::move(object),
+                        std::move(field), std::move(message)});
+}
+
+Diagnostic& Diagnostics::Add(Diagnostic diagnostic) {
+  if (diagnostic.severity == Diagnostic::Severity::kError) ++errors_;
+  return items_.emplace_back(std::move(diagnostic));
 }
 
 void Diagnostics::Append(const Diagnostics& other) {
-  for (const auto& d : other.items_) {
-    items_.push_back(d);
-    if (d.severity == Diagnostic::Severity::kError) ++errors_;
-  }
+  for (const auto& d : other.items_)
+    Add(d);
 }
 
 std::string Diagnostics::Render() const {

@@ -38,6 +38,8 @@ class Diagnostics {
                     std::string message);
   Diagnostic& Warning(SourceLocation where, std::string object, std::string field,
                       std::string message);
+  // Adds one diagnostic as it is, error or warning.
+  Diagnostic& Add(Diagnostic diagnostic);
   void Append(const Diagnostics& other);
 
   bool ok() const { return errors_ == 0; }

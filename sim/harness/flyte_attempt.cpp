@@ -18,16 +18,13 @@ using nlohmann::json;
 // user, so they point at the task and name the object and field instead.
 void Relocate(const Diagnostics& from, const FlytePlan& plan, const std::string& object,
               Diagnostics* to) {
-  for (const auto& item : from.items()) {
-    const std::string message =
-        item.severity == Diagnostic::Severity::kError
-            ? fmt::format("in the {} flytepropeller would submit: {}", object, item.message)
-            : item.message;
+  for (Diagnostic item : from.items()) {
     if (item.severity == Diagnostic::Severity::kError) {
-      to->Error(plan.where, object, item.field, message);
-    } else {
-      to->Warning(plan.where, object, item.field, message);
+      item.message = fmt::format("in the {} flytepropeller would submit: {}", object, item.message);
     }
+    item.where = plan.where;
+    item.object = object;
+    to->Add(std::move(item));
   }
 }
 
@@ -54,11 +51,7 @@ Diagnostics PlaceFlyteDiagnostics(const Diagnostics& from, const FlytePlan& plan
   for (Diagnostic item : located.items()) {
     if (item.where.file.empty()) item.where = plan.where;
     if (item.object.empty()) item.object = object;
-    if (item.severity == Diagnostic::Severity::kError) {
-      out.Error(item.where, item.object, item.field, item.message);
-    } else {
-      out.Warning(item.where, item.object, item.field, item.message);
-    }
+    out.Add(item);
   }
   return out;
 }

@@ -64,11 +64,7 @@ void AppendLocated(const Diagnostics& from, const SourceLocation& where, const s
     if (!field_prefix.empty()) {
       item.field = item.field.empty() ? field_prefix : field_prefix + "." + item.field;
     }
-    if (item.severity == Diagnostic::Severity::kError) {
-      to->Error(item.where, item.object, item.field, item.message);
-    } else {
-      to->Warning(item.where, item.object, item.field, item.message);
-    }
+    to->Add(item);
   }
 }
 

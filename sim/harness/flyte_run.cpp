@@ -328,9 +328,9 @@ void FlyteRun::Round() {
 void FlyteRun::NoteWholeSecondTie(const std::string& name, const json& job) {
   auto conditions = flyte::ParseConditions(job.value("status", json::object()));
   if (!conditions.ok()) return;
-  std::vector<flyte::JobCondition> whole = conditions.value();
+  std::vector<JobCondition> whole = conditions.value();
   for (auto& c : whole)
-    c.last_transition_time = std::floor(c.last_transition_time);
+    c.last_transition_time = std::chrono::floor<std::chrono::seconds>(c.last_transition_time);
   // The condition flytepropeller picks, with exact times and with times as
   // the API server keeps them.
   const auto here = flyte::ExtractCurrentCondition(conditions.value());

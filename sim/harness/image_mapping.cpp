@@ -174,11 +174,7 @@ Result<ImageMapping> ParseImageFlag(const std::string& text, const std::string& 
   Diagnostics out;
   for (Diagnostic d : diags.items()) {
     if (d.where.file == flag) d.where = {flag, 0, 0};
-    if (d.severity == Diagnostic::Severity::kError) {
-      out.Error(d.where, d.object, d.field, d.message);
-    } else {
-      out.Warning(d.where, d.object, d.field, d.message);
-    }
+    out.Add(d);
   }
   if (!out.ok()) return out;
   mapping.where = {flag, 0, 0};

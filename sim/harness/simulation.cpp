@@ -22,9 +22,8 @@ elastic::ElasticAgentRunner::Options ElasticOptions(const SimulationOptions& opt
 NodeConfig DefaultNode(const std::string& name) {
   NodeConfig n;
   n.name = name;
-  std::string error;
   n.capacity["cpu"] = Quantity::FromUnits(32);
-  n.capacity["memory"] = *Quantity::Parse("128Gi", &error);
+  n.capacity["memory"] = Quantity::Parse("128Gi").value();
   n.capacity["nvidia.com/gpu"] = Quantity::FromUnits(8);
   n.capacity["pods"] = Quantity::FromUnits(110);
   return n;

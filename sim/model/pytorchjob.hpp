@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "sim/core/time.hpp"
+#include "sim/model/job_condition.hpp"
 #include "sim/model/object_meta.hpp"
 #include "sim/model/pod.hpp"
 
@@ -83,16 +84,6 @@ struct ReplicaStatus {
   std::int32_t failed = 0;
   std::string selector;
   bool operator==(const ReplicaStatus&) const = default;
-};
-
-struct JobCondition {
-  std::string type;    // Created, Running, Restarting, Succeeded, Suspended, Failed
-  std::string status;  // True, False, Unknown
-  std::string reason;
-  std::string message;
-  Time last_update_time{};
-  Time last_transition_time{};
-  bool operator==(const JobCondition&) const = default;
 };
 
 struct JobStatus {

@@ -168,10 +168,11 @@ bool ReadQuantity(DecodeContext& ctx, const YAML::Node& node, const std::string&
               fmt::format("expected a quantity such as 500m or 2Gi, got {}", Describe(node)));
     return false;
   }
-  std::string error;
-  auto q = Quantity::Parse(node.Scalar(), &error);
-  if (!q) {
-    ctx.Error(node, path, fmt::format("invalid quantity {}: {}", GoQuote(node.Scalar()), error));
+  auto q = Quantity::Parse(node.Scalar());
+  if (!q.ok()) {
+    ctx.Error(node, path,
+              fmt::format("invalid quantity {}: {}", GoQuote(node.Scalar()),
+                          q.diagnostics().items().front().message));
     return false;
   }
   *out = *q;

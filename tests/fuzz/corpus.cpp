@@ -70,7 +70,7 @@ void Walk(const YAML::Node& node, Collector* c, int depth) {
     const std::string& s = node.Scalar();
     std::string error;
     if (s.size() < 24 && ParseGoDuration(s, &error)) c->Add("go_duration", s);
-    if (s.size() < 24 && Quantity::Parse(s, &error)) c->Add("quantity", s);
+    if (s.size() < 24 && Quantity::Parse(s).ok()) c->Add("quantity", s);
     return;
   }
   if (node.IsSequence()) {

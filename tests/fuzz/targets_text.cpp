@@ -72,14 +72,14 @@ int GoDurations(const std::uint8_t* data, std::size_t size) {
 }
 
 int Quantities(const std::uint8_t* data, std::size_t size) {
-  std::string error;
-  const auto q = Quantity::Parse(Text(data, size), &error);
-  if (q) {
+  const auto q = Quantity::Parse(Text(data, size));
+  if (q.ok()) {
     (void)q->units();
     (void)FormatQuantity("memory", q->milli());
     (void)FormatQuantity("cpu", q->milli());
   } else {
-    Check(!error.empty(), "a rejected quantity without a reason");
+    Check(!q.diagnostics().items().empty() && !q.diagnostics().items().front().message.empty(),
+          "a rejected quantity without a reason");
   }
   return 0;
 }

@@ -67,9 +67,8 @@ struct FakeCluster {
     Node node;
     node.metadata.name = name;
     node.metadata.namespace_ = "";
-    std::string error;
-    node.status.capacity["cpu"] = *Quantity::Parse(cpu, &error);
-    node.status.capacity["memory"] = *Quantity::Parse(memory, &error);
+    node.status.capacity["cpu"] = Quantity::Parse(cpu).value();
+    node.status.capacity["memory"] = Quantity::Parse(memory).value();
     node.status.capacity["pods"] = Quantity::FromUnits(pods);
     node.status.allocatable = node.status.capacity;
     node.status.conditions.push_back({"Ready", "True", "KubeletReady",

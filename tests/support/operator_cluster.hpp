@@ -70,9 +70,8 @@ struct OperatorCluster : FakeCluster {
     Node node;
     node.metadata.name = name;
     node.metadata.namespace_ = "";
-    std::string error;
     node.status.capacity["cpu"] = Quantity::FromUnits(64);
-    node.status.capacity["memory"] = *Quantity::Parse("256Gi", &error);
+    node.status.capacity["memory"] = Quantity::Parse("256Gi").value();
     node.status.capacity["pods"] = Quantity::FromUnits(110);
     node.status.allocatable = node.status.capacity;
     node.status.conditions.push_back({"Ready", "True", "KubeletReady",

@@ -223,12 +223,12 @@ int Run(const RunOptions& options) {
   ContainerLogPolicy log_policy;
   {
     // The kubelet's own validation: a size of at least one byte, two files or more.
-    std::string why;
-    const auto size = Quantity::Parse(options.container_log_max_size, &why);
-    if (!size || size->units() < 1) {
+    const auto size = Quantity::Parse(options.container_log_max_size);
+    if (!size.ok() || size->units() < 1) {
       std::cerr << fmt::format(
           "ptsim: --container-log-max-size \"{}\": {}; give a size such as 10Mi or 512Ki\n",
-          options.container_log_max_size, size ? "must be at least 1 byte" : why);
+          options.container_log_max_size,
+          size.ok() ? "must be at least 1 byte" : size.diagnostics().items().front().message);
       return 2;
     }
     if (options.container_log_max_files < 2) {

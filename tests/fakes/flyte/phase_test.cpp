@@ -289,5 +289,24 @@ TEST_CASE("derived: a condition with a malformed time is an input error naming t
   CHECK(p.diagnostics().items().front().field == "status.conditions[0].lastTransitionTime");
 }
 
+TEST_CASE(
+    "derived: condition times are read from RFC 3339 or seconds, and out-of-range ones are "
+    "errors") {
+  auto ok = ParseConditions(json::parse(R"({"conditions": [
+      {"type": "Created", "status": "True", "lastTransitionTime": "2024-05-01T10:00:00Z"},
+      {"type": "Running", "status": "True", "lastTransitionTime": 1714557601.5}]})"));
+  REQUIRE(ok.ok());
+  CHECK(ToSeconds(ok.value()[0].last_transition_time) == 1714557600.0);
+  CHECK(ToSeconds(ok.value()[1].last_transition_time) == 1714557601.5);
+  CHECK(ExtractCurrentCondition(ok.value())->type == "Running");
+  for (const char* bad : {R"("9999-01-01T00:00:00Z")", "-1", "1e300"}) {
+    INFO(bad);
+    auto out = ParseConditions(
+        json::parse(std::string(R"({"conditions": [{"type": "Created", "lastTransitionTime": )") +
+                    bad + "}]}"));
+    CHECK(OnlyError(out).find("is out of range") != std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace ptsim::flyte

@@ -126,13 +126,12 @@ TEST_CASE("the downward API resolves pod fields and resource limits") {
   Container c;
   c.name = "pytorch";
   c.command = {"true"};
-  std::string error;
-  c.resources.limits["memory"] = *Quantity::Parse("1Gi", &error);
+  c.resources.limits["memory"] = Quantity::Parse("1Gi").value();
   c.env = {{"POD", "", EnvVarSource{"metadata.name", "", "", {}}},
            {"NS", "", EnvVarSource{"metadata.namespace", "", "", {}}},
            {"APP", "", EnvVarSource{"metadata.labels['app']", "", "", {}}},
            {"IP", "", EnvVarSource{"status.podIP", "", "", {}}},
-           {"MEM_MI", "", EnvVarSource{"", "limits.memory", "", *Quantity::Parse("1Mi", &error)}}};
+           {"MEM_MI", "", EnvVarSource{"", "limits.memory", "", Quantity::Parse("1Mi").value()}}};
   auto plan = PlanContainer(pod, c, nullptr, nullptr, {}, {});
   std::map<std::string, std::string> env(plan.env.begin(), plan.env.end());
   CHECK(env["POD"] == "job-worker-0");

@@ -1,3 +1,6 @@
+// kube-scheduler as ptsim plays it: NodeResourcesFit filtering with its
+// FailedScheduling messages, least-allocated scoring, retries when capacity
+// frees up, cordons and taints (fakes/scheduler/scheduler.hpp).
 #include <catch2/catch.hpp>
 
 #include "tests/support/fake_cluster.hpp"
