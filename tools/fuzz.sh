@@ -5,10 +5,14 @@
 # SECONDS each (default 60), one after the other:
 #
 #   tools/fuzz.sh [SECONDS] [TARGET...]     e.g. tools/fuzz.sh 20, tools/fuzz.sh 600 run_file
+#   tools/fuzz.sh --no-build [SECONDS] [TARGET...]
+#                                           run the harnesses already built, build nothing
 #   tools/fuzz.sh --available               exit 0 when clang's libFuzzer is installed
 #
 # PTSIM_FUZZ_BUILD=DIR uses DIR, an already configured tree with PTSIM_FUZZ=ON
-# (tools/test.sh's ASan tree), instead of configuring ./build-fuzz.
+# (tools/test.sh's ASan tree), instead of configuring ./build-fuzz. With
+# --no-build, DIR only needs bin/fuzz_<target> and fuzz-corpus/ (copies of
+# them let a long campaign run while the tree they came from is rebuilt).
 #
 # Each harness runs in libFuzzer's fork mode and keeps going after a crash,
 # a timeout (10 s) or running out of memory (2 GiB): every finding lands in
@@ -43,6 +47,11 @@ if ! available; then
   echo "fuzz.sh: clang++ with libFuzzer is needed (Debian: apt-get install clang libclang-rt-14-dev)" >&2
   exit 2
 fi
+build=1
+if [ "${1:-}" = "--no-build" ]; then
+  build=0
+  shift
+fi
 seconds=60
 case "${1:-}" in
   ''|*[!0-9]*) ;;
@@ -53,18 +62,20 @@ flyte_task_file flyte_template torchrun_args go_duration quantity label_selector
 targets="${*:-$all}"
 
 out="${PTSIM_FUZZ_BUILD:-build-fuzz}"
-if [ -z "${PTSIM_FUZZ_BUILD:-}" ]; then
-  cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_CXX_COMPILER=clang++ -DPTSIM_FUZZ=ON -DBUILD_TESTING=OFF >/dev/null
+if [ "$build" -eq 1 ]; then
+  if [ -z "${PTSIM_FUZZ_BUILD:-}" ]; then
+    cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCMAKE_CXX_COMPILER=clang++ -DPTSIM_FUZZ=ON -DBUILD_TESTING=OFF >/dev/null
+  fi
+  cmake --build "$out" --target fuzz_all -j"$(nproc)"
 fi
-cmake --build "$out" --target fuzz_all -j"$(nproc)"
 
 mkdir -p "$out/fuzz-logs" "$out/fuzz-artifacts" "$out/fuzz-work"
 # Scratch files of the run_file harness live here, and go with it.
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT INT TERM
 found=0
-printf '%-20s %8s %12s %8s %8s %9s\n' TARGET SECONDS EXECS COV FT FINDINGS
+printf '%-20s %8s %12s %8s %8s %14s %9s\n' TARGET SECONDS EXECS COV FT CORPUS FINDINGS
 for t in $targets; do
   bin="$out/bin/fuzz_$t"
   if [ ! -x "$bin" ]; then
@@ -84,9 +95,13 @@ for t in $targets; do
   execs=$(printf '%s' "$stats" | sed -n 's/^#\([0-9]*\):.*/\1/p')
   cov=$(printf '%s' "$stats" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
   ft=$(printf '%s' "$stats" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
+  # The grown corpus: inputs and their size (the seeds are not counted).
+  files=$(find "$out/fuzz-work/$t" -type f | wc -l)
+  kib=$(du -sk "$out/fuzz-work/$t" | cut -f1)
   new=$((after - before))
   [ "$new" -eq 0 ] || found=1
-  printf '%-20s %8s %12s %8s %8s %9s\n' "$t" "$seconds" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$new"
+  printf '%-20s %8s %12s %8s %8s %14s %9s\n' "$t" "$seconds" "${execs:-?}" "${cov:-?}" "${ft:-?}" \
+    "$files/${kib}K" "$new"
 done
 if [ "$found" -ne 0 ]; then
   echo "fuzz.sh: findings are in $out/fuzz-artifacts/ (logs in $out/fuzz-logs/)" >&2

@@ -44,12 +44,13 @@ JobObservation Job(const std::string& type, int workers = 2) {
   json suspended = Condition("Suspended", "True", "PyTorchJobSuspended",
                              "PyTorchJob the-job is suspended.", kNow + 60);
   json conditions;
-  if (type == "Created") conditions = {created};
-  if (type == "Running") conditions = {created, running};
-  if (type == "Succeeded") conditions = {created, running_inactive, succeeded};
-  if (type == "Failed") conditions = {created, running_inactive, failed};
-  if (type == "Restarting") conditions = {created, running_inactive, failed, restarting};
-  if (type == "Suspended") conditions = {created, suspended};
+  if (type == "Created") conditions = json::array({created});
+  if (type == "Running") conditions = json::array({created, running});
+  if (type == "Succeeded") conditions = json::array({created, running_inactive, succeeded});
+  if (type == "Failed") conditions = json::array({created, running_inactive, failed});
+  if (type == "Restarting")
+    conditions = json::array({created, running_inactive, failed, restarting});
+  if (type == "Suspended") conditions = json::array({created, suspended});
   json tmpl = kTemplate;
   tmpl["custom"]["workers"] = workers;
   auto built = BuildPyTorchJob(tmpl, TaskExecution{}, PluginConfig{});
