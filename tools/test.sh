@@ -14,13 +14,14 @@
 #                       that runs on several threads)
 #
 # Usage: tools/test.sh [gcc|asan|fuzz|tsan|all]...
-# No argument: every phase, gcc asan fuzz tsan, what CI runs (.ci/run); the
-# phase times on 2 cores are in docs/reliability.md. Any sanitizer report
-# fails the test that triggered it (docs/reliability.md). Ends with the wall
-# time of each phase.
+# No argument: gcc only, what CI runs today (.ci/run). The sanitizer and fuzz
+# phases join CI once the whole tree has been shown green under them
+# (docs/reliability.md: what is shown, what is not, and the phase times on
+# 2 cores). Any sanitizer report fails the test that triggered it. Ends with
+# the wall time of each phase.
 set -eu
 cd "$(dirname "$0")/.."
-phases="${*:-gcc asan fuzz tsan}"
+phases="${*:-gcc}"
 [ "$phases" != all ] || phases="gcc asan fuzz tsan"
 jobs="$(nproc)"
 timings=""
