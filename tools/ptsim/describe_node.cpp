@@ -24,9 +24,8 @@ std::int64_t PodResource(const json& pod, const char* kind, const std::string& r
   auto milli = [&](const json& c) -> std::int64_t {
     const json list = c.value("resources", json::object()).value(kind, json::object());
     if (!list.contains(resource) || !list[resource].is_string()) return 0;
-    std::string error;
-    auto q = Quantity::Parse(list[resource].get<std::string>(), &error);
-    return q ? q->milli() : 0;
+    auto q = Quantity::Parse(list[resource].get<std::string>());
+    return q.ok() ? q->milli() : 0;
   };
   std::int64_t sum = 0;
   for (const auto& c : pod.value("containers", json::array()))
@@ -47,9 +46,8 @@ std::string Amount(const std::string& resource, std::int64_t milli, std::int64_t
 std::int64_t Allocatable(const json& node, const std::string& resource) {
   const json list = node.value("allocatable", json::object());
   if (!list.contains(resource) || !list[resource].is_string()) return 0;
-  std::string error;
-  auto q = Quantity::Parse(list[resource].get<std::string>(), &error);
-  return q ? q->milli() : 0;
+  auto q = Quantity::Parse(list[resource].get<std::string>());
+  return q.ok() ? q->milli() : 0;
 }
 
 }  // namespace
