@@ -15,9 +15,17 @@ namespace fs = std::filesystem;
 namespace {
 
 // "1 (uid 5f0c…, created at 0.0s), 2 (…)": a name's incarnations.
+// Lists at most the first three and the last three incarnations, so that a
+// pod recreated hundreds of times still gets a readable message.
 std::string ListIncarnations(const std::vector<const PodIncarnation*>& pods) {
+  constexpr std::size_t kEachEnd = 3;
   std::vector<std::string> items;
   for (std::size_t i = 0; i < pods.size(); ++i) {
+    if (pods.size() > 2 * kEachEnd && i == kEachEnd) {
+      items.push_back(fmt::format("... ({} more)", pods.size() - 2 * kEachEnd));
+      i = pods.size() - kEachEnd - 1;
+      continue;
+    }
     const auto& p = *pods[i];
     items.push_back(p.created_at >= 0
                         ? fmt::format("{} (uid {}, created at {:.3f}s)", i + 1, p.uid, p.created_at)

@@ -188,5 +188,24 @@ TEST_CASE("ptsim logs orders incarnations from the pod journal while there is no
         "start 3 uid " + run.master_uids[2] + "\ndone\n");
 }
 
+TEST_CASE("the incarnation list of a pod recreated many times shows its ends and a count") {
+  TempDir dir;
+  // The #1709 loop recreates worker-0 about once a second for 60 s.
+  auto run = RunCli({"run", PTSIM_SOURCE_DIR "/scenarios/zero-workers-create-delete-loop.yaml",
+                     "-q", "--runs-dir", "runs"},
+                    dir.path());
+  REQUIRE(run.exit_code == 0);
+  auto r = RunCli({"logs", "zero-workers-create-delete-loop", "pod/zero-workers-worker-0",
+                   "--incarnation", "999", "--runs-dir", "runs"},
+                  dir.path());
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("1 (uid ") != std::string::npos);
+  CHECK(r.output.find("3 (uid ") != std::string::npos);
+  CHECK(r.output.find("4 (uid ") == std::string::npos);
+  CHECK(r.output.find(" more), ") != std::string::npos);
+  CHECK(r.output.size() < 1000);
+}
+
 }  // namespace
 }  // namespace ptsim
