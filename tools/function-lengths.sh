@@ -4,7 +4,8 @@
 # and a per-directory summary: count, median and maximum.
 #
 # Usage: tools/function-lengths.sh [-n TOP] [DIR...]   (default: sim fakes tools, top 15)
-# Needs universal-ctags (Debian package universal-ctags; tools/install-deps.sh).
+# Needs universal-ctags (Debian package universal-ctags; a development tool,
+# not installed by tools/install-deps.sh: apt-get install universal-ctags).
 set -eu
 cd "$(dirname "$0")/.."
 top=15
