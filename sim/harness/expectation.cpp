@@ -1,5 +1,6 @@
 #include "sim/harness/expectation.hpp"
 #include "fakes/process/container_log.hpp"
+#include "sim/harness/report_fields.hpp"
 #include "sim/model/user_regex.hpp"
 
 #include <fmt/format.h>
@@ -15,10 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string Str(const json& j, const char* key) {
-  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
-}
-
 double Num(const json& j, const char* key) {
   return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
 }
@@ -26,9 +23,9 @@ double Num(const json& j, const char* key) {
 // `c` is a condition of the report; its time is `time` in the history (when
 // ptsim saw the transition), else lastTransitionTime.
 bool Matches(const ConditionPattern& p, const json& c) {
-  if (Str(c, "type") != p.type || Str(c, "status") != p.status) return false;
-  if (!p.reason.empty() && Str(c, "reason") != p.reason) return false;
-  if (p.message && !SearchUserRegex(*p.message, Str(c, "message"))) return false;
+  if (StringField(c, "type") != p.type || StringField(c, "status") != p.status) return false;
+  if (!p.reason.empty() && StringField(c, "reason") != p.reason) return false;
+  if (p.message && !SearchUserRegex(*p.message, StringField(c, "message"))) return false;
   const double at = c.contains("time") ? Num(c, "time") : Num(c, "lastTransitionTime");
   if (p.after && at < ToSeconds(*p.after)) return false;
   if (p.before && at > ToSeconds(*p.before)) return false;
@@ -43,7 +40,7 @@ std::vector<const json*> RunsOf(const ExpectationSpec& s, const json& report, bo
                                 std::string* why) {
   std::vector<const json*> pods;
   for (const auto& p : report["pods"]) {
-    if (Str(p, "name") == s.pod) pods.push_back(&p);
+    if (StringField(p, "name") == s.pod) pods.push_back(&p);
   }
   std::vector<const json*> out;
   if (pods.empty()) {
@@ -55,7 +52,8 @@ std::vector<const json*> RunsOf(const ExpectationSpec& s, const json& report, bo
   for (const json* p : pods) {
     for (const auto* list : {&(*p)["initContainers"], &(*p)["containers"]}) {
       for (const auto& c : *list) {
-        if (s.container.empty() ? list == &(*p)["initContainers"] : Str(c, "name") != s.container)
+        if (s.container.empty() ? list == &(*p)["initContainers"]
+                                : StringField(c, "name") != s.container)
           continue;
         container_seen = true;
         const json& runs = c["runs"];
@@ -120,7 +118,8 @@ std::optional<std::vector<std::string>> MatchingLogLines(const std::string& path
 }
 
 json ConditionBrief(const json& c) {
-  return fmt::format("{}={} ({})", Str(c, "type"), Str(c, "status"), Str(c, "reason"));
+  return fmt::format("{}={} ({})", StringField(c, "type"), StringField(c, "status"),
+                     StringField(c, "reason"));
 }
 
 // The job an expectation is about: `name` among every job of the run, or the
@@ -131,7 +130,7 @@ const json* FindJob(const json& report, const std::string& name) {
   }
   if (!report.contains("jobs")) return nullptr;
   for (const auto& job : report["jobs"]) {
-    if (Str(job, "name") == name) return &job;
+    if (StringField(job, "name") == name) return &job;
   }
   return nullptr;
 }
@@ -145,7 +144,7 @@ std::string TheJob(const ExpectationSpec& s) {
 std::vector<const json*> PodsNamed(const json& report, const std::string& name) {
   std::vector<const json*> out;
   for (const auto& p : report["pods"]) {
-    if (Str(p, "name") == name) out.push_back(&p);
+    if (StringField(p, "name") == name) out.push_back(&p);
   }
   return out;
 }
@@ -296,9 +295,9 @@ ExpectationResult Evaluate(const ExpectationSpec& s, const json& report) {
       }
       const json& last = job->at("status").at("conditions").back();
       r.actual = fmt::format("{}, message \"{}\"", ConditionBrief(last).get<std::string>(),
-                             Str(last, "message"));
+                             StringField(last, "message"));
       r.passed = Matches(s.condition, last) &&
-                 (!s.message || SearchUserRegex(*s.message, Str(last, "message")));
+                 (!s.message || SearchUserRegex(*s.message, StringField(last, "message")));
       break;
     }
     case K::kConditions: {
@@ -323,14 +322,14 @@ ExpectationResult Evaluate(const ExpectationSpec& s, const json& report) {
       r.expected = Bounds(s);
       std::map<std::string, const json*> latest;
       for (const auto& p : report["pods"]) {
-        const bool match =
-            !s.pod.empty() ? Str(p, "name") == s.pod : Str(p, "replicaType") == s.replica_type;
-        if (match) latest[Str(p, "name")] = &p;
+        const bool match = !s.pod.empty() ? StringField(p, "name") == s.pod
+                                          : StringField(p, "replicaType") == s.replica_type;
+        if (match) latest[StringField(p, "name")] = &p;
       }
       int total = 0;
       for (const auto& [name, p] : latest) {
         for (const auto& c : (*p)["containers"]) {
-          if (!s.container.empty() && Str(c, "name") != s.container) continue;
+          if (!s.container.empty() && StringField(c, "name") != s.container) continue;
           total += c["restartCount"].get<int>();
         }
       }
@@ -351,7 +350,7 @@ ExpectationResult Evaluate(const ExpectationSpec& s, const json& report) {
         bool seen = false;
         bool exists = false;
         for (const auto& o : report[pods ? "pods" : "services"]) {
-          if (Str(o, "name") != name) continue;
+          if (StringField(o, "name") != name) continue;
           seen = true;
           exists = exists || o["deletedAt"].is_null();
         }
@@ -382,11 +381,11 @@ ExpectationResult Evaluate(const ExpectationSpec& s, const json& report) {
       int count = 0;
       json seen = json::array();
       for (const auto& e : report["events"]) {
-        if (Str(e, "reason") != s.reason) continue;
-        if (!s.object.empty() && Str(e, "object") != s.object) continue;
-        seen.push_back(
-            fmt::format("{} {}: {}", Str(e, "object"), Str(e, "reason"), Str(e, "message")));
-        if (s.message && !SearchUserRegex(*s.message, Str(e, "message"))) continue;
+        if (StringField(e, "reason") != s.reason) continue;
+        if (!s.object.empty() && StringField(e, "object") != s.object) continue;
+        seen.push_back(fmt::format("{} {}: {}", StringField(e, "object"), StringField(e, "reason"),
+                                   StringField(e, "message")));
+        if (s.message && !SearchUserRegex(*s.message, StringField(e, "message"))) continue;
         count += e["count"].get<int>();
       }
       r.actual = seen.empty() ? json("no such event") : seen;
@@ -403,14 +402,14 @@ ExpectationResult Evaluate(const ExpectationSpec& s, const json& report) {
         const json& p = *pods.back();
         for (const auto* list : {&p["initContainers"], &p["containers"]}) {
           for (const auto& c : *list) {
-            if (!s.container.empty() && Str(c, "name") != s.container) continue;
+            if (!s.container.empty() && StringField(c, "name") != s.container) continue;
             if (s.resolved) {
               if (c["resolvedEnv"].is_object() && c["resolvedEnv"].contains(s.env_name)) {
                 value = c["resolvedEnv"][s.env_name].get<std::string>();
               }
             } else {
               for (const auto& e : c["env"]) {
-                if (Str(e, "name") == s.env_name && e["value"].is_string())
+                if (StringField(e, "name") == s.env_name && e["value"].is_string())
                   value = e["value"].get<std::string>();
               }
             }
@@ -431,21 +430,21 @@ ExpectationResult Evaluate(const ExpectationSpec& s, const json& report) {
     case K::kPodPhase: {
       r.expected = s.phase;
       const auto pods = PodsNamed(report, s.pod);
-      r.actual = pods.empty() ? json("no such pod") : json(Str(*pods.back(), "phase"));
-      r.passed = !pods.empty() && Str(*pods.back(), "phase") == s.phase;
+      r.actual = pods.empty() ? json("no such pod") : json(StringField(*pods.back(), "phase"));
+      r.passed = !pods.empty() && StringField(*pods.back(), "phase") == s.phase;
       break;
     }
     case K::kOutcome:
       r.expected = s.outcome;
-      r.actual = Str(report, "outcome");
-      r.passed = Str(report, "outcome") == s.outcome;
+      r.actual = StringField(report, "outcome");
+      r.passed = StringField(report, "outcome") == s.outcome;
       break;
     case K::kNote: {
       r.expected = fmt::format("/{}/", s.message_text);
       json notes = json::array();
       for (const auto& n : report["notes"]) {
-        notes.push_back(Str(n, "text"));
-        const std::string text = Str(n, "text") + " " + Str(n, "ref");
+        notes.push_back(StringField(n, "text"));
+        const std::string text = StringField(n, "text") + " " + StringField(n, "ref");
         if (SearchUserRegex(*s.message, text)) r.passed = true;
       }
       r.actual = notes;
@@ -454,8 +453,8 @@ ExpectationResult Evaluate(const ExpectationSpec& s, const json& report) {
     case K::kFlytePhase: {
       r.expected = s.phase;
       const bool has = report.contains("flyte") && report["flyte"].is_object();
-      r.actual = has ? json(Str(report["flyte"], "phase")) : json("not a Flyte task");
-      r.passed = has && Str(report["flyte"], "phase") == s.phase;
+      r.actual = has ? json(StringField(report["flyte"], "phase")) : json("not a Flyte task");
+      r.passed = has && StringField(report["flyte"], "phase") == s.phase;
       break;
     }
     case K::kNeverCondition: {
@@ -481,9 +480,9 @@ ExpectationResult Evaluate(const ExpectationSpec& s, const json& report) {
         const int signal = (*run)["signal"].is_number() ? (*run)["signal"].get<int>() : 0;
         const int code = (*run)["exitCode"].is_number() ? (*run)["exitCode"].get<int>() : -1;
         got.push_back(fmt::format("run {}: reason {}, exit code {}, signal {}",
-                                  (*run)["restartCount"].dump(), Str(*run, "reason"),
+                                  (*run)["restartCount"].dump(), StringField(*run, "reason"),
                                   (*run)["exitCode"].dump(), signal));
-        if ((s.reason.empty() || Str(*run, "reason") == s.reason) &&
+        if ((s.reason.empty() || StringField(*run, "reason") == s.reason) &&
             (!s.exit_code || code == *s.exit_code) && (!s.signal || signal == *s.signal)) {
           r.passed = true;
         }
@@ -498,7 +497,7 @@ ExpectationResult Evaluate(const ExpectationSpec& s, const json& report) {
       int count = 0;
       json got = json::array();
       for (const json* run : runs) {
-        const std::string path = Str(*run, "log");
+        const std::string path = StringField(*run, "log");
         auto lines = path.empty() ? std::nullopt : MatchingLogLines(path, *s.message);
         if (!lines) {
           got.push_back(fmt::format("run {}: no log", (*run)["restartCount"].dump()));
@@ -522,7 +521,7 @@ ExpectationResult Evaluate(const ExpectationSpec& s, const json& report) {
       r.expected = r.description;
       const json* fault = nullptr;
       for (const auto& f : report["faults"]) {
-        if (Str(f, "name") == s.target) fault = &f;
+        if (StringField(f, "name") == s.target) fault = &f;
       }
       if (!fault) {
         r.actual = "no fault with this name";
@@ -538,7 +537,8 @@ ExpectationResult Evaluate(const ExpectationSpec& s, const json& report) {
     }
     case K::kFile: {
       r.expected = r.description;
-      const std::filesystem::path path = std::filesystem::path(Str(report, "runDir")) / s.target;
+      const std::filesystem::path path =
+          std::filesystem::path(StringField(report, "runDir")) / s.target;
       std::error_code ec;
       const bool present = std::filesystem::is_regular_file(path, ec);
       if (s.exists && !*s.exists) {

@@ -1,4 +1,5 @@
 #include "sim/harness/flyte_expectation.hpp"
+#include "sim/harness/report_fields.hpp"
 
 #include <fmt/format.h>
 
@@ -18,15 +19,11 @@ const std::set<std::string> kPhases = {"Undefined",       "NotReady",         "W
                                        "Success",         "RetryableFailure", "PermanentFailure",
                                        "WaitingForCache", "Aborted"};
 
-std::string Str(const json& j, const char* key) {
-  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
-}
-
 json DeckNames(const json& decks) {
   json names = json::array();
   if (decks.is_array()) {
     for (const auto& d : decks)
-      names.push_back(Str(d, "name"));
+      names.push_back(StringField(d, "name"));
   }
   return names;
 }
@@ -134,28 +131,28 @@ FlyteCheck EvaluateFlyteExpectation(const FlyteExpectation& e, const json& repor
   json actual = json::object();
   bool ok = true;
   if (!e.phase.empty()) {
-    actual["phase"] = Str(s, "phase");
-    ok = ok && Str(s, "phase") == e.phase;
+    actual["phase"] = StringField(s, "phase");
+    ok = ok && StringField(s, "phase") == e.phase;
   }
   if (e.attempts) {
     actual["attempts"] = flyte["attempts"].size();
     ok = ok && static_cast<int>(flyte["attempts"].size()) == *e.attempts;
   }
   if (!e.name.empty()) {
-    actual["name"] = Str(s, "name");
-    ok = ok && Str(s, "name") == e.name;
+    actual["name"] = StringField(s, "name");
+    ok = ok && StringField(s, "name") == e.name;
   }
   if (!e.error_code.empty()) {
-    actual["errorCode"] = error.is_object() ? json(Str(error, "code")) : json(nullptr);
-    ok = ok && Str(error, "code") == e.error_code;
+    actual["errorCode"] = error.is_object() ? json(StringField(error, "code")) : json(nullptr);
+    ok = ok && StringField(error, "code") == e.error_code;
   }
   if (!e.error_kind.empty()) {
-    actual["errorKind"] = error.is_object() ? json(Str(error, "kind")) : json(nullptr);
-    ok = ok && Str(error, "kind") == e.error_kind;
+    actual["errorKind"] = error.is_object() ? json(StringField(error, "kind")) : json(nullptr);
+    ok = ok && StringField(error, "kind") == e.error_kind;
   }
   if (e.message) {
-    actual["message"] = error.is_object() ? json(Str(error, "message")) : json(nullptr);
-    ok = ok && error.is_object() && SearchUserRegex(*e.message, Str(error, "message"));
+    actual["message"] = error.is_object() ? json(StringField(error, "message")) : json(nullptr);
+    ok = ok && error.is_object() && SearchUserRegex(*e.message, StringField(error, "message"));
   }
   if (e.return_value) {
     actual["returnValue"] = s.value("returnValue", json());

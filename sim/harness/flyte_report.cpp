@@ -2,16 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "sim/harness/report_fields.hpp"
 #include "sim/harness/report_junit.hpp"
 
 namespace ptsim {
 namespace {
 
 using nlohmann::json;
-
-std::string Str(const json& j, const char* key) {
-  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
-}
 
 double Num(const json& j, const char* key) {
   return j.is_object() && j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0;
@@ -35,8 +32,8 @@ std::string FirstLines(const std::string& text, std::size_t lines) {
 
 std::string ErrorText(const json& error) {
   if (!error.is_object()) return "";
-  return fmt::format("{} {}: {}", Str(error, "kind"), Str(error, "code"),
-                     FirstLines(Str(error, "message"), 3));
+  return fmt::format("{} {}: {}", StringField(error, "kind"), StringField(error, "code"),
+                     FirstLines(StringField(error, "message"), 3));
 }
 
 std::string E(const std::string& s) {
@@ -57,24 +54,25 @@ const char* FlytePhaseColor(const std::string& phase) {
 std::string FlyteSummaryText(const json& flyte) {
   if (!flyte.is_object()) return "";
   const json& exec = flyte["execution"];
-  std::string out =
-      fmt::format("Flyte task {}/{}/{} node {} ({}, {} attempt(s) allowed, {} made):\n",
-                  Str(exec, "project"), Str(exec, "domain"), Str(exec, "name"), Str(exec, "nodeId"),
-                  Str(flyte, "taskType"), flyte.value("maxAttempts", 0), flyte["attempts"].size());
+  std::string out = fmt::format(
+      "Flyte task {}/{}/{} node {} ({}, {} attempt(s) allowed, {} made):\n",
+      StringField(exec, "project"), StringField(exec, "domain"), StringField(exec, "name"),
+      StringField(exec, "nodeId"), StringField(flyte, "taskType"), flyte.value("maxAttempts", 0),
+      flyte["attempts"].size());
   for (const auto& p : flyte["phases"]) {
-    std::string detail = Str(p, "reason");
+    std::string detail = StringField(p, "reason");
     if (p["error"].is_object()) detail = ErrorText(p["error"]);
-    const std::string phase = fmt::format("{} v{}", Str(p, "phase"), p.value("version", 0));
+    const std::string phase = fmt::format("{} v{}", StringField(p, "phase"), p.value("version", 0));
     out += fmt::format("  {:8.3f}s  attempt {}  {:<20} {}\n", Num(p, "at"), p.value("attempt", 0),
                        phase, detail);
   }
-  out += fmt::format("  final: {}", Str(flyte, "phase"));
+  out += fmt::format("  final: {}", StringField(flyte, "phase"));
   if (flyte["error"].is_object()) out += "  " + ErrorText(flyte["error"]);
   out += "\n";
   if (!flyte["returnValue"].is_null())
     out += "  return value: " + flyte["returnValue"].dump() + "\n";
   for (const auto& d : flyte["decks"])
-    out += fmt::format("  deck {}: {}\n", Str(d, "name"), Str(d, "path"));
+    out += fmt::format("  deck {}: {}\n", StringField(d, "name"), StringField(d, "path"));
   for (const auto& w : flyte["warnings"])
     out += "  warning: " + (w.is_string() ? w.get<std::string>() : w.dump()) + "\n";
   return out;
@@ -87,24 +85,27 @@ std::string FlyteHtmlSection(const json& flyte) {
   out += fmt::format(
       "<p class='meta'>{} · task type {} v{} · execution {}/{}/{} node {} · namespace {} · "
       "retries {} ({} attempt(s) allowed, {} system retries)</p>",
-      E(Str(flyte, "input")), E(Str(flyte, "taskType")), flyte.value("taskTypeVersion", 0),
-      E(Str(exec, "project")), E(Str(exec, "domain")), E(Str(exec, "name")), E(Str(exec, "nodeId")),
-      E(Str(exec, "namespace")), flyte.value("retries", 0), flyte.value("maxAttempts", 0),
+      E(StringField(flyte, "input")), E(StringField(flyte, "taskType")),
+      flyte.value("taskTypeVersion", 0), E(StringField(exec, "project")),
+      E(StringField(exec, "domain")), E(StringField(exec, "name")), E(StringField(exec, "nodeId")),
+      E(StringField(exec, "namespace")), flyte.value("retries", 0), flyte.value("maxAttempts", 0),
       flyte.value("maxSystemRetries", 0));
-  const std::string phase = Str(flyte, "phase");
+  const std::string phase = StringField(flyte, "phase");
   out += fmt::format("<p>Final phase <b style='color:{}'>{}</b>", FlytePhaseColor(phase), E(phase));
   if (flyte["error"].is_object()) {
-    out += fmt::format(" — <code>{} {}</code><pre>{}</pre>", E(Str(flyte["error"], "kind")),
-                       E(Str(flyte["error"], "code")), E(Str(flyte["error"], "message")));
+    out += fmt::format(" — <code>{} {}</code><pre>{}</pre>", E(StringField(flyte["error"], "kind")),
+                       E(StringField(flyte["error"], "code")),
+                       E(StringField(flyte["error"], "message")));
   }
   out += "</p>";
   out += "<table><tr><th>time</th><th>attempt</th><th>phase</th><th>reason / error</th></tr>";
   for (const auto& p : flyte["phases"]) {
-    std::string detail = E(Str(p, "reason"));
+    std::string detail = E(StringField(p, "reason"));
     if (p["error"].is_object()) detail = "<code>" + E(ErrorText(p["error"])) + "</code>";
-    out += fmt::format(
-        "<tr><td>{:.3f}s</td><td>{}</td><td style='color:{}'>{}</td><td>{}</td></tr>", Num(p, "at"),
-        p.value("attempt", 0), FlytePhaseColor(Str(p, "phase")), E(Str(p, "phase")), detail);
+    out +=
+        fmt::format("<tr><td>{:.3f}s</td><td>{}</td><td style='color:{}'>{}</td><td>{}</td></tr>",
+                    Num(p, "at"), p.value("attempt", 0), FlytePhaseColor(StringField(p, "phase")),
+                    E(StringField(p, "phase")), detail);
   }
   out += "</table>";
   out +=
@@ -114,20 +115,21 @@ std::string FlyteHtmlSection(const json& flyte) {
     const json& doc = a["errorDocument"];
     out += fmt::format(
         "<tr><td>{}</td><td>{} {}</td><td>{}</td><td>{:.3f}s</td><td>{}</td><td>{}</td></tr>",
-        a.value("attempt", 0), E(Str(a, "kind")), E(Str(a, "name")), E(Str(a, "phase")),
-        Num(a, "submittedAt"),
+        a.value("attempt", 0), E(StringField(a, "kind")), E(StringField(a, "name")),
+        E(StringField(a, "phase")), Num(a, "submittedAt"),
         a["endedAt"].is_number() ? fmt::format("{:.3f}s", Num(a, "endedAt")) : "-",
-        doc.is_object() ? E(fmt::format("{} {} {} ({})", Str(doc, "file"), Str(doc, "code"),
-                                        Str(doc, "kind"), Str(doc, "worker")))
-                        : "-");
+        doc.is_object()
+            ? E(fmt::format("{} {} {} ({})", StringField(doc, "file"), StringField(doc, "code"),
+                            StringField(doc, "kind"), StringField(doc, "worker")))
+            : "-");
   }
   out += "</table>";
   if (!flyte["returnValue"].is_null()) {
     out += "<p>Return value: <code>" + E(flyte["returnValue"].dump()) + "</code></p>";
   }
   for (const auto& d : flyte["decks"]) {
-    out +=
-        fmt::format("<p>Deck <a href='file://{}'>{}</a></p>", E(Str(d, "path")), E(Str(d, "name")));
+    out += fmt::format("<p>Deck <a href='file://{}'>{}</a></p>", E(StringField(d, "path")),
+                       E(StringField(d, "name")));
   }
   return out;
 }

@@ -7,6 +7,7 @@
 
 #include "sim/harness/flyte_report.hpp"
 #include "sim/harness/pod_rows.hpp"
+#include "sim/harness/report_fields.hpp"
 #include "sim/harness/report_junit.hpp"
 #include "sim/harness/summary_text.hpp"
 #include "sim/harness/timeline_svg.hpp"
@@ -18,9 +19,6 @@ using nlohmann::json;
 
 std::string E(const std::string& s) {
   return XmlEscape(s);
-}
-std::string Str(const json& j, const char* key) {
-  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
 }
 // A string as itself, anything else as JSON.
 std::string Plain(const json& j) {
@@ -75,9 +73,10 @@ std::string PodTableHtml(const json& report, const std::string& html_dir) {
       if (!r.newest->contains(list)) continue;
       for (const auto& c : (*r.newest)[list]) {
         for (const auto& run : c.value("runs", json::array())) {
-          if (Str(run, "log").empty()) continue;
-          logs += fmt::format("<a href='{}'>{}#{}</a> ", E(LogHref(Str(run, "log"), html_dir)),
-                              E(Str(c, "name")), run.value("restartCount", 0));
+          if (StringField(run, "log").empty()) continue;
+          logs +=
+              fmt::format("<a href='{}'>{}#{}</a> ", E(LogHref(StringField(run, "log"), html_dir)),
+                          E(StringField(c, "name")), run.value("restartCount", 0));
         }
       }
     }
@@ -105,15 +104,17 @@ std::string PodTableHtml(const json& report, const std::string& html_dir) {
 std::string Section(const json& report, const std::string& anchor, const std::string& html_dir) {
   const bool passed = report.value("passed", false);
   std::string out = "<section id='" + E(anchor) + "'>";
-  out += fmt::format("<h1>{} <span class='{}'>{}</span></h1>", E(Str(report, "name")),
+  out += fmt::format("<h1>{} <span class='{}'>{}</span></h1>", E(StringField(report, "name")),
                      passed ? "pass" : "fail", passed ? "PASS" : "FAIL");
-  if (!Str(report, "description").empty()) out += "<p>" + E(Str(report, "description")) + "</p>";
+  if (!StringField(report, "description").empty())
+    out += "<p>" + E(StringField(report, "description")) + "</p>";
   out += fmt::format(
       "<p class='meta'>{} · operator {} · seed {} · {:.3f}s virtual · {:.3f}s wall · outcome {} · "
       "ptsim {} · trace {}</p>",
-      E(Str(report, "source")), E(Str(report, "operatorVersion")), report.value("seed", 0),
-      Num(report, "virtualSeconds"), Num(report, "wallSeconds"), E(Str(report, "outcome")),
-      E(Str(report, "ptsimVersion")), E(Str(report, "traceDigest")));
+      E(StringField(report, "source")), E(StringField(report, "operatorVersion")),
+      report.value("seed", 0), Num(report, "virtualSeconds"), Num(report, "wallSeconds"),
+      E(StringField(report, "outcome")), E(StringField(report, "ptsimVersion")),
+      E(StringField(report, "traceDigest")));
   out += "<h2>Timeline</h2>" + Legend() + TimelineSvg(report, {anchor, html_dir});
   out += PodTableHtml(report, html_dir);
 
@@ -125,21 +126,23 @@ std::string Section(const json& report, const std::string& anchor, const std::st
   for (const auto& job : jobs) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& c : job["conditionHistory"]) {
-      rows.push_back({fmt::format("{:.3f}s", Num(c, "time")), E(Str(c, "type")),
-                      E(Str(c, "status")), E(Str(c, "reason")), E(Str(c, "message"))});
+      rows.push_back({fmt::format("{:.3f}s", Num(c, "time")), E(StringField(c, "type")),
+                      E(StringField(c, "status")), E(StringField(c, "reason")),
+                      E(StringField(c, "message"))});
     }
     // Long histories (a crash loop) fold their repeats, as the text summary does.
     if (rows.size() > 20) {
       rows.clear();
       for (const auto& g : FoldConditionHistory(job["conditionHistory"])) {
         const double t = Num(g.first, "time");
-        rows.push_back({fmt::format("{:.3f}s", t), E(Str(g.first, "type")),
-                        E(Str(g.first, "status")), E(Str(g.first, "reason")),
+        rows.push_back({fmt::format("{:.3f}s", t), E(StringField(g.first, "type")),
+                        E(StringField(g.first, "status")), E(StringField(g.first, "reason")),
                         E(g.last_message + RepeatSuffix(g.count, t, g.last_time))});
       }
     }
-    const std::string heading =
-        jobs.size() > 1 ? "Job conditions: PyTorchJob " + E(Str(job, "name")) : "Job conditions";
+    const std::string heading = jobs.size() > 1
+                                    ? "Job conditions: PyTorchJob " + E(StringField(job, "name"))
+                                    : "Job conditions";
     out +=
         "<h2>" + heading + "</h2>" + Table({"time", "type", "status", "reason", "message"}, rows);
   }
@@ -149,7 +152,8 @@ std::string Section(const json& report, const std::string& anchor, const std::st
     for (const auto& e : report["expectations"]) {
       const bool ok = e["passed"].get<bool>();
       rows.push_back({ok ? "<span class='pass'>ok</span>" : "<span class='fail'>FAIL</span>",
-                      E(Str(e, "description")), "<code>" + E(Plain(e["expected"])) + "</code>",
+                      E(StringField(e, "description")),
+                      "<code>" + E(Plain(e["expected"])) + "</code>",
                       "<code>" + E(Plain(e["actual"])) + "</code>"});
     }
     out += "<h2>Expectations</h2>" + Table({"", "expectation", "want", "got"}, rows);
@@ -160,7 +164,8 @@ std::string Section(const json& report, const std::string& anchor, const std::st
     for (const auto& n : report["notes"]) {
       ++number;
       rows.push_back({fmt::format("<span id='{}-note-{}'>{}</span>", E(anchor), number, number),
-                      fmt::format("{:.3f}s", Num(n, "time")), E(Str(n, "text")), E(Str(n, "ref"))});
+                      fmt::format("{:.3f}s", Num(n, "time")), E(StringField(n, "text")),
+                      E(StringField(n, "ref"))});
     }
     out += "<h2>Notes</h2>" + Table({"", "time", "note", "reference"}, rows);
   }
@@ -170,8 +175,9 @@ std::string Section(const json& report, const std::string& anchor, const std::st
       std::string fired;
       for (const auto& x : f["fired"])
         fired += fmt::format("{:.3f}s → {}<br>", Num(x, "time"), E(x["targets"].dump()));
-      rows.push_back({E(Str(f, "name")), E(Str(f, "action")), E(Str(f, "target")),
-                      E(Str(f, "trigger")), fired.empty() ? "never" : fired});
+      rows.push_back({E(StringField(f, "name")), E(StringField(f, "action")),
+                      E(StringField(f, "target")), E(StringField(f, "trigger")),
+                      fired.empty() ? "never" : fired});
     }
     out += "<h2>Faults</h2>" + Table({"name", "action", "target", "trigger", "fired"}, rows);
   }
@@ -180,9 +186,9 @@ std::string Section(const json& report, const std::string& anchor, const std::st
     std::size_t n = 0;
     for (const auto& e : report["events"]) {
       if (++n > 500) break;
-      rows.push_back({fmt::format("{:.3f}s", Num(e, "time")), E(Str(e, "type")),
-                      E(Str(e, "reason")), E(Str(e, "object")), E(Str(e, "message")),
-                      std::to_string(e.value("count", 1))});
+      rows.push_back({fmt::format("{:.3f}s", Num(e, "time")), E(StringField(e, "type")),
+                      E(StringField(e, "reason")), E(StringField(e, "object")),
+                      E(StringField(e, "message")), std::to_string(e.value("count", 1))});
     }
     out +=
         "<h2>Events</h2>" + Table({"time", "type", "reason", "object", "message", "count"}, rows);
@@ -208,16 +214,17 @@ std::string RunsTable(const std::vector<json>& reports) {
     std::string condition = "-";
     if (r.contains("job") && r["job"].is_object() && !r["job"]["status"]["conditions"].empty()) {
       const json& c = r["job"]["status"]["conditions"].back();
-      condition = Str(c, "type") + "=" + Str(c, "status");
+      condition = StringField(c, "type") + "=" + StringField(c, "status");
     }
     int failed = 0;
     for (const auto& e : r.value("expectations", json::array()))
       failed += e.value("passed", true) ? 0 : 1;
     rows.push_back({passed ? "<span class='pass'>PASS</span>" : "<span class='fail'>FAIL</span>",
-                    fmt::format("<a href='#run-{}'>{}</a>", i + 1, E(Str(r, "name"))),
-                    E(Str(r, "outcome")), E(condition), failed ? std::to_string(failed) : "-",
+                    fmt::format("<a href='#run-{}'>{}</a>", i + 1, E(StringField(r, "name"))),
+                    E(StringField(r, "outcome")), E(condition),
+                    failed ? std::to_string(failed) : "-",
                     fmt::format("{:.1f}s", Num(r, "virtualSeconds")),
-                    fmt::format("{:.2f}s", Num(r, "wallSeconds")), E(Str(r, "source"))});
+                    fmt::format("{:.2f}s", Num(r, "wallSeconds")), E(StringField(r, "source"))});
   }
   return "<h1>ptsim: " + std::to_string(reports.size()) + " runs</h1>" +
          Table({"verdict", "run", "outcome", "job", "failed expectations", "virtual", "wall",
@@ -228,8 +235,8 @@ std::string RunsTable(const std::vector<json>& reports) {
 }  // namespace
 
 std::string HtmlReport(const std::vector<json>& reports, const std::string& html_dir) {
-  std::string title =
-      reports.size() == 1 ? Str(reports[0], "name") : fmt::format("{} runs", reports.size());
+  std::string title = reports.size() == 1 ? StringField(reports[0], "name")
+                                          : fmt::format("{} runs", reports.size());
   std::string out = "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>";
   out += "<title>ptsim: " + E(title) + "</title><style>";
   out +=

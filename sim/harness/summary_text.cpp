@@ -6,20 +6,18 @@
 #include <vector>
 
 #include "sim/harness/pod_rows.hpp"
+#include "sim/harness/report_fields.hpp"
 
 namespace ptsim {
 namespace {
 
 using nlohmann::json;
 
-std::string Str(const json& j, const char* key) {
-  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
-}
 double Num(const json& j, const char* key) {
   return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0;
 }
 std::string Key(const json& c) {
-  return Str(c, "type") + "=" + Str(c, "status") + " " + Str(c, "reason");
+  return StringField(c, "type") + "=" + StringField(c, "status") + " " + StringField(c, "reason");
 }
 Time AtSeconds(double s) {
   return kRunStart + std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
@@ -60,11 +58,11 @@ std::vector<ConditionGroup> FoldConditionHistory(const json& history) {
       if (Key(g.first) != Key(c)) continue;
       ++g.count;
       g.last_time = Num(c, "time");
-      g.last_message = Str(c, "message");
+      g.last_message = StringField(c, "message");
       joined = true;
     }
     if (joined) continue;
-    groups.push_back({c, 1, Num(c, "time"), Str(c, "message")});
+    groups.push_back({c, 1, Num(c, "time"), StringField(c, "message")});
   }
   return groups;
 }
@@ -73,13 +71,14 @@ std::string ConditionHistoryText(const json& report) {
   std::string out;
   if (!report.contains("jobs")) return out;
   for (const auto& job : report["jobs"]) {
-    out += fmt::format("PyTorchJob {}/{}:\n", Str(job, "namespace"), Str(job, "name"));
+    out +=
+        fmt::format("PyTorchJob {}/{}:\n", StringField(job, "namespace"), StringField(job, "name"));
     for (const auto& g : FoldConditionHistory(job.value("conditionHistory", json::array()))) {
       const json& c = g.first;
       const double t = Num(c, "time");
       out += fmt::format("  {}  {:<10} {:<5} {:<22} {}{}\n", FormatTimestamp(AtSeconds(t)),
-                         Str(c, "type"), Str(c, "status"), Str(c, "reason"), g.last_message,
-                         RepeatSuffix(g.count, t, g.last_time));
+                         StringField(c, "type"), StringField(c, "status"), StringField(c, "reason"),
+                         g.last_message, RepeatSuffix(g.count, t, g.last_time));
     }
     if (job.contains("deletedAt") && job["deletedAt"].is_number())
       out += fmt::format("  {}  deleted\n", FormatTimestamp(AtSeconds(Num(job, "deletedAt"))));

@@ -10,6 +10,7 @@
 
 #include "sim/harness/flyte_report.hpp"
 #include "sim/harness/pod_rows.hpp"
+#include "sim/harness/report_fields.hpp"
 #include "sim/harness/report_junit.hpp"
 
 namespace ptsim {
@@ -19,9 +20,6 @@ using nlohmann::json;
 
 std::string E(const std::string& s) {
   return XmlEscape(s);
-}
-std::string Str(const json& j, const char* key) {
-  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
 }
 // j[key], or null when j has no such key (const operator[] must not be used on a missing key).
 const json& At(const json& j, const char* key) {
@@ -97,9 +95,9 @@ std::vector<Lane> Lanes(const json& report) {
   std::vector<Lane> lanes;
   std::map<std::string, std::size_t> by_name;
   for (const auto& p : At(report, "pods")) {
-    const std::string key = Str(p, "namespace") + "/" + Str(p, "name");
+    const std::string key = StringField(p, "namespace") + "/" + StringField(p, "name");
     auto [it, inserted] = by_name.try_emplace(key, lanes.size());
-    if (inserted) lanes.push_back({Str(p, "name"), {}});
+    if (inserted) lanes.push_back({StringField(p, "name"), {}});
     lanes[it->second].pods.push_back(&p);
   }
   return lanes;
@@ -110,7 +108,7 @@ std::vector<Lane> Lanes(const json& report) {
 std::pair<const char*, const char*> RunStyle(const json& run) {
   if (run.value("terminatedByPtsim", false)) return {"#9e9e9e", "still running at the end"};
   if (At(run, "finishedAt").is_null()) return {"#1e88e5", "running"};
-  const std::string reason = Str(run, "reason");
+  const std::string reason = StringField(run, "reason");
   if (reason == "Completed") return {"#43a047", "Completed (exit 0)"};
   if (reason == "OOMKilled") return {"#8e24aa", "OOMKilled"};
   if (reason == "StartError") return {"#6d4c41", "StartError"};
@@ -156,21 +154,21 @@ std::string TimelineSvg(const json& report, const TimelineSvgOptions& options) {
     for (const json* p : lane.pods) {
       for (const char* list : {"initContainers", "containers"}) {
         for (const auto& c : At(*p, list)) {
-          if (std::find(names.begin(), names.end(), Str(c, "name")) == names.end())
-            names.push_back(Str(c, "name"));
+          if (std::find(names.begin(), names.end(), StringField(c, "name")) == names.end())
+            names.push_back(StringField(c, "name"));
         }
       }
     }
     const int height = std::max<int>(34, static_cast<int>(names.size()) * row + 8);
     body += fmt::format("<rect x='0' y='{}' width='{}' height='{}' fill='{}'/>", y, kWidth, height,
                         li % 2 == 0 ? "#fafafa" : "#ffffff");
-    const std::string status = li < rows.size() ? rows[li].status : Str(newest, "phase");
+    const std::string status = li < rows.size() ? rows[li].status : StringField(newest, "phase");
     body += fmt::format(
         "<text x='6' y='{}' class='lane'>{}</text>", y + 13,
         E(lane.pods.size() > 1 ? fmt::format("{} (x{})", lane.name, lane.pods.size()) : lane.name));
     body += fmt::format("<text x='6' y='{}' class='sub'>{} · {}</text>", y + 25, E(status),
                         E(lane.pods.size() > 1 ? fmt::format("{} uids", lane.pods.size())
-                                               : Str(newest, "uid").substr(0, 8)));
+                                               : StringField(newest, "uid").substr(0, 8)));
     for (std::size_t k = 0; k < names.size(); ++k) {
       body += fmt::format("<text x='{}' y='{}' class='cname'>{}</text>", kLabelWidth - 4,
                           y + 4 + row * static_cast<int>(k) + 10, E(names[k]));
@@ -186,33 +184,35 @@ std::string TimelineSvg(const json& report, const TimelineSvgOptions& options) {
         body += fmt::format(
             "<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='#90a4ae' "
             "stroke-dasharray='2 2'><title>{3} #{4} created at {5:.3f}s (uid {6})</title></line>",
-            x(created), y + 1, y + height - 1, E(lane.name), pi + 1, created, E(Str(p, "uid")));
+            x(created), y + 1, y + height - 1, E(lane.name), pi + 1, created,
+            E(StringField(p, "uid")));
       }
       for (const char* list : {"initContainers", "containers"}) {
         for (const auto& c : At(p, list)) {
-          const auto k = static_cast<int>(std::find(names.begin(), names.end(), Str(c, "name")) -
-                                          names.begin());
+          const auto k = static_cast<int>(
+              std::find(names.begin(), names.end(), StringField(c, "name")) - names.begin());
           for (const auto& run : At(c, "runs")) {
             const double s = Num(run, "startedAt");
             const double f = At(run, "finishedAt").is_null() ? end : Num(run, "finishedAt");
             auto [color, label] = RunStyle(run);
             std::string title = fmt::format(
-                "{}/{} #{}: {:.3f}s → {}", Str(p, "name"), Str(c, "name"),
+                "{}/{} #{}: {:.3f}s → {}", StringField(p, "name"), StringField(c, "name"),
                 run.value("restartCount", 0), s,
                 At(run, "finishedAt").is_null() ? std::string("end") : fmt::format("{:.3f}s", f));
             if (At(run, "exitCode").is_number())
               title += fmt::format(", exit code {}", run["exitCode"].get<int>());
-            if (!Str(run, "reason").empty()) title += " (" + Str(run, "reason") + ")";
+            if (!StringField(run, "reason").empty())
+              title += " (" + StringField(run, "reason") + ")";
             title += std::string(" — ") + label;
             const std::string bar = fmt::format(
                 "<rect x='{:.1f}' y='{}' width='{:.1f}' height='{}' rx='3' fill='{}'>"
                 "<title>{}</title></rect>",
                 x(s), y + 4 + row * k, std::max(2.0, x(f) - x(s)), row - 4, color,
-                E(title + (Str(run, "log").empty() ? "" : " · click for its log")));
-            body += Str(run, "log").empty()
+                E(title + (StringField(run, "log").empty() ? "" : " · click for its log")));
+            body += StringField(run, "log").empty()
                         ? bar
                         : fmt::format("<a href='{}'>{}</a>",
-                                      E(LogHref(Str(run, "log"), options.html_dir)), bar);
+                                      E(LogHref(StringField(run, "log"), options.html_dir)), bar);
           }
         }
       }
@@ -239,16 +239,16 @@ std::string TimelineSvg(const json& report, const TimelineSvgOptions& options) {
   for (const auto& job : jobs) {
     std::map<std::string, int> occurrences;
     for (const auto& c : At(job, "conditionHistory"))
-      ++occurrences[Str(c, "type") + "=" + Str(c, "status")];
+      ++occurrences[StringField(c, "type") + "=" + StringField(c, "status")];
     std::map<std::string, bool> labelled;
     for (const auto& c : At(job, "conditionHistory")) {
       const double t = Num(c, "time");
-      const std::string type = Str(c, "type");
-      const std::string key = type + "=" + Str(c, "status");
+      const std::string type = StringField(c, "type");
+      const std::string key = type + "=" + StringField(c, "status");
       marks += fmt::format(
           "<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='{3}' stroke-width='1.5'>"
           "<title>{4:.3f}s {5}: {6}</title></line>",
-          x(t), 14, bottom, ConditionColor(type), t, E(key), E(Str(c, "message")));
+          x(t), 14, bottom, ConditionColor(type), t, E(key), E(StringField(c, "message")));
       if (labelled[key]) continue;
       const int n = occurrences[key];
       const std::string text = n > 1 ? fmt::format("{} ×{}", key, n) : key;
@@ -256,7 +256,7 @@ std::string TimelineSvg(const json& report, const TimelineSvgOptions& options) {
       if (at.empty()) continue;
       labelled[key] = true;
       labels += fmt::format("<text {} class='mark' fill='{}'>{}<title>{}</title></text>", at,
-                            ConditionColor(type), E(text), E(Str(c, "message")));
+                            ConditionColor(type), E(text), E(StringField(c, "message")));
     }
   }
   // Below the axis: faults, notes, then Flyte phases.
@@ -268,11 +268,12 @@ std::string TimelineSvg(const json& report, const TimelineSvgOptions& options) {
           "<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='#d81b60' "
           "stroke-dasharray='4 3'/>",
           x(t), 14, bottom);
-      const std::string text = "⚡ " + Str(f, "name");
+      const std::string text = "⚡ " + StringField(f, "name");
       const std::string at = faults_row.Place(x(t), text);
       if (at.empty()) continue;
-      marks += fmt::format("<text {} class='mark' fill='#d81b60'>{}<title>{} → {}</title></text>",
-                           at, E(text), E(Str(f, "action")), E(At(fired, "targets").dump()));
+      marks +=
+          fmt::format("<text {} class='mark' fill='#d81b60'>{}<title>{} → {}</title></text>", at,
+                      E(text), E(StringField(f, "action")), E(At(fired, "targets").dump()));
     }
   }
   LabelRows notes_row(2, bottom + 52, 10);
@@ -290,16 +291,16 @@ std::string TimelineSvg(const json& report, const TimelineSvgOptions& options) {
     marks += fmt::format(
         "<a href='#{}-note-{}'><text {} class='mark' fill='#00897b'>{}<title>{:.3f}s: "
         "{}</title></text></a>",
-        E(options.anchor), note_number, at, E(text), t, E(Str(n, "text")));
+        E(options.anchor), note_number, at, E(text), t, E(StringField(n, "text")));
   }
   const bool has_flyte = report.contains("flyte") && report["flyte"].is_object();
   if (has_flyte) {
     LabelRows flyte_row(3, bottom + 76, 10);
     for (const auto& p : At(report["flyte"], "phases")) {
       const double t = Num(p, "at");
-      const std::string phase = Str(p, "phase");
+      const std::string phase = StringField(p, "phase");
       const std::string detail =
-          At(p, "error").is_object() ? Str(p["error"], "code") : Str(p, "reason");
+          At(p, "error").is_object() ? StringField(p["error"], "code") : StringField(p, "reason");
       marks += fmt::format(
           "<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='{3}' stroke-dasharray='1 2'/>",
           x(t), 14, bottom, FlytePhaseColor(phase));
