@@ -45,7 +45,8 @@ ElasticAgent::ElasticAgent(AgentContext ctx, Deps deps, ElasticAgentOptions opti
       container_(std::move(container)),
       plan_(std::move(plan)),
       config_(plan_.config),
-      callbacks_(std::move(callbacks)) {
+      callbacks_(std::move(callbacks)),
+      log_(container_.log_path, callbacks_, options_.log_policy) {
   ctx_.log = [this](const std::string& line) { Emit(line); };
   ctx_.record = [this](const std::string& text) { Record(text); };
   watch_ =
@@ -71,23 +72,11 @@ ElasticAgent::~ElasticAgent() {
   StopSharedStore();
   if (handler_) handler_->ProcessEnded();
   group_.reset();  // SIGKILLs what is left
-  if (log_) std::fclose(log_);
 }
 
 void ElasticAgent::Emit(const std::string& line) {
   // The agent owns the container's log: its own lines and its workers' lines.
-  if (!container_.log_path.empty()) {
-    if (log_ == nullptr) {
-      std::error_code ignored;
-      std::filesystem::create_directories(std::filesystem::path(container_.log_path).parent_path(),
-                                          ignored);
-      log_ = std::fopen(container_.log_path.c_str(), "ae");
-    }
-    if (log_) {
-      std::fprintf(log_, "%s\n", line.c_str());
-      std::fflush(log_);
-    }
-  }
+  log_.Write(line);
   if (callbacks_.on_output) callbacks_.on_output(line);
 }
 

@@ -11,7 +11,6 @@
 // exist. Signals reach it through Signal(). Loop thread only.
 #pragma once
 
-#include <cstdio>
 #include <functional>
 #include <map>
 #include <memory>
@@ -29,6 +28,7 @@
 #include "fakes/elastic/worker_group.hpp"
 #include "fakes/elastic/worker_output.hpp"
 #include "fakes/kubelet/host_network.hpp"
+#include "fakes/process/container_line_log.hpp"
 #include "fakes/process/process_runner.hpp"
 #include "sim/core/notes.hpp"
 #include "sim/core/trace.hpp"
@@ -50,6 +50,9 @@ struct ElasticAgentOptions {
       extra_worker_env;
   // When to say that the agent or its workers wait in silence (agent_watch.hpp).
   AgentWatch::Options watch;
+  // How the container's log is rotated and capped (the kubelet's
+  // containerLogMaxSize/MaxFiles; the agent writes its workers' output).
+  ContainerLogPolicy log_policy;
 };
 
 // How launch_agent ended, for a caller that plays the Python program around
@@ -162,7 +165,7 @@ class ElasticAgent {
   LaunchPlan plan_;
   std::optional<ElasticLaunchConfig> config_;
   ProcessRunner::Callbacks callbacks_;
-  std::FILE* log_ = nullptr;
+  ContainerLineLog log_;  // after callbacks_, which it reports to
 
   std::unique_ptr<RendezvousHandler> handler_;
   std::unique_ptr<LocalWorkerGroup> group_;

@@ -3,13 +3,15 @@
 #include <fmt/format.h>
 #include <signal.h>
 
-#include <filesystem>
+#include "fakes/process/container_line_log.hpp"
 
 namespace ptsim {
 
 struct ScriptedProcessRunner::Process {
-  std::string log_path;  // the only part of the spec a scripted container needs
+  Process(const std::string& log_path, Callbacks c, ContainerLogPolicy policy)
+      : callbacks(std::move(c)), log(log_path, callbacks, policy) {}
   Callbacks callbacks;
+  ContainerLineLog log;  // the only part of the spec a scripted container needs
   const ScriptIncarnation* script = nullptr;
   std::size_t step = 0;      // the next step to run
   int steps_logged = 0;      // progress within a kSteps step
@@ -18,22 +20,18 @@ struct ScriptedProcessRunner::Process {
   Duration remaining{0};  // what was left of the timer when frozen
   bool frozen = false;
   int pending_signal = 0;  // a terminating signal that arrived while frozen
-  std::FILE* log = nullptr;
 };
 
-ScriptedProcessRunner::ScriptedProcessRunner(EventLoop& loop) : loop_(loop) {}
+ScriptedProcessRunner::ScriptedProcessRunner(EventLoop& loop, ContainerLogPolicy log_policy)
+    : loop_(loop), log_policy_(log_policy) {}
 
 ScriptedProcessRunner::~ScriptedProcessRunner() {
-  for (auto& [id, p] : processes_) {
+  for (auto& [id, p] : processes_)
     loop_.Cancel(p->timer);
-    if (p->log) std::fclose(p->log);
-  }
 }
 
 Result<ProcessId> ScriptedProcessRunner::Spawn(const ProcessSpec& spec, Callbacks callbacks) {
-  auto p = std::make_unique<Process>();
-  p->log_path = spec.log_path;
-  p->callbacks = std::move(callbacks);
+  auto p = std::make_unique<Process>(spec.log_path, std::move(callbacks), log_policy_);
   p->script = &spec.script->ForRestart(spec.incarnation);
   const ProcessId id = next_id_++;
   processes_.emplace(id, std::move(p));
@@ -42,18 +40,7 @@ Result<ProcessId> ScriptedProcessRunner::Spawn(const ProcessSpec& spec, Callback
 }
 
 void ScriptedProcessRunner::Emit(Process& p, const std::string& line) {
-  if (!p.log_path.empty()) {
-    if (p.log == nullptr) {
-      // Directories are made only when there is something to write.
-      std::error_code ignored;
-      std::filesystem::create_directories(std::filesystem::path(p.log_path).parent_path(), ignored);
-      p.log = std::fopen(p.log_path.c_str(), "ae");
-    }
-    if (p.log) {
-      std::fprintf(p.log, "%s\n", line.c_str());
-      std::fflush(p.log);
-    }
-  }
+  p.log.Write(line);
   if (p.callbacks.on_output) p.callbacks.on_output(line);
 }
 
@@ -114,7 +101,6 @@ void ScriptedProcessRunner::End(ProcessId id, ProcessExit exit) {
   auto p = std::move(it->second);
   processes_.erase(it);
   loop_.Cancel(p->timer);
-  if (p->log) std::fclose(p->log);
   if (p->callbacks.on_exit) p->callbacks.on_exit(exit);
 }
 

@@ -8,10 +8,10 @@
 // containers are instant and deterministic. Loop thread only.
 #pragma once
 
-#include <cstdio>
 #include <map>
 #include <memory>
 
+#include "fakes/process/container_log.hpp"
 #include "fakes/process/process_runner.hpp"
 #include "sim/core/event_loop.hpp"
 
@@ -19,7 +19,8 @@ namespace ptsim {
 
 class ScriptedProcessRunner final : public ProcessRunner {
  public:
-  explicit ScriptedProcessRunner(EventLoop& loop);
+  // Logs are rotated and capped by `log_policy`, as RealProcessRunner's are.
+  explicit ScriptedProcessRunner(EventLoop& loop, ContainerLogPolicy log_policy = {});
   ~ScriptedProcessRunner() override;
 
   // REQUIRES: spec.script != nullptr.
@@ -36,6 +37,7 @@ class ScriptedProcessRunner final : public ProcessRunner {
   void End(ProcessId id, ProcessExit exit);
 
   EventLoop& loop_;
+  ContainerLogPolicy log_policy_;
   ProcessId next_id_ = 1;
   std::map<ProcessId, std::unique_ptr<Process>> processes_;
 };

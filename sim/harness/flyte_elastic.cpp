@@ -14,6 +14,7 @@
 #include "fakes/flyte/elastic_execute.hpp"
 #include "fakes/flyte/error_document.hpp"
 #include "fakes/flyte/function_task.hpp"
+#include "sim/core/atomic_file.hpp"
 #include "sim/harness/flyte_attempt.hpp"
 
 namespace ptsim {
@@ -128,15 +129,13 @@ Result<ProcessId> FlyteElasticLauncher::Spawn(const ProcessSpec& spec, Callbacks
   }
   const Target target = *found;
   const ProcessId id = next_id_++;
-  entries_[id] = Entry{};
+  auto entry_log = std::make_shared<EntrypointLog>(spec.log_path, callbacks,
+                                                   sim_.options().processes.log_policy);
+  entries_[id] = Entry{{}, entry_log, false};
   const elastic::EnvMap env = elastic::EnvMapOf(spec.env);
-  auto log = [spec, on_output = callbacks.on_output](const std::string& line) {
-    if (!spec.log_path.empty()) {
-      std::error_code ec;
-      fs::create_directories(fs::path(spec.log_path).parent_path(), ec);
-      std::ofstream(spec.log_path, std::ios::app) << line << "\n";
-    }
-    if (on_output) on_output(line);
+  auto log = [entry_log](const std::string& line) {
+    entry_log->file.Write(line);
+    if (entry_log->callbacks.on_output) entry_log->callbacks.on_output(line);
   };
   std::weak_ptr<bool> alive = alive_;
   auto finish = [this, alive, id, spec, pod, target, callbacks](const ProcessExit& exit) {
@@ -202,7 +201,7 @@ void FlyteElasticLauncher::Finish(ProcessId id, const ProcessSpec& spec, const s
   entry.done = true;
   const elastic::EnvMap env = elastic::EnvMapOf(spec.env);
   auto log = [&](const std::string& line) {
-    if (!spec.log_path.empty()) std::ofstream(spec.log_path, std::ios::app) << line << "\n";
+    entry.log->file.Write(line);
     if (callbacks.on_output) callbacks.on_output(line);
   };
   const double now = ToSeconds(sim_.loop().Now());
@@ -222,7 +221,11 @@ void FlyteElasticLauncher::Finish(ProcessId id, const ProcessSpec& spec, const s
     const std::string name = flyte::ErrorFileName(distributed, hex);
     std::error_code ec;
     fs::create_directories(target.outputs_dir, ec);
-    std::ofstream(fs::path(target.outputs_dir) / name) << error.ToJson().dump(2) << "\n";
+    const std::optional<std::string> failed = WriteFileAtomically(
+        (fs::path(target.outputs_dir) / name).string(), error.ToJson().dump(2) + "\n");
+    // flytekit would raise here; the container's log says why the error
+    // document is missing.
+    if (failed) log(*failed);
     r.outcome = "error";
     r.error_file = name;
     r.detail = error.code;

@@ -39,6 +39,7 @@
 
 #include "fakes/flyte/task_config.hpp"
 #include "fakes/process/command_interceptor.hpp"
+#include "fakes/process/container_line_log.hpp"
 #include "sim/harness/simulation.hpp"
 
 namespace ptsim {
@@ -77,8 +78,17 @@ class FlyteElasticLauncher final : public CommandInterceptor {
   const std::vector<PodResult>& results() const { return results_; }
 
  private:
+  // The container's log as the Flyte entrypoint writes it (before the agent
+  // starts and after it ends), with the callbacks it reports failures to.
+  struct EntrypointLog {
+    EntrypointLog(const std::string& path, Callbacks c, ContainerLogPolicy policy)
+        : callbacks(std::move(c)), file(path, callbacks, policy) {}
+    Callbacks callbacks;
+    ContainerLineLog file;
+  };
   struct Entry {
     std::optional<ProcessId> agent;  // the elastic runner's id
+    std::shared_ptr<EntrypointLog> log;
     bool done = false;
   };
   const Target* Find(const ProcessSpec& spec, std::string* pod) const;

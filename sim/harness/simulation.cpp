@@ -14,6 +14,7 @@ elastic::ElasticAgentRunner::Options ElasticOptions(const SimulationOptions& opt
   o.agent.profile = elastic::TorchrunProfile::For(options.torch_version);
   if (!options.run_dir.empty()) o.agent.log_root = options.run_dir + "/torchelastic";
   o.epoch_seconds = options.unix_epoch_seconds;
+  o.agent.log_policy = options.processes.log_policy;
   return o;
 }
 
@@ -41,7 +42,7 @@ Simulation::Simulation(SimulationOptions options)
              options_.processes.working_dir.empty() ? options_.run_dir
                                                     : options_.processes.working_dir,
              options_.name, options_.processes.shim, options_.processes.log_policy}),
-      scripted_(loop_),
+      scripted_(loop_, options_.processes.log_policy),
       mux_(real_, scripted_),
       faulty_(mux_),
       rendezvous_(loop_),

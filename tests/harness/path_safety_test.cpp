@@ -137,6 +137,45 @@ spec:
   }
 }
 
+TEST_CASE("a Flyte execution's names cannot lead its attempt directory outside the run") {
+  // flytepropeller derives each attempt's object name from the execution and
+  // node ids; the attempt's directory <run>/flyte/<name> is emptied before
+  // each attempt, so the name must stay one component below it.
+  TempDir dir;
+  fs::create_directories(dir.path() + "/in");
+  Write(dir.path() + "/in/keep", "must survive");
+  Write(dir.path() + "/in/flyte.yaml", R"(apiVersion: ptsim.io/v1
+kind: Scenario
+name: names
+timeout: 5m
+images:
+  train:1: {script: "run 1s, exit 0"}
+flyte:
+  execution:
+    executionId: {project: p, domain: d, name: "../../.."}
+    nodeId: "../in"
+  pytorch:
+    worker: {replicas: 1}
+  task: {name: train, image: "train:1", command: [python, train.py]}
+)");
+  const auto before = Snapshot(dir.path(), dir.path() + "/in/runs");
+  const auto run = RunCli({"run", "in/flyte.yaml", "--runs-dir", "in/runs"}, dir.path());
+  INFO(run.output);
+  CHECK(Snapshot(dir.path(), dir.path() + "/in/runs") == before);
+  CHECK(Read(dir.path() + "/in/keep") == "must survive");
+  // Whatever the attempt is called, it is one directory under <run>/flyte.
+  const fs::path flyte = dir.path() + "/in/runs/names/flyte";
+  CHECK(run.exit_code == 0);
+  REQUIRE(fs::is_directory(flyte));
+  int attempts = 0;
+  for (const auto& entry : fs::directory_iterator(flyte)) {
+    ++attempts;
+    CHECK(entry.is_directory());
+    CHECK(entry.path().filename().string().find("..") == std::string::npos);
+  }
+  CHECK(attempts == 1);
+}
+
 TEST_CASE("a hostPath outside the allowed directories runs with --allow-host-path") {
   TempDir dir;
   fs::create_directories(dir.path() + "/shared");

@@ -3,7 +3,11 @@
 #include <signal.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 #include <optional>
+
+#include "tests/support/temp_dir.hpp"
 
 namespace ptsim {
 namespace {
@@ -105,6 +109,53 @@ TEST_CASE("bad scripts are rejected with the offending step named") {
   CHECK_FALSE(ParseContainerScript("jump 5s", {}, "").ok());
   CHECK_FALSE(ParseContainerScript("exit 300", {}, "").ok());
   CHECK_FALSE(ParseContainerScript("signal SIGFOO", {}, "").ok());
+}
+
+TEST_CASE("a scripted container's log the disk cannot take is said once and the script runs on") {
+  ManualWallClock wall;
+  EventLoop loop{wall};
+  ScriptedProcessRunner runner{loop};
+  auto script = ParseContainerScript("log one, log two, log three, exit 0", {}, "");
+  REQUIRE(script.ok());
+  ProcessSpec spec;
+  spec.script = &*script;
+  spec.log_path = "/dev/full";  // fails every write with ENOSPC, as a full disk does
+  std::vector<std::string> lines, errors;
+  std::optional<ProcessExit> exit;
+  ProcessRunner::Callbacks callbacks{[&](std::string_view l) { lines.emplace_back(l); },
+                                     [&](const ProcessExit& e) { exit = e; }};
+  callbacks.on_log_error = [&](const std::string& message) { errors.push_back(message); };
+  REQUIRE(runner.Spawn(spec, std::move(callbacks)).ok());
+  loop.Run();
+  REQUIRE(exit);
+  CHECK(exit->ExitCode() == 0);
+  CHECK(lines == std::vector<std::string>{"one", "two", "three"});
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].find("cannot write /dev/full: No space left on device") != std::string::npos);
+}
+
+TEST_CASE("a scripted container's log is rotated and capped as the kubelet's") {
+  ManualWallClock wall;
+  EventLoop loop{wall};
+  ScriptedProcessRunner runner{loop, ContainerLogPolicy{1000, 3}};
+  auto script = ParseContainerScript("steps 1000 every 1ms, exit 0", {}, "");  // 8,893 bytes
+  REQUIRE(script.ok());
+  testing::TempDir dir;
+  ProcessSpec spec;
+  spec.script = &*script;
+  spec.log_path = dir.path() + "/0.log";
+  std::optional<ProcessExit> exit;
+  REQUIRE(runner.Spawn(spec, {{}, [&](const ProcessExit& e) { exit = e; }}).ok());
+  loop.Run();
+  REQUIRE(exit);
+  const auto files = KeptLogFiles(spec.log_path);
+  REQUIRE(files.size() == 3);
+  for (const auto& f : files)
+    CHECK(std::filesystem::file_size(f) <= 1000);
+  std::ifstream last(files.back());
+  std::string text((std::istreambuf_iterator<char>(last)), std::istreambuf_iterator<char>());
+  CHECK(text.size() >= 10);
+  CHECK(text.substr(text.size() - 10) == "step 1000\n");
 }
 
 }  // namespace
