@@ -47,6 +47,11 @@ TEST_CASE("note searches the notes' text and the issues they cite") {
              Contains("expect[0].note: bad regular expression"));
 }
 
+TEST_CASE("an empty note pattern is an error, not a crash at the end of the run") {
+  CHECK_THAT(DecodeOne("note: ''").errors, Contains("expect[0].note: give a regular expression"));
+  CHECK_THAT(DecodeOne("note:").errors, Contains("expect[0].note: give a regular expression"));
+}
+
 TEST_CASE("fault counts how often the named fault fired") {
   TempDir dir;
   const json report = JobReport(dir);

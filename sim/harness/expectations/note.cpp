@@ -34,6 +34,9 @@ class Note final : public Expectation {
 std::unique_ptr<Expectation> DecodeNote(ExpectationInput& in) {
   auto e = std::make_unique<Note>();
   ReadRegex(in.entry, in.key, &e->pattern);
+  if (e->pattern.text.empty() && !in.value.IsSequence() && !in.value.IsMap()) {
+    in.ctx.Error(in.value, in.path, "give a regular expression, e.g. `note: '#3358'`");
+  }
   return e;
 }
 
