@@ -4,10 +4,6 @@
 
 namespace ptsim {
 
-std::string DescribeExpectation(const ExpectationSpec& spec) {
-  return spec.expectation ? spec.expectation->Describe() : std::string();
-}
-
 ExpectationResult Evaluate(const ExpectationSpec& spec, const nlohmann::json& report) {
   ExpectationResult r;
   if (!spec.expectation) return r;

@@ -30,7 +30,8 @@ class Expectation {
   virtual ~Expectation() = default;
   // One line for reports and summaries, e.g. "pod p ends in phase Succeeded".
   virtual std::string Describe() const = 0;
-  // Checks the run's report (docs/report.md).
+  // Checks the run's report (docs/report.md). REQUIRES: it decoded without
+  // errors (an invalid JSON pointer or regular expression is never checked).
   virtual Verdict Check(const nlohmann::json& report) const = 0;
   // What the expectation names that the plan cannot create; checked before the run.
   virtual ReferenceProblems CheckReferences(const PlanFacts& /*plan*/) const { return {}; }
@@ -53,7 +54,8 @@ struct ExpectationResult {
   nlohmann::json actual;
 };
 
-std::string DescribeExpectation(const ExpectationSpec& spec);
+// The report's entry for `spec`: its description and Check's verdict.
+// REQUIRES: the plan decoded without errors (a plan with errors never runs).
 ExpectationResult Evaluate(const ExpectationSpec& spec, const nlohmann::json& report);
 // Whether the run's outcome is judged by an expectation (see JudgesOutcome).
 bool JudgesOutcome(const std::vector<ExpectationSpec>& expectations);
