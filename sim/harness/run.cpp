@@ -232,9 +232,7 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   result.wall_seconds = ToSeconds(SteadyWallClock().Now() - wall_start);
   result.trace = sim.trace().Render();
   result.trace_digest = sim.trace().Digest();
-  bool expects_outcome = false;
-  for (const auto& e : plan.expectations)
-    expects_outcome = expects_outcome || e.kind == ExpectationSpec::Kind::kOutcome;
+  const bool expects_outcome = JudgesOutcome(plan.expectations);
   result.passed = result.outcome == RunResult::Outcome::kCompleted ||
                   (expects_outcome && result.outcome == RunResult::Outcome::kTimedOut);
   // A log cut by a full disk (or never opened) fails the run: the expectations
