@@ -62,6 +62,10 @@ flyte_task_file flyte_template torchrun_args go_duration quantity label_selector
 targets="${*:-$all}"
 
 out="${PTSIM_FUZZ_BUILD:-build-fuzz}"
+case "$out" in
+  /*) out_abs="$out" ;;
+  *) out_abs="$root/$out" ;;
+esac
 if [ "$build" -eq 1 ]; then
   if [ -z "${PTSIM_FUZZ_BUILD:-}" ]; then
     cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -88,7 +92,7 @@ for t in $targets; do
   # stdin from /dev/null: a harness must never wait for a terminal.
   TMPDIR="$scratch" "$bin" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=32768 \
-    -artifact_prefix="$root/$out/fuzz-artifacts/$t/" \
+    -artifact_prefix="$out_abs/fuzz-artifacts/$t/" \
     "$out/fuzz-work/$t" "$out/fuzz-corpus/$t" </dev/null >"$log" 2>&1 || true
   after=$(find "$out/fuzz-artifacts/$t" -type f | wc -l)
   stats=$(grep -E '^#[0-9]+: cov:' "$log" | tail -n 1 || true)
