@@ -184,7 +184,8 @@ TEST_CASE(
   CHECK(on_disk <= 50u << 20);
 }
 
-TEST_CASE("containers that ptsim lacks descriptors to start end StartError with EMFILE named") {
+TEST_CASE("containers that ptsim lacks descriptors to start end StartError with EMFILE named",
+          "[descriptor-exhaustion]") {
   TempDir dir;
   std::string pods;
   for (int i = 0; i < 10; ++i) {

@@ -201,7 +201,8 @@ struct DescriptorLimit {
   ~DescriptorLimit() { ::setrlimit(RLIMIT_NOFILE, &saved); }
 };
 
-TEST_CASE("a spawn at the open-file limit fails with EMFILE named, not a misleading call") {
+TEST_CASE("a spawn at the open-file limit fails with EMFILE named, not a misleading call",
+          "[descriptor-exhaustion]") {
   SteadyWallClock wall;
   EventLoop loop{wall};
   RealProcessRunner::Options options;

@@ -365,7 +365,15 @@ TEST_CASE("a container writing far more than its log cap keeps only the newest f
   CHECK(run.exit->ExitCode() == 0);
   CHECK(run.bytes == 8388608 + 4);
   CHECK(run.rotated.size() >= 30);
-  CHECK(PeakResidentBytes() - peak_before < 2 * 1024 * 1024);
+  // Far less than the 8 MiB written: the output is never held. AddressSanitizer
+  // keeps freed blocks in its quarantine a while (measured: 2.4 MiB here), so
+  // its bound is wider, still under half of what was written.
+#ifdef PTSIM_SANITIZED
+  constexpr long long kGrowthBound = 4 * 1024 * 1024;
+#else
+  constexpr long long kGrowthBound = 2 * 1024 * 1024;
+#endif
+  CHECK(PeakResidentBytes() - peak_before < kGrowthBound);
   std::uintmax_t kept = 0;
   std::size_t files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
