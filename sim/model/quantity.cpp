@@ -127,6 +127,8 @@ bool MulChecked(Int128& v, Int128 factor) {
   return true;
 }
 
+// REQUIRES: 0 <= n <= kMaxPow10.
+constexpr int kMaxPow10 = 38;
 Int128 Pow10(int n) {
   Int128 r = 1;
   for (int i = 0; i < n; ++i)
@@ -182,10 +184,15 @@ Result<Quantity> Quantity::Parse(std::string_view text) {
   if (meaning->base == 10) {
     // value = digits * 10^(exponent - len(denom)); nanos add 9 to the power.
     int power = meaning->exponent - denom_len + 9;
+    // 10^38 is the largest power of ten an Int128 holds; the digits are
+    // below 10^34, so dividing by more than 10^38 leaves at most 1 (rounded up).
     if (power >= 0) {
-      if (power > 40 || !MulChecked(magnitude, Pow10(power))) return Fail(kErrNumeric);
+      if (magnitude != 0 && (power > kMaxPow10 || !MulChecked(magnitude, Pow10(power)))) {
+        return Fail(kErrNumeric);
+      }
     } else {
-      magnitude = power < -40 ? (magnitude > 0 ? 1 : 0) : DivRoundUp(magnitude, Pow10(-power));
+      magnitude =
+          power < -kMaxPow10 ? (magnitude > 0 ? 1 : 0) : DivRoundUp(magnitude, Pow10(-power));
     }
   } else {
     if (!MulChecked(magnitude, static_cast<Int128>(1) << meaning->exponent) ||

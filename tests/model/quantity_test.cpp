@@ -55,6 +55,22 @@ TEST_CASE("quantity parse errors carry apimachinery's messages") {
   CHECK(OnlyError(Quantity::Parse("5e")) == std::string(Quantity::kErrSuffix));
 }
 
+// Found by the quantity fuzz harness: exponents whose power of ten does not
+// fit in 128 bits (10^39, 10^40) overflowed before the range check.
+TEST_CASE("exponents beyond the representable range are errors, zero stays zero") {
+  CHECK(OnlyError(Quantity::Parse("1E31")) == std::string(Quantity::kErrNumeric));
+  CHECK(OnlyError(Quantity::Parse("-1E31")) == std::string(Quantity::kErrNumeric));
+  CHECK(OnlyError(Quantity::Parse("1e30")) == std::string(Quantity::kErrNumeric));
+  CHECK(Quantity::Parse("0e31").value().milli() == 0);
+  CHECK(Quantity::Parse("0e0030").value().milli() == 0);
+  // 10^-39 and 10^-40 of a unit round up to one nano, as inf.RoundUp does.
+  CHECK(Quantity::Parse("1e-48").value().Cmp(Quantity::Parse("1n").value()) == 0);
+  CHECK(Quantity::Parse("1e-49").value().Cmp(Quantity::Parse("1n").value()) == 0);
+  CHECK(Quantity::Parse("." + std::string(40, '0') + "1")
+            .value()
+            .Cmp(Quantity::Parse("1n").value()) == 0);
+}
+
 TEST_CASE("quantities compare by value across suffixes") {
   CHECK(Quantity::Parse("1Gi")->Cmp(Quantity::Parse("1024Mi").value()) == 0);
   CHECK(Quantity::Parse("1G")->Cmp(Quantity::Parse("1Gi").value()) < 0);
