@@ -5,13 +5,13 @@
 
 #include "sim/harness/expectations/condition_pattern.hpp"
 #include "sim/harness/expectations/kinds.hpp"
+#include "sim/harness/expectations/subject.hpp"
 
 namespace ptsim::expectations {
 namespace {
 
-class Conditions final : public Expectation {
+class Conditions final : public JobExpectation {
  public:
-  JobRef job;
   std::vector<ConditionPattern> sequence;
 
   std::string Describe() const override {
@@ -33,12 +33,6 @@ class Conditions final : public Expectation {
     v.actual = got;
     v.passed = next == sequence.size();
     return v;
-  }
-
-  ReferenceProblems CheckReferences(const PlanFacts& plan) const override {
-    ReferenceProblems out;
-    CheckJobReference(job, plan, &out);
-    return out;
   }
 
  private:

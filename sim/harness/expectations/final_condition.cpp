@@ -5,14 +5,14 @@
 
 #include "sim/harness/expectations/condition_pattern.hpp"
 #include "sim/harness/expectations/kinds.hpp"
+#include "sim/harness/expectations/subject.hpp"
 #include "sim/harness/report_fields.hpp"
 
 namespace ptsim::expectations {
 namespace {
 
-class FinalCondition final : public Expectation {
+class FinalCondition final : public JobExpectation {
  public:
-  JobRef job;
   ConditionPattern condition;  // type, status, reason
   RegexField message;
 
@@ -37,12 +37,6 @@ class FinalCondition final : public Expectation {
     v.passed =
         condition.Matches(last) && (!message.re || message.Search(StringField(last, "message")));
     return v;
-  }
-
-  ReferenceProblems CheckReferences(const PlanFacts& plan) const override {
-    ReferenceProblems out;
-    CheckJobReference(job, plan, &out);
-    return out;
   }
 };
 

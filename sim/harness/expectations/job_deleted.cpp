@@ -4,14 +4,14 @@
 #include <fmt/format.h>
 
 #include "sim/harness/expectations/kinds.hpp"
+#include "sim/harness/expectations/subject.hpp"
 #include "sim/harness/expectations/time_window.hpp"
 
 namespace ptsim::expectations {
 namespace {
 
-class JobDeleted final : public Expectation {
+class JobDeleted final : public JobExpectation {
  public:
-  JobRef job;
   bool deleted = true;  // false: `jobDeleted: false`
   TimeWindow window;
 
@@ -35,12 +35,6 @@ class JobDeleted final : public Expectation {
     v.actual = fmt::format("deleted at {:.3f}s", *at);
     v.passed = deleted && window.Contains(*at);
     return v;
-  }
-
-  ReferenceProblems CheckReferences(const PlanFacts& plan) const override {
-    ReferenceProblems out;
-    CheckJobReference(job, plan, &out);
-    return out;
   }
 };
 

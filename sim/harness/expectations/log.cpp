@@ -12,6 +12,7 @@
 #include "sim/harness/expectations/kinds.hpp"
 #include "sim/harness/expectations/regex_field.hpp"
 #include "sim/harness/expectations/report_pods.hpp"
+#include "sim/harness/expectations/subject.hpp"
 #include "sim/harness/report_fields.hpp"
 
 namespace ptsim::expectations {
@@ -33,9 +34,8 @@ std::optional<std::vector<std::string>> MatchingLogLines(const std::string& path
   return out;
 }
 
-class Log final : public Expectation {
+class Log final : public ContainerExpectation {
  public:
-  ContainerRef ref;
   AttemptSelection attempt;
   RegexField matches;
   CountBounds bounds;
@@ -74,12 +74,6 @@ class Log final : public Expectation {
     v.actual = got.empty() ? nlohmann::json("no matching line") : got;
     v.passed = bounds.given() ? bounds.Contains(count) : count > 0;
     return v;
-  }
-
-  ReferenceProblems CheckReferences(const PlanFacts& plan) const override {
-    ReferenceProblems out;
-    CheckPodName(plan, ref.pod, &out);
-    return out;
   }
 };
 

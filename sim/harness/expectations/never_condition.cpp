@@ -4,13 +4,13 @@
 
 #include "sim/harness/expectations/condition_pattern.hpp"
 #include "sim/harness/expectations/kinds.hpp"
+#include "sim/harness/expectations/subject.hpp"
 
 namespace ptsim::expectations {
 namespace {
 
-class NeverCondition final : public Expectation {
+class NeverCondition final : public JobExpectation {
  public:
-  JobRef job;
   ConditionPattern condition;
 
   std::string Describe() const override {
@@ -31,12 +31,6 @@ class NeverCondition final : public Expectation {
     v.actual = seen.empty() ? nlohmann::json("never") : seen;
     v.passed = seen.empty();
     return v;
-  }
-
-  ReferenceProblems CheckReferences(const PlanFacts& plan) const override {
-    ReferenceProblems out;
-    CheckJobReference(job, plan, &out);
-    return out;
   }
 };
 

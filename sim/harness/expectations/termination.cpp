@@ -6,6 +6,7 @@
 
 #include "sim/harness/expectations/kinds.hpp"
 #include "sim/harness/expectations/report_pods.hpp"
+#include "sim/harness/expectations/subject.hpp"
 #include "sim/harness/report_fields.hpp"
 
 namespace ptsim::expectations {
@@ -15,9 +16,8 @@ int IntOr(const nlohmann::json& run, const char* key, int fallback) {
   return run.contains(key) && run[key].is_number() ? run[key].get<int>() : fallback;
 }
 
-class Termination final : public Expectation {
+class Termination final : public ContainerExpectation {
  public:
-  ContainerRef ref;
   AttemptSelection attempt;
   std::string reason;
   std::optional<int> exit_code;
@@ -52,12 +52,6 @@ class Termination final : public Expectation {
     }
     v.actual = runs.empty() ? nlohmann::json(why) : got;
     return v;
-  }
-
-  ReferenceProblems CheckReferences(const PlanFacts& plan) const override {
-    ReferenceProblems out;
-    CheckPodName(plan, ref.pod, &out);
-    return out;
   }
 };
 
