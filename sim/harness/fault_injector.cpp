@@ -30,11 +30,6 @@ bool PullLevel(FaultAction a) {
   return a == FaultAction::kImagePullError || a == FaultAction::kSlowStart;
 }
 
-std::string Capitalized(std::string s) {
-  if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
-  return s;
-}
-
 }  // namespace
 
 FaultInjector::FaultInjector(Simulation& sim, std::vector<FaultSpec> faults)
@@ -92,38 +87,16 @@ void FaultInjector::WatchConditions() {
   });
 }
 
-bool FaultInjector::MatchesPod(const FaultTarget& t, const Pod& pod) const {
-  if (pod.metadata.namespace_ != t.ns) return false;
-  if (!t.pod.empty() && pod.metadata.name != t.pod) return false;
-  if (!t.replica_type.empty()) {
-    auto type = pod.metadata.labels.find(kReplicaTypeLabel);
-    if (type == pod.metadata.labels.end() || Capitalized(type->second) != t.replica_type)
-      return false;
-    if (t.replica_index) {
-      auto index = pod.metadata.labels.find(kReplicaIndexLabel);
-      if (index == pod.metadata.labels.end() || index->second != std::to_string(*t.replica_index)) {
-        return false;
-      }
-    }
-  }
-  if (!t.selector.empty()) {
-    auto sel = LabelSelector::Parse(t.selector);
-    if (!sel.ok() || !sel->Matches(pod.metadata.labels)) return false;
-  }
-  if (!t.node.empty() && pod.spec.node_name != t.node) return false;
-  return true;
-}
-
 bool FaultInjector::MatchesContainer(const FaultTarget& t, const ContainerIncarnation& inc) const {
   if (inc.init && t.container.empty()) return false;  // init containers only when named
   if (!t.container.empty() && inc.container != t.container) return false;
   auto pod = sim_.api().collection<Pod>().Get(inc.namespace_, inc.pod);
-  return pod && pod->metadata.uid == inc.pod_uid && MatchesPod(t, *pod);
+  return pod && pod->metadata.uid == inc.pod_uid && TargetMatchesPod(t, *pod);
 }
 
-std::vector<FaultInjector::Hit> FaultInjector::Resolve(Armed& a) {
+std::vector<FaultHit> FaultInjector::Resolve(Armed& a) {
   const FaultTarget& t = a.spec.target;
-  std::vector<Hit> pods;
+  std::vector<FaultHit> pods;
   if (NodeLevel(a.spec.action) && !t.node.empty()) return {{"", "", "", t.node}};
   for (const auto& pod : sim_.api().collection<Pod>().List()) {
     // A terminating pod is no target, except for a forced deletion: that is
@@ -131,40 +104,14 @@ std::vector<FaultInjector::Hit> FaultInjector::Resolve(Armed& a) {
     const bool terminating = pod->metadata.deletion_timestamp.has_value();
     if (terminating && a.spec.action != FaultAction::kForceDelete) continue;
     if (pod->IsTerminal() && !terminating) continue;
-    if (!MatchesPod(t, *pod)) continue;
+    if (!TargetMatchesPod(t, *pod)) continue;
     pods.push_back({pod->metadata.namespace_, pod->metadata.name, "", ""});
   }
   // Chaos Mesh's selector modes, drawn from the run's seed.
-  std::size_t keep = pods.size();
-  switch (t.mode) {
-    case FaultTarget::Mode::kAll:
-      break;
-    case FaultTarget::Mode::kOne:
-      keep = std::min<std::size_t>(1, pods.size());
-      break;
-    case FaultTarget::Mode::kFixed:
-      keep = std::min<std::size_t>(static_cast<std::size_t>(t.value), pods.size());
-      break;
-    case FaultTarget::Mode::kFixedPercent:
-      keep = pods.size() * static_cast<std::size_t>(t.value) / 100;
-      break;
-    case FaultTarget::Mode::kRandomMaxPercent: {
-      const std::size_t most = pods.size() * static_cast<std::size_t>(t.value) / 100;
-      keep = most == 0 ? 0 : a.rng.Uniform(most + 1);
-      break;
-    }
-  }
-  if (keep < pods.size()) {
-    for (std::size_t i = 0; i < keep; ++i) {  // partial Fisher-Yates
-      const std::size_t j = i + a.rng.Uniform(pods.size() - i);
-      std::swap(pods[i], pods[j]);
-    }
-    pods.resize(keep);
-    std::sort(pods.begin(), pods.end(), [](const Hit& x, const Hit& y) { return x.pod < y.pod; });
-  }
+  PickByMode(t, a.rng, &pods);
   if (NodeLevel(a.spec.action)) {
     std::set<std::string> nodes;
-    std::vector<Hit> out;
+    std::vector<FaultHit> out;
     for (const auto& h : pods) {
       auto pod = sim_.api().collection<Pod>().Get(h.ns, h.pod);
       if (pod && !pod->spec.node_name.empty() && nodes.insert(pod->spec.node_name).second) {
@@ -178,7 +125,7 @@ std::vector<FaultInjector::Hit> FaultInjector::Resolve(Armed& a) {
   return pods;
 }
 
-void FaultInjector::Fire(std::size_t index, std::vector<Hit> hits) {
+void FaultInjector::Fire(std::size_t index, std::vector<FaultHit> hits) {
   Armed& a = armed_[index];
   const Time now = sim_.loop().Now();
   nlohmann::json targets = nlohmann::json::array();
@@ -187,8 +134,9 @@ void FaultInjector::Fire(std::size_t index, std::vector<Hit> hits) {
     FaultyImagePuller::Rule rule;
     rule.name = a.spec.name;
     const FaultTarget target = a.spec.target;
-    rule.matches = [this, target](const Pod& pod, const Container& c) {
-      return MatchesPod(target, pod) && (target.container.empty() || c.name == target.container);
+    rule.matches = [target](const Pod& pod, const Container& c) {
+      return TargetMatchesPod(target, pod) &&
+             (target.container.empty() || c.name == target.container);
     };
     if (a.spec.action == FaultAction::kImagePullError) {
       rule.error =
@@ -242,7 +190,7 @@ void FaultInjector::Fire(std::size_t index, std::vector<Hit> hits) {
   }
 }
 
-void FaultInjector::Apply(Armed& a, const Hit& hit) {
+void FaultInjector::Apply(Armed& a, const FaultHit& hit) {
   const FaultSpec& f = a.spec;
   auto pod = sim_.api().collection<Pod>().Get(hit.ns, hit.pod);
   if (!pod) return;
@@ -285,7 +233,7 @@ void FaultInjector::Apply(Armed& a, const Hit& hit) {
       for (const auto& c : containers())
         c.runner->Signal(c.process, SIGSTOP);
       if (f.duration) {
-        const Hit h = hit;
+        const FaultHit h = hit;
         sim_.loop().After(*f.duration, [this, h] {
           auto p = sim_.api().collection<Pod>().Get(h.ns, h.pod);
           if (!p) return;
@@ -364,7 +312,7 @@ void FaultInjector::ContainerStarted(const ContainerIncarnation& inc) {
     if (!CanFire(a) || !MatchesContainer(a.spec.target, inc)) continue;
     if (w.incarnation && inc.restart_count + 1 != *w.incarnation) continue;
     ++a.fired;
-    const Hit hit{inc.namespace_, inc.pod, inc.container, ""};
+    const FaultHit hit{inc.namespace_, inc.pod, inc.container, ""};
     sim_.loop().After(w.after_running.value_or(Duration{0}) + w.delay,
                       [this, i, hit] { Fire(i, {hit}); });
   }
@@ -378,7 +326,7 @@ void FaultInjector::ContainerOutput(const ContainerIncarnation& inc, std::string
     if (w.incarnation && inc.restart_count + 1 != *w.incarnation) continue;
     if (!SearchUserRegex(*w.log_regex, line)) continue;
     ++a.fired;
-    const Hit hit{inc.namespace_, inc.pod, inc.container, ""};
+    const FaultHit hit{inc.namespace_, inc.pod, inc.container, ""};
     sim_.loop().After(w.delay, [this, i, hit] { Fire(i, {hit}); });
   }
 }

@@ -17,6 +17,7 @@
 
 #include "sim/core/random.hpp"
 #include "sim/harness/fault_spec.hpp"
+#include "sim/harness/faults/fault_targets.hpp"
 #include "sim/harness/faulty_image_puller.hpp"
 #include "sim/harness/simulation.hpp"
 
@@ -44,25 +45,17 @@ class FaultInjector final : public KubeletObserver {
     nlohmann::json firings = nlohmann::json::array();
     Random rng{0};
   };
-  // A container (or a pod, when container is empty) a fault acts on.
-  struct Hit {
-    std::string ns;
-    std::string pod;
-    std::string container;
-    std::string node;  // node faults: the node (else the pod's node)
-  };
 
   // `repeat: always` (0) fires up to kMaxFaultFirings times.
   bool CanFire(const Armed& a) const {
     return a.fired < (a.spec.repeat == 0 ? kMaxFaultFirings : a.spec.repeat);
   }
-  bool MatchesPod(const FaultTarget& t, const Pod& pod) const;
   bool MatchesContainer(const FaultTarget& t, const ContainerIncarnation& inc) const;
   // A time-triggered fault's timer: fires it and, for `every`, re-arms it.
   void Tick(std::size_t index);
-  std::vector<Hit> Resolve(Armed& a);
-  void Fire(std::size_t index, std::vector<Hit> hits);
-  void Apply(Armed& a, const Hit& hit);
+  std::vector<FaultHit> Resolve(Armed& a);
+  void Fire(std::size_t index, std::vector<FaultHit> hits);
+  void Apply(Armed& a, const FaultHit& hit);
   void ApplyToNode(Armed& a, const std::string& node);
   // Suspend, resume or scale the job; returns what the report lists as the
   // target ("PyTorchJob/<name>", with " (rejected: ...)" when admission
