@@ -1,11 +1,10 @@
-// Carries out a run's faults (FaultSpec): arms each trigger, picks targets
-// when it fires (at random by the run's seed for chaos modes), and applies the
-// action through the fakes' fault hooks — signals to container processes via
-// the kubelet's runners (FaultyRunner for exit codes and OOM kills), graceful
-// and forced deletion through the API server, node-pressure eviction, node
-// loss through the kubelet and the node lifecycle controller, cordon, and
-// image pulls through FaultyImagePuller. Every firing is traced and recorded
-// for the report. Loop thread only.
+// Carries out a run's faults (FaultSpec): arms each trigger (a time, an
+// interval, a container's start or log line, a job condition), resolves the
+// target when it fires (pods, containers or nodes; at random by the run's seed
+// for chaos modes), and has the fault's action (FaultAction,
+// sim/harness/faults/) act through the fakes' fault hooks. Every firing is
+// traced and recorded for the report; a firing that matched nothing, and a
+// fault that reached ptsim's limit on firings, leave a note. Loop thread only.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -54,13 +53,10 @@ class FaultInjector final : public KubeletObserver {
   // A time-triggered fault's timer: fires it and, for `every`, re-arms it.
   void Tick(std::size_t index);
   std::vector<FaultHit> Resolve(Armed& a);
+  // The nodes the target pods run on, each once.
+  std::vector<FaultHit> NodesOf(const std::vector<FaultHit>& pods) const;
+  // Carries out a firing through the fault's action and records it.
   void Fire(std::size_t index, std::vector<FaultHit> hits);
-  void Apply(Armed& a, const FaultHit& hit);
-  void ApplyToNode(Armed& a, const std::string& node);
-  // Suspend, resume or scale the job; returns what the report lists as the
-  // target ("PyTorchJob/<name>", with " (rejected: ...)" when admission
-  // refused the edit).
-  std::string ApplyToJob(Armed& a, const PyTorchJob& job);
   void WatchConditions();
 
   Simulation& sim_;

@@ -13,49 +13,6 @@
 #include "sim/model/user_regex.hpp"
 
 namespace ptsim {
-namespace {
-
-constexpr std::pair<FaultAction, const char*> kActions[] = {
-    {FaultAction::kKill, "kill"},
-    {FaultAction::kExit, "exit"},
-    {FaultAction::kOom, "oom"},
-    {FaultAction::kFreeze, "freeze"},
-    {FaultAction::kThaw, "thaw"},
-    {FaultAction::kDelete, "delete"},
-    {FaultAction::kForceDelete, "force-delete"},
-    {FaultAction::kEvict, "evict"},
-    {FaultAction::kNodeDown, "node-down"},
-    {FaultAction::kNodeUp, "node-up"},
-    {FaultAction::kCordon, "cordon"},
-    {FaultAction::kUncordon, "uncordon"},
-    {FaultAction::kImagePullError, "image-pull-error"},
-    {FaultAction::kSlowStart, "slow-start"},
-    {FaultAction::kSuspend, "suspend"},
-    {FaultAction::kResume, "resume"},
-    {FaultAction::kScale, "scale"},
-};
-
-}  // namespace
-
-bool JobLevel(FaultAction action) {
-  return action == FaultAction::kSuspend || action == FaultAction::kResume ||
-         action == FaultAction::kScale;
-}
-
-const char* FaultActionName(FaultAction action) {
-  for (const auto& [a, name] : kActions) {
-    if (a == action) return name;
-  }
-  return "?";
-}
-
-std::optional<FaultAction> ParseFaultAction(const std::string& text) {
-  for (const auto& [a, name] : kActions) {
-    if (text == name) return a;
-  }
-  return std::nullopt;
-}
-
 std::string FaultTarget::Describe() const {
   std::string out;
   if (!pod.empty())
@@ -142,10 +99,10 @@ void ValidateFaultSpec(const FaultSpec& f, Diagnostics* diagnostics) {
                                 "firings of one fault), or \"always\"",
                                 f.repeat, kMaxFaultFirings));
   }
-  if (f.action == FaultAction::kExit && (f.exit_code < 0 || f.exit_code > 255)) {
+  if (f.action->argument() == FaultArgument::kExitCode && (f.exit_code < 0 || f.exit_code > 255)) {
     error("exitCode", fmt::format("Invalid value: {}: an exit code is from 0 to 255", f.exit_code));
   }
-  if (f.action == FaultAction::kScale && f.replicas > kMaxReplicasPerType) {
+  if (f.action->argument() == FaultArgument::kReplicas && f.replicas > kMaxReplicasPerType) {
     error("replicas", fmt::format("Invalid value: {}: must be from 0 to {}, the most replicas of "
                                   "one type ptsim simulates",
                                   f.replicas, kMaxReplicasPerType));
@@ -180,24 +137,24 @@ Result<FaultSpec> ParseFaultFlag(const std::string& text) {
   const auto colon = parts[0].find(':');
   const std::string action = parts[0].substr(0, colon);
   const std::string arg = colon == std::string::npos ? "" : parts[0].substr(colon + 1);
-  auto a = ParseFaultAction(action);
+  const FaultAction* a = FindFaultAction(action);
   if (!a) return fail(fmt::format("unknown action {}", GoQuote(action)));
-  f.action = *a;
+  f.action = a;
   std::string error;
   if (!arg.empty()) {
-    if (f.action == FaultAction::kKill) {
+    if (f.action->argument() == FaultArgument::kSignal) {
       auto sig = ParseSignal(arg);
       if (!sig) return fail(fmt::format("unknown signal {}", GoQuote(arg)));
       f.signal = *sig;
-    } else if (f.action == FaultAction::kExit) {
+    } else if (f.action->argument() == FaultArgument::kExitCode) {
       if (!WholeInt(arg, &f.exit_code)) {
         return fail(fmt::format("exit code {} is not a number", GoQuote(arg)));
       }
-    } else if (f.action == FaultAction::kScale) {
+    } else if (f.action->argument() == FaultArgument::kReplicas) {
       if (!WholeInt(arg, &f.replicas) || f.replicas < 0) {
         return fail(fmt::format("replicas {} is not a number of at least 0", GoQuote(arg)));
       }
-    } else if (f.action == FaultAction::kSlowStart) {
+    } else if (f.action->argument() == FaultArgument::kDelay) {
       auto d = ParseGoDuration(arg, &error);
       if (!d) return fail(error);
       f.delay = *d;
@@ -212,7 +169,7 @@ Result<FaultSpec> ParseFaultFlag(const std::string& text) {
     f.target.container = target.substr(slash + 1);
     target = target.substr(0, slash);
   }
-  if (f.action == FaultAction::kScale && colon == std::string::npos) {
+  if (f.action->argument() == FaultArgument::kReplicas && colon == std::string::npos) {
     return fail("scale needs the new number of replicas, e.g. scale:4@Worker@at=1m");
   }
   if (target.rfind("job=", 0) == 0) {

@@ -9,37 +9,10 @@
 
 #include "sim/core/diagnostics.hpp"
 #include "sim/core/time.hpp"
+#include "sim/harness/faults/fault_action.hpp"
 #include "sim/model/user_regex.hpp"
 
 namespace ptsim {
-
-enum class FaultAction {
-  kKill,         // send a signal to the target containers' processes
-  kExit,         // make the target containers exit with a code
-  kOom,          // OOM-kill the target containers (OOMKilled, 137)
-  kFreeze,       // SIGSTOP the target pods' processes (a hang)
-  kThaw,         // SIGCONT them
-  kDelete,       // delete the target pods gracefully (kubectl delete pod)
-  kForceDelete,  // delete with grace 0 (kubectl delete --force --grace-period=0)
-  kEvict,        // node-pressure eviction by the kubelet
-  kNodeDown,     // the node's machine dies: its processes die, its kubelet stops
-  kNodeUp,       // the node comes back
-  kCordon,       // spec.unschedulable = true
-  kUncordon,
-  kImagePullError,  // pulls for the target pods fail (ErrImagePull / ImagePullBackOff)
-  kSlowStart,       // pulls for the target pods take `delay`
-  // Edits of the PyTorchJob, as `kubectl patch` would make them (admitted by
-  // the CRD's rules and the operator's webhook of the emulated release):
-  kSuspend,  // spec.runPolicy.suspend = true
-  kResume,   // spec.runPolicy.suspend = false
-  kScale,    // spec.pytorchReplicaSpecs[target.replicaType].replicas = `replicas`
-};
-
-// Whether an action edits the job rather than pods, containers or nodes.
-bool JobLevel(FaultAction action);
-
-const char* FaultActionName(FaultAction action);
-std::optional<FaultAction> ParseFaultAction(const std::string& text);
 
 // Whom a fault hits. Exactly one of pod, replica_type, selector, node (or none
 // for "every pod"); container narrows to one container; mode/value pick a
@@ -82,16 +55,16 @@ inline constexpr int kMaxFaultFirings = 1000;
 
 struct FaultSpec {
   std::string name;
-  FaultAction action = FaultAction::kKill;
+  const FaultAction* action = &DefaultFaultAction();  // never null
   FaultTarget target;
   FaultTrigger when;
-  int signal = 9;                            // kKill
-  int exit_code = 1;                         // kExit
-  std::optional<Duration> duration;          // kFreeze, kNodeDown, kImagePullError, kCordon
-  Duration delay{0};                         // kSlowStart
-  std::optional<std::int64_t> grace_period;  // kDelete
-  std::string message;                       // kEvict; kImagePullError
-  int replicas = 0;                          // kScale
+  int signal = 9;                            // kill
+  int exit_code = 1;                         // exit
+  std::optional<Duration> duration;          // freeze, node-down, image-pull-error, cordon
+  Duration delay{0};                         // slow-start
+  std::optional<std::int64_t> grace_period;  // delete
+  std::string message;                       // evict, image-pull-error
+  int replicas = 0;                          // scale
   int repeat = 1;  // how many times it may fire; 0 = always (up to kMaxFaultFirings)
   SourceLocation where;
 };

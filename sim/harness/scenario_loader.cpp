@@ -103,16 +103,12 @@ void DecodeFault(DecodeContext& ctx, const YAML::Node& node, const std::string& 
   std::string action;
   m.String("action", &action, true);
   if (!action.empty()) {
-    auto a = ParseFaultAction(action);
+    const FaultAction* a = FindFaultAction(action);
     if (!a) {
-      ctx.Error(
-          m.Get("action"), m.FieldPath("action"),
-          fmt::format("unknown fault \"{}\"; faults are kill, exit, oom, freeze, thaw, delete, "
-                      "force-delete, evict, node-down, node-up, cordon, uncordon, "
-                      "image-pull-error, slow-start, suspend, resume and scale",
-                      action));
+      ctx.Error(m.Get("action"), m.FieldPath("action"),
+                fmt::format("unknown fault \"{}\"; faults are {}", action, FaultActionNames()));
     } else {
-      f->action = *a;
+      f->action = a;
     }
   }
   if (f->name.empty()) f->name = action;
@@ -134,7 +130,7 @@ void DecodeFault(DecodeContext& ctx, const YAML::Node& node, const std::string& 
   m.String("message", &f->message);
   std::optional<std::int32_t> replicas;
   m.OptInt32("replicas", &replicas);
-  if (f->action == FaultAction::kScale) {
+  if (f->action->argument() == FaultArgument::kReplicas) {
     if (!replicas) {
       ctx.Error(node, path, "scale needs `replicas`, the new number of replicas");
     } else if (*replicas < 0) {
@@ -730,7 +726,9 @@ void CheckPlanReferences(const RunPlan& plan, Diagnostics* diagnostics) {
       }
       // ... and up to the largest `scale` fault aimed at this job and replica type.
       for (const auto& f : plan.faults) {
-        if (f.action != FaultAction::kScale || f.target.replica_type != rtype) continue;
+        if (f.action->argument() != FaultArgument::kReplicas || f.target.replica_type != rtype) {
+          continue;
+        }
         if (!f.target.job.empty() && f.target.job != job.metadata.name) continue;
         most = std::max(most, f.replicas);
       }
@@ -766,21 +764,22 @@ void CheckPlanReferences(const RunPlan& plan, Diagnostics* diagnostics) {
   for (const auto& f : plan.faults) {
     const std::string object = fmt::format("fault \"{}\"", f.name);
     const FaultTarget& t = f.target;
-    if (JobLevel(f.action)) {
+    if (f.action->job_level()) {
       const std::string problem = job_names.empty() ? "this run has no PyTorchJob to edit"
                                   : t.job.empty()   ? ""
                                                     : unknown_job(t.job);
       if (!problem.empty()) {
         diagnostics->Error(f.where, object, "target.job", problem);
       }
-      if (f.action == FaultAction::kScale && t.replica_type.empty()) {
+      if (f.action->argument() == FaultArgument::kReplicas && t.replica_type.empty()) {
         diagnostics->Error(f.where, object, "target.replicaType",
                            "scale needs target.replicaType, the replica type to scale");
       }
     } else if (!t.job.empty()) {
-      diagnostics->Error(f.where, object, "target.job",
-                         "target.job is for suspend, resume and scale; pick pods by pod, "
-                         "replicaType, selector or node");
+      diagnostics->Error(
+          f.where, object, "target.job",
+          fmt::format("target.job is for {}; pick pods by pod, replicaType, selector or node",
+                      FaultActionNames([](const FaultAction& a) { return a.job_level(); })));
     }
     if (!t.pod.empty() && !pods.count(t.pod)) {
       diagnostics->Error(
@@ -816,9 +815,7 @@ void CheckPlanReferences(const RunPlan& plan, Diagnostics* diagnostics) {
                            fmt::format("selector \"{}\" matches no pod of this run", t.selector));
       }
     }
-    const bool node_action = f.action == FaultAction::kNodeDown ||
-                             f.action == FaultAction::kNodeUp || f.action == FaultAction::kCordon ||
-                             f.action == FaultAction::kUncordon;
+    const bool node_action = f.action->scope() == FaultScope::kNodes;
     if (node_action && t.node.empty() && t.pod.empty() && t.replica_type.empty() &&
         t.selector.empty()) {
       diagnostics->Error(f.where, object, "target",
