@@ -118,7 +118,7 @@ void FaultInjector::Fire(std::size_t index, std::vector<FaultHit> hits) {
     sim_.notes().Add(now, fmt::format("fault \"{}\" fired but matched no running target ({})",
                                       a.spec.name, a.spec.target.Describe()));
   }
-  if (a.spec.repeat == 0 && a.firings.size() == static_cast<std::size_t>(kMaxFaultFirings)) {
+  if (a.spec.repeat_always && a.firings.size() == static_cast<std::size_t>(kMaxFaultFirings)) {
     sim_.notes().Add(now, fmt::format("fault \"{}\" (repeat: always) fired {} times, ptsim's limit "
                                       "for one fault, and fires no more",
                                       a.spec.name, kMaxFaultFirings));

@@ -45,10 +45,7 @@ class FaultInjector final : public KubeletObserver {
     Random rng{0};
   };
 
-  // `repeat: always` (0) fires up to kMaxFaultFirings times.
-  bool CanFire(const Armed& a) const {
-    return a.fired < (a.spec.repeat == 0 ? kMaxFaultFirings : a.spec.repeat);
-  }
+  bool CanFire(const Armed& a) const { return a.fired < a.spec.MostFirings(); }
   bool MatchesContainer(const FaultTarget& t, const ContainerIncarnation& inc) const;
   // A time-triggered fault's timer: fires it and, for `every`, re-arms it.
   void Tick(std::size_t index);

@@ -94,15 +94,27 @@ void ValidateFaultSpec(const FaultSpec& f, Diagnostics* diagnostics) {
                       "interval between firings",
                       GoDurationString(*f.when.every), GoDurationString(kMinFaultEvery)));
   }
-  if (f.repeat > kMaxFaultFirings) {
+  if (!f.repeat_always && (f.repeat < 1 || f.repeat > kMaxFaultFirings)) {
     error("repeat", fmt::format("Invalid value: {}: must be from 1 to {} (ptsim's limit on the "
                                 "firings of one fault), or \"always\"",
                                 f.repeat, kMaxFaultFirings));
   }
-  if (f.action->argument() == FaultArgument::kExitCode && (f.exit_code < 0 || f.exit_code > 255)) {
+  if (f.when.incarnation && *f.when.incarnation < 1) {
+    error("when.incarnation",
+          fmt::format("Invalid value: {}: must be at least 1 (incarnations count from 1)",
+                      *f.when.incarnation));
+  }
+  if (f.target.replica_index && *f.target.replica_index < 0) {
+    error("target.replicaIndex", fmt::format("Invalid value: {}: must be at least 0 (replica "
+                                             "indexes count from 0)",
+                                             *f.target.replica_index));
+  }
+  const FaultArgument argument = f.action->argument();
+  if (argument == FaultArgument::kExitCode && (f.exit_code < 0 || f.exit_code > 255)) {
     error("exitCode", fmt::format("Invalid value: {}: an exit code is from 0 to 255", f.exit_code));
   }
-  if (f.action->argument() == FaultArgument::kReplicas && f.replicas > kMaxReplicasPerType) {
+  if (argument == FaultArgument::kReplicas &&
+      (f.replicas < 0 || f.replicas > kMaxReplicasPerType)) {
     error("replicas", fmt::format("Invalid value: {}: must be from 0 to {}, the most replicas of "
                                   "one type ptsim simulates",
                                   f.replicas, kMaxReplicasPerType));
@@ -247,7 +259,7 @@ Result<FaultSpec> ParseFaultFlag(const std::string& text) {
       f.duration = *d;
     } else if (key == "repeat") {
       if (value == "always") {
-        f.repeat = 0;
+        f.repeat_always = true;
       } else if (!WholeInt(value, &f.repeat) || f.repeat < 1) {
         return fail(
             fmt::format("repeat must be a number from 1 to {} or \"always\"", kMaxFaultFirings));

@@ -65,8 +65,11 @@ struct FaultSpec {
   std::optional<std::int64_t> grace_period;  // delete
   std::string message;                       // evict, image-pull-error
   int replicas = 0;                          // scale
-  int repeat = 1;  // how many times it may fire; 0 = always (up to kMaxFaultFirings)
+  int repeat = 1;                            // how many times it may fire
+  bool repeat_always = false;                // `repeat: always`: until kMaxFaultFirings
   SourceLocation where;
+
+  int MostFirings() const { return repeat_always ? kMaxFaultFirings : repeat; }
 };
 
 // The compact command-line form (docs/scenarios.md#the---fault-flag):
@@ -77,9 +80,10 @@ struct FaultSpec {
 Result<FaultSpec> ParseFaultFlag(const std::string& text);
 
 // The checks of one fault that need nothing else of the run and that both
-// decoders share: no negative times, `every` and `repeat` within the bounds
-// above, an exit code from 0 to 255, scale replicas within
-// kMaxReplicasPerType, no negative grace period. Reported at f.where as
+// ways of writing one share (fault_decoder.hpp): no negative times, `every`
+// and `repeat` within the bounds above, an exit code from 0 to 255, scale
+// replicas from 0 to kMaxReplicasPerType, incarnations from 1, replica
+// indexes from 0, no negative grace period. Reported at f.where as
 // `fault "<name>"`.
 void ValidateFaultSpec(const FaultSpec& f, Diagnostics* diagnostics);
 
