@@ -72,11 +72,10 @@ struct FaultSpec {
   int MostFirings() const { return repeat_always ? kMaxFaultFirings : repeat; }
 };
 
-// The compact command-line form (docs/scenarios.md#the---fault-flag):
-//   ACTION[:ARG]@TARGET[/CONTAINER]@TRIGGER[,repeat=N][,duration=D]
-// e.g. kill:SIGKILL@worker-1@log=step 50, exit:3@Master@at=30s, freeze@pod=job-worker-0@at=10s,
-// node-down@node=node-2@at=1m,duration=5m.
-// Errors name `--fault` and quote the flag as Go's %q would.
+// The compact command-line form (docs/scenarios.md#the---fault-flag), e.g.
+// kill:SIGKILL@Worker-1@log=step 50, decoded and checked as a scenario's fault
+// is (sim/harness/faults/fault_flag.hpp). Errors name `--fault` and quote the
+// flag as Go's %q would.
 Result<FaultSpec> ParseFaultFlag(const std::string& text);
 
 // The checks of one fault that need nothing else of the run and that both

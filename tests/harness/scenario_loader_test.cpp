@@ -185,7 +185,7 @@ TEST_CASE("the --fault flag gives job faults: suspend, resume and scale:N") {
   CHECK(ParseFaultFlag("scale:-1@Worker@at=1m")
             .diagnostics()
             .Render()
-            .find("is not a number of at least 0") != std::string::npos);
+            .find("replicas: Invalid value: -1: must be from 0 to 10000") != std::string::npos);
   CHECK_FALSE(ParseFaultFlag("scale:2x@Worker@at=1m").ok());
 }
 

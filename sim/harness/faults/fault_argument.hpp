@@ -12,6 +12,7 @@ namespace ptsim {
 
 struct FaultArgumentInfo {
   std::string_view field;    // the scenario's field, e.g. "exitCode"
+  std::string_view noun;     // for messages, e.g. "exit code"
   std::string_view what;     // for messages, e.g. "the new number of replicas"
   std::string_view example;  // a value, e.g. "4"
   bool required = false;     // an action that takes it must be given it
