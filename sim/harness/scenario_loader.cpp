@@ -11,9 +11,11 @@
 #include "fakes/operator/job_naming.hpp"
 #include "sim/core/go_quote.hpp"
 #include "sim/core/signals.hpp"
+#include "sim/harness/faults/fault_references.hpp"
 #include "sim/harness/faults/yaml_fault_fields.hpp"
 #include "sim/harness/flyte_plan.hpp"
 #include "sim/harness/image_mapping.hpp"
+#include "sim/harness/plan_objects.hpp"
 #include "sim/model/container_script.hpp"
 #include "sim/model/go_duration.hpp"
 #include "sim/model/label_selector.hpp"
@@ -529,120 +531,13 @@ void DecodeScenario(
 }
 
 void CheckPlanReferences(const RunPlan& plan, Diagnostics* diagnostics) {
-  // Every pod the plan can create: its name and labels.
-  std::map<std::string, Labels> pods;
-  std::set<std::string> types;
-  for (const auto& p : plan.pods)
-    pods[p.metadata.name] = p.metadata.labels;
-  for (const auto& entry : plan.jobs) {
-    if (!entry.job.spec.pytorch_replica_specs) continue;
-    const PyTorchJob job = SetDefaults_PyTorchJob(entry.job);
-    for (const auto& [rtype, spec] : *job.spec.pytorch_replica_specs) {
-      types.insert(rtype);
-      const int replicas = spec.replicas.value_or(1);
-      // Allow for scaling: indexes up to the elastic maximum.
-      int most = replicas;
-      if (job.spec.elastic_policy && job.spec.elastic_policy->max_replicas) {
-        most = std::max(most, *job.spec.elastic_policy->max_replicas);
-      }
-      // ... and up to the largest `scale` fault aimed at this job and replica type.
-      for (const auto& f : plan.faults) {
-        if (f.action->argument() != FaultArgument::kReplicas || f.target.replica_type != rtype) {
-          continue;
-        }
-        if (!f.target.job.empty() && f.target.job != job.metadata.name) continue;
-        most = std::max(most, f.replicas);
-      }
-      for (int i = 0; i < most; ++i) {
-        Labels labels = spec.template_.metadata.labels;
-        for (const auto& [k, v] : GenLabels(job.metadata.name))
-          labels[k] = v;
-        labels[kReplicaTypeLabel] = ToLower(rtype);
-        labels[kReplicaIndexLabel] = std::to_string(i);
-        pods[GenGeneralName(job.metadata.name, rtype, i)] = labels;
-      }
-    }
-  }
-  std::set<std::string> nodes;
-  for (const auto& n : plan.nodes)
-    nodes.insert(n.name);
-  auto known_pods = [&] {
-    std::vector<std::string> names;
-    for (const auto& [n, l] : pods)
-      names.push_back(n);
-    return fmt::format("{}", fmt::join(names, ", "));
-  };
-  // The PyTorchJobs by name, for faults and expectations that name one.
-  std::vector<std::string> job_names;
-  for (const auto& entry : plan.jobs)
-    job_names.push_back(entry.job.metadata.name);
-  auto unknown_job = [&](const std::string& name) {
-    return std::find(job_names.begin(), job_names.end(), name) == job_names.end()
-               ? fmt::format("no PyTorchJob named \"{}\" in this run; jobs: {}", name,
-                             fmt::join(job_names, ", "))
-               : std::string();
-  };
-  for (const auto& f : plan.faults) {
-    const std::string object = fmt::format("fault \"{}\"", f.name);
-    const FaultTarget& t = f.target;
-    if (f.action->job_level()) {
-      const std::string problem = job_names.empty() ? "this run has no PyTorchJob to edit"
-                                  : t.job.empty()   ? ""
-                                                    : unknown_job(t.job);
-      if (!problem.empty()) {
-        diagnostics->Error(f.where, object, "target.job", problem);
-      }
-      if (f.action->argument() == FaultArgument::kReplicas && t.replica_type.empty()) {
-        diagnostics->Error(f.where, object, "target.replicaType",
-                           "scale needs target.replicaType, the replica type to scale");
-      }
-    } else if (!t.job.empty()) {
-      diagnostics->Error(
-          f.where, object, "target.job",
-          fmt::format("target.job is for {}; pick pods by pod, replicaType, selector or node",
-                      FaultActionNames([](const FaultAction& a) { return a.job_level(); })));
-    }
-    if (!t.pod.empty() && !pods.count(t.pod)) {
-      diagnostics->Error(
-          f.where, object, "target.pod",
-          fmt::format("no pod named \"{}\" can exist in this run; pods: {}", t.pod, known_pods()));
-    }
-    if (!t.replica_type.empty() && !types.count(t.replica_type)) {
-      diagnostics->Error(f.where, object, "target.replicaType",
-                         fmt::format("the job has no {} replicas", t.replica_type));
-    }
-    if (t.replica_index && !t.replica_type.empty() &&
-        !pods.count(GenGeneralName(plan.jobs.empty() ? "" : plan.jobs.front().job.metadata.name,
-                                   t.replica_type, *t.replica_index))) {
-      diagnostics->Error(
-          f.where, object, "target.replicaIndex",
-          fmt::format("the job has no {} replica with index {}", t.replica_type, *t.replica_index));
-    }
-    if (!t.node.empty() && !nodes.count(t.node)) {
-      diagnostics->Error(f.where, object, "target.node",
-                         fmt::format("no node named \"{}\" in the cluster", t.node));
-    }
-    if (!t.selector.empty()) {
-      auto sel = LabelSelector::Parse(t.selector);
-      for (const auto& d : sel.diagnostics().items())
-        diagnostics->Error(f.where, object, "target.selector", d.message);
-      bool any = false;
-      if (sel.ok()) {
-        for (const auto& [n, labels] : pods)
-          any = any || sel->Matches(labels);
-      }
-      if (sel.ok() && !any) {
-        diagnostics->Error(f.where, object, "target.selector",
-                           fmt::format("selector \"{}\" matches no pod of this run", t.selector));
-      }
-    }
-    const bool node_action = f.action->scope() == FaultScope::kNodes;
-    if (node_action && t.node.empty() && t.pod.empty() && t.replica_type.empty() &&
-        t.selector.empty()) {
-      diagnostics->Error(f.where, object, "target",
-                         "a node fault needs a node (or a pod whose node it hits)");
-    }
-  }
+  const PlanObjects objects = WhatThePlanCanCreate(plan);
+  for (const auto& f : plan.faults)
+    CheckFaultReferences(f, objects, diagnostics);
+  const auto& pods = objects.pods;
+  const auto& types = objects.types;
+  auto known_pods = [&] { return objects.KnownPods(); };
+  auto unknown_job = [&](const std::string& name) { return objects.UnknownJob(name); };
   for (const auto& e : plan.expectations) {
     using K = ExpectationSpec::Kind;
     const std::string object = fmt::format("expectation \"{}\"", DescribeExpectation(e));
