@@ -1,6 +1,8 @@
 // Faults as a scenario (or `--fault`) declares them: what to do, to whom, and
-// when (docs/scenarios.md#faults). Plain data, checked when the scenario is
-// loaded; FaultInjector carries them out.
+// when (docs/scenarios.md#faults). Plain data, decoded from either form by one
+// decoder (sim/harness/faults/fault_decoder.hpp) and checked when the scenario
+// is loaded; the action is one of the table's (fault_action.hpp), which
+// outlives every FaultSpec. FaultInjector carries them out. Any thread.
 #pragma once
 
 #include <optional>

@@ -1,5 +1,5 @@
-// The table of fault actions (sim/harness/faults/fault_action.hpp), which
-// `ptsim explore` enumerates: every action decodes from a scenario's YAML and
+// The table of fault actions (sim/harness/faults/fault_action.hpp), which a
+// tool can enumerate: every action decodes from a scenario's YAML and
 // from the --fault flag into the same fault, for every kind of target it
 // takes; its Describe text and FaultFlagText read back as the same fault; and
 // both forms refuse the same mistakes in the same words.

@@ -2,9 +2,10 @@
 // name, the argument `--fault ACTION:ARG` sets, what it acts on, which targets
 // make sense for it, and how it is carried out when the fault fires. The
 // actions live in families (*_faults.cpp), each action registered by one line
-// of its family's list; FaultActions() is the table `ptsim explore` and the
-// docs enumerate. The table is immutable and may be read from any thread;
-// Fire runs on the loop thread.
+// of its family's list; FaultActions() is the table that the decoder, the
+// injector, the plan checks and the docs test read, and that a tool enumerating
+// the fault space can list. The table is immutable and may be read from any
+// thread; Fire runs on the loop thread.
 #pragma once
 
 #include <string>

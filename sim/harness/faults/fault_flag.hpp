@@ -59,11 +59,11 @@ class FlagFaultFields final : public FaultFields {
 };
 
 // The `--fault` text of a decoded fault, which ParseFaultFlag reads back as
-// the same fault (but for its name): what `ptsim explore` can print so that a
-// run can be repeated. nullopt for what only a scenario can say: a namespace,
-// a chaos mode, a grace period, another action's argument, a container of pods
-// picked by pod=, selector= or node=, a job and a replica type together, or a
-// value holding a character that the grammar splits on.
+// the same fault (but for its name): what a tool that enumerates faults can
+// print so that a run can be repeated. nullopt for what only a scenario can
+// say: a namespace, a chaos mode, a grace period, another action's argument,
+// a container of pods picked by pod=, selector= or node=, a job and a replica
+// type together, or a value holding a character that the grammar splits on.
 std::optional<std::string> FaultFlagText(const FaultSpec& f);
 
 }  // namespace ptsim
