@@ -43,7 +43,7 @@ const FaultAction* FindFaultAction(std::string_view name) {
 }
 
 const FaultAction& DefaultFaultAction() {
-  return *FaultActions().front();
+  return *FindFaultAction("kill");
 }
 
 std::string FaultActionNames(bool (*pick)(const FaultAction&)) {

@@ -1,7 +1,7 @@
 // One kind of fault (kill, exit, node-down, scale ...) as one small type: its
 // name, the argument `--fault ACTION:ARG` sets, what it acts on, which targets
 // make sense for it, and how it is carried out when the fault fires. The
-// actions live in families (*_faults.cpp), each action registered by one line
+// actions live in families (fault_families.hpp), each registered by one line
 // of its family's list; FaultActions() is the table that the decoder, the
 // injector, the plan checks and the docs test read, and that a tool enumerating
 // the fault space can list. The table is immutable and may be read from any

@@ -10,7 +10,7 @@ const FaultArgumentInfo& ArgumentInfo(FaultArgument argument) {
   static const FaultArgumentInfo kSignal{"signal", "signal", "the signal to send", "SIGTERM"};
   static const FaultArgumentInfo kExitCode{"exitCode", "exit code", "the exit code", "3"};
   static const FaultArgumentInfo kReplicas{"replicas", "replicas", "the new number of replicas",
-                                           "4",        true,       true};
+                                           "4"};
   static const FaultArgumentInfo kDelay{"delay", "delay", "how long a pull takes", "30s"};
   static const FaultArgumentInfo kMessage{"message", "message", "the message",
                                           "no space left on device"};

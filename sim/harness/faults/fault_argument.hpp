@@ -15,8 +15,6 @@ struct FaultArgumentInfo {
   std::string_view noun;     // for messages, e.g. "exit code"
   std::string_view what;     // for messages, e.g. "the new number of replicas"
   std::string_view example;  // a value, e.g. "4"
-  bool required = false;     // an action that takes it must be given it
-  bool exclusive = false;    // only an action that takes it may be given it
 };
 
 // The argument's field and words; for kNone, those of `message`, which
