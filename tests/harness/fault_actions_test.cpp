@@ -157,6 +157,7 @@ struct Mistake {
 TEST_CASE("a scenario and --fault refuse the same mistakes in the same words") {
   for (const Mistake& m : std::initializer_list<Mistake>{
            {"{action: explode}", "explode@*@at=1s", "unknown fault \"explode\"; faults are kill"},
+           {"{action: \"\"}", "@*@at=1s", "unknown fault \"\"; faults are kill"},
            {"{action: kill, signal: SIGFOO}", "kill:SIGFOO@*@at=1s",
             "unknown signal \"SIGFOO\"; use a name like SIGKILL or a number"},
            {"{action: kill, when: {condition: Done}}", "kill@*@condition=Done",
@@ -185,6 +186,13 @@ TEST_CASE("a scenario and --fault refuse the same mistakes in the same words") {
     CHECK_THAT(flag.diagnostics().Render(), Catch::Contains(m.message));
     CHECK_THAT(flag.diagnostics().Render(), Catch::StartsWith("--fault: error: "));
   }
+}
+
+TEST_CASE("an empty log or condition option is as if it were not given") {
+  const FaultSpec f = FromFlag("kill@pod=p@log=,condition=");
+  CHECK_FALSE(f.when.log_regex);
+  CHECK(f.when.condition.empty());
+  CHECK(f.when.Describe() == "at 0s");
 }
 
 TEST_CASE("a flag names the option a mistake is in, and its first mistake only") {
