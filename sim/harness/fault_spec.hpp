@@ -62,7 +62,7 @@ struct FaultSpec {
   FaultTrigger when;
   int signal = 9;                            // kill
   int exit_code = 1;                         // exit
-  std::optional<Duration> duration;          // freeze, node-down, image-pull-error, cordon
+  std::optional<Duration> duration;          // freeze, node-down, cordon, image pulls
   Duration delay{0};                         // slow-start
   std::optional<std::int64_t> grace_period;  // delete
   std::string message;                       // evict, image-pull-error
