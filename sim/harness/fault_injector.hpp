@@ -1,11 +1,10 @@
-// Carries out a run's faults (FaultSpec): arms each trigger, picks targets
-// when it fires (at random by the run's seed for chaos modes), and applies the
-// action through the fakes' fault hooks — signals to container processes via
-// the kubelet's runners (FaultyRunner for exit codes and OOM kills), graceful
-// and forced deletion through the API server, node-pressure eviction, node
-// loss through the kubelet and the node lifecycle controller, cordon, and
-// image pulls through FaultyImagePuller. Every firing is traced and recorded
-// for the report. Loop thread only.
+// Carries out a run's faults (FaultSpec): arms each trigger (a time, an
+// interval, a container's start or log line, a job condition), resolves the
+// target when it fires (pods, containers or nodes; at random by the run's seed
+// for chaos modes), and has the fault's action (FaultAction,
+// sim/harness/faults/) act through the fakes' fault hooks. Every firing is
+// traced and recorded for the report; a firing that matched nothing, and a
+// fault that reached ptsim's limit on firings, leave a note. Loop thread only.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -17,6 +16,7 @@
 
 #include "sim/core/random.hpp"
 #include "sim/harness/fault_spec.hpp"
+#include "sim/harness/faults/fault_targets.hpp"
 #include "sim/harness/faulty_image_puller.hpp"
 #include "sim/harness/simulation.hpp"
 
@@ -44,30 +44,16 @@ class FaultInjector final : public KubeletObserver {
     nlohmann::json firings = nlohmann::json::array();
     Random rng{0};
   };
-  // A container (or a pod, when container is empty) a fault acts on.
-  struct Hit {
-    std::string ns;
-    std::string pod;
-    std::string container;
-    std::string node;  // node faults: the node (else the pod's node)
-  };
 
-  // `repeat: always` (0) fires up to kMaxFaultFirings times.
-  bool CanFire(const Armed& a) const {
-    return a.fired < (a.spec.repeat == 0 ? kMaxFaultFirings : a.spec.repeat);
-  }
-  bool MatchesPod(const FaultTarget& t, const Pod& pod) const;
+  bool CanFire(const Armed& a) const { return a.fired < a.spec.MostFirings(); }
   bool MatchesContainer(const FaultTarget& t, const ContainerIncarnation& inc) const;
   // A time-triggered fault's timer: fires it and, for `every`, re-arms it.
   void Tick(std::size_t index);
-  std::vector<Hit> Resolve(Armed& a);
-  void Fire(std::size_t index, std::vector<Hit> hits);
-  void Apply(Armed& a, const Hit& hit);
-  void ApplyToNode(Armed& a, const std::string& node);
-  // Suspend, resume or scale the job; returns what the report lists as the
-  // target ("PyTorchJob/<name>", with " (rejected: ...)" when admission
-  // refused the edit).
-  std::string ApplyToJob(Armed& a, const PyTorchJob& job);
+  std::vector<FaultHit> Resolve(Armed& a);
+  // The nodes the target pods run on, each once.
+  std::vector<FaultHit> NodesOf(const std::vector<FaultHit>& pods) const;
+  // Carries out a firing through the fault's action and records it.
+  void Fire(std::size_t index, std::vector<FaultHit> hits);
   void WatchConditions();
 
   Simulation& sim_;

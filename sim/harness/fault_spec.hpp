@@ -1,6 +1,8 @@
 // Faults as a scenario (or `--fault`) declares them: what to do, to whom, and
-// when (docs/scenarios.md#faults). Plain data, checked when the scenario is
-// loaded; FaultInjector carries them out.
+// when (docs/scenarios.md#faults). Plain data, decoded from either form by one
+// decoder (sim/harness/faults/fault_decoder.hpp) and checked when the scenario
+// is loaded; the action is one of the table's (fault_action.hpp), which
+// outlives every FaultSpec. FaultInjector carries them out. Any thread.
 #pragma once
 
 #include <optional>
@@ -9,37 +11,10 @@
 
 #include "sim/core/diagnostics.hpp"
 #include "sim/core/time.hpp"
+#include "sim/harness/faults/fault_action.hpp"
 #include "sim/model/user_regex.hpp"
 
 namespace ptsim {
-
-enum class FaultAction {
-  kKill,         // send a signal to the target containers' processes
-  kExit,         // make the target containers exit with a code
-  kOom,          // OOM-kill the target containers (OOMKilled, 137)
-  kFreeze,       // SIGSTOP the target pods' processes (a hang)
-  kThaw,         // SIGCONT them
-  kDelete,       // delete the target pods gracefully (kubectl delete pod)
-  kForceDelete,  // delete with grace 0 (kubectl delete --force --grace-period=0)
-  kEvict,        // node-pressure eviction by the kubelet
-  kNodeDown,     // the node's machine dies: its processes die, its kubelet stops
-  kNodeUp,       // the node comes back
-  kCordon,       // spec.unschedulable = true
-  kUncordon,
-  kImagePullError,  // pulls for the target pods fail (ErrImagePull / ImagePullBackOff)
-  kSlowStart,       // pulls for the target pods take `delay`
-  // Edits of the PyTorchJob, as `kubectl patch` would make them (admitted by
-  // the CRD's rules and the operator's webhook of the emulated release):
-  kSuspend,  // spec.runPolicy.suspend = true
-  kResume,   // spec.runPolicy.suspend = false
-  kScale,    // spec.pytorchReplicaSpecs[target.replicaType].replicas = `replicas`
-};
-
-// Whether an action edits the job rather than pods, containers or nodes.
-bool JobLevel(FaultAction action);
-
-const char* FaultActionName(FaultAction action);
-std::optional<FaultAction> ParseFaultAction(const std::string& text);
 
 // Whom a fault hits. Exactly one of pod, replica_type, selector, node (or none
 // for "every pod"); container narrows to one container; mode/value pick a
@@ -82,31 +57,34 @@ inline constexpr int kMaxFaultFirings = 1000;
 
 struct FaultSpec {
   std::string name;
-  FaultAction action = FaultAction::kKill;
+  const FaultAction* action = &DefaultFaultAction();  // never null
   FaultTarget target;
   FaultTrigger when;
-  int signal = 9;                            // kKill
-  int exit_code = 1;                         // kExit
-  std::optional<Duration> duration;          // kFreeze, kNodeDown, kImagePullError, kCordon
-  Duration delay{0};                         // kSlowStart
-  std::optional<std::int64_t> grace_period;  // kDelete
-  std::string message;                       // kEvict; kImagePullError
-  int replicas = 0;                          // kScale
-  int repeat = 1;  // how many times it may fire; 0 = always (up to kMaxFaultFirings)
+  int signal = 9;                            // kill
+  int exit_code = 1;                         // exit
+  std::optional<Duration> duration;          // freeze, node-down, cordon, image pulls
+  Duration delay{0};                         // slow-start
+  std::optional<std::int64_t> grace_period;  // delete
+  std::string message;                       // evict, image-pull-error
+  int replicas = 0;                          // scale
+  int repeat = 1;                            // how many times it may fire
+  bool repeat_always = false;                // `repeat: always`: until kMaxFaultFirings
   SourceLocation where;
+
+  int MostFirings() const { return repeat_always ? kMaxFaultFirings : repeat; }
 };
 
-// The compact command-line form (docs/scenarios.md#the---fault-flag):
-//   ACTION[:ARG]@TARGET[/CONTAINER]@TRIGGER[,repeat=N][,duration=D]
-// e.g. kill:SIGKILL@worker-1@log=step 50, exit:3@Master@at=30s, freeze@pod=job-worker-0@at=10s,
-// node-down@node=node-2@at=1m,duration=5m.
-// Errors name `--fault` and quote the flag as Go's %q would.
+// The compact command-line form (docs/scenarios.md#the---fault-flag), e.g.
+// kill:SIGKILL@Worker-1@log=step 50, decoded and checked as a scenario's fault
+// is (sim/harness/faults/fault_flag.hpp). Errors name `--fault` and quote the
+// flag as Go's %q would.
 Result<FaultSpec> ParseFaultFlag(const std::string& text);
 
 // The checks of one fault that need nothing else of the run and that both
-// decoders share: no negative times, `every` and `repeat` within the bounds
-// above, an exit code from 0 to 255, scale replicas within
-// kMaxReplicasPerType, no negative grace period. Reported at f.where as
+// ways of writing one share (fault_decoder.hpp): no negative times, `every`
+// and `repeat` within the bounds above, an exit code from 0 to 255, scale
+// replicas from 0 to kMaxReplicasPerType, incarnations from 1, replica
+// indexes from 0, no negative grace period. Reported at f.where as
 // `fault "<name>"`.
 void ValidateFaultSpec(const FaultSpec& f, Diagnostics* diagnostics);
 

@@ -340,7 +340,7 @@ TEST_CASE("job faults are checked when the scenario loads") {
              Catch::Contains("scale needs `replicas`"));
   CHECK_THAT(errors("- {action: scale, replicas: -1, target: {replicaType: Worker}, "
                     "when: {at: 1s}}\n"),
-             Catch::Contains("replicas must not be negative"));
+             Catch::Contains("replicas: Invalid value: -1: must be from 0 to 10000"));
   CHECK_THAT(errors("- {action: scale, replicas: 2, when: {at: 1s}}\n"),
              Catch::Contains("scale needs target.replicaType"));
   CHECK_THAT(errors("- {action: suspend, target: {job: other}, when: {at: 1s}}\n"),

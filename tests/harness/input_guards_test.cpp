@@ -58,8 +58,10 @@ TEST_CASE("the --fault flag refuses negative times, incarnation 0 and huge scale
 TEST_CASE("the --fault flag reads numbers whole and names exactly") {
   CHECK_THAT(FlagError("exit:3x@pod=p@at=1s"), Catch::Contains("exit code \"3x\" is not a number"));
   CHECK_THAT(FlagError("kill@Worker-1x@at=1s"), Catch::Contains("replica index in \"Worker-1x\""));
-  CHECK_THAT(FlagError("kill@pod=p@incarnation=2nd"), Catch::Contains("incarnation must be"));
-  CHECK_THAT(FlagError("kill@pod=p@at=1s,repeat=3x"), Catch::Contains("repeat must be"));
+  CHECK_THAT(FlagError("kill@pod=p@incarnation=2nd"),
+             Catch::Contains("incarnation: \"2nd\" is not a number"));
+  CHECK_THAT(FlagError("kill@pod=p@at=1s,repeat=3x"),
+             Catch::Contains("repeat: \"3x\" is not a number, nor \"always\""));
   // A pod may be named like a replica type: "Masterful" is a pod name.
   auto pod = ParseFaultFlag("kill@Masterful@at=1s");
   REQUIRE(pod.ok());

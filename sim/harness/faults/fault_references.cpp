@@ -1,0 +1,81 @@
+#include "sim/harness/faults/fault_references.hpp"
+
+#include <fmt/format.h>
+
+#include "sim/model/label_selector.hpp"
+
+namespace ptsim {
+namespace {
+
+// target.job is for job faults, which need a job to edit.
+void CheckJob(const FaultSpec& f, const PlanObjects& plan, Diagnostics* diagnostics) {
+  const std::string object = fmt::format("fault \"{}\"", f.name);
+  const FaultTarget& t = f.target;
+  if (!f.action->job_level()) {
+    if (t.job.empty()) return;
+    diagnostics->Error(
+        f.where, object, "target.job",
+        fmt::format("target.job is for {}; pick pods by pod, replicaType, selector or node",
+                    FaultActionNames([](const FaultAction& a) { return a.job_level(); })));
+    return;
+  }
+  const std::string problem = plan.jobs.empty() ? "this run has no PyTorchJob to edit"
+                              : t.job.empty()   ? ""
+                                                : plan.UnknownJob(t.job);
+  if (!problem.empty()) diagnostics->Error(f.where, object, "target.job", problem);
+  if (f.action->argument() == FaultArgument::kReplicas && t.replica_type.empty()) {
+    diagnostics->Error(
+        f.where, object, "target.replicaType",
+        fmt::format("{} needs target.replicaType, the replica type to scale", f.action->name()));
+  }
+}
+
+void CheckSelector(const FaultSpec& f, const PlanObjects& plan, Diagnostics* diagnostics) {
+  const FaultTarget& t = f.target;
+  if (t.selector.empty()) return;
+  const std::string object = fmt::format("fault \"{}\"", f.name);
+  auto selector = LabelSelector::Parse(t.selector);
+  for (const auto& d : selector.diagnostics().items())
+    diagnostics->Error(f.where, object, "target.selector", d.message);
+  if (!selector.ok()) return;
+  for (const auto& [name, labels] : plan.pods) {
+    if (selector->Matches(labels)) return;
+  }
+  diagnostics->Error(f.where, object, "target.selector",
+                     fmt::format("selector \"{}\" matches no pod of this run", t.selector));
+}
+
+}  // namespace
+
+void CheckFaultReferences(const FaultSpec& f, const PlanObjects& plan, Diagnostics* diagnostics) {
+  const std::string object = fmt::format("fault \"{}\"", f.name);
+  const FaultTarget& t = f.target;
+  CheckJob(f, plan, diagnostics);
+  if (!t.pod.empty() && !plan.pods.count(t.pod)) {
+    diagnostics->Error(f.where, object, "target.pod",
+                       fmt::format("no pod named \"{}\" can exist in this run; pods: {}", t.pod,
+                                   plan.KnownPods()));
+  }
+  if (!t.replica_type.empty() && !plan.types.count(t.replica_type)) {
+    diagnostics->Error(f.where, object, "target.replicaType",
+                       fmt::format("the job has no {} replicas", t.replica_type));
+  }
+  if (t.replica_index && !t.replica_type.empty() &&
+      !plan.HasReplica(t.replica_type, *t.replica_index)) {
+    diagnostics->Error(
+        f.where, object, "target.replicaIndex",
+        fmt::format("the job has no {} replica with index {}", t.replica_type, *t.replica_index));
+  }
+  if (!t.node.empty() && !plan.nodes.count(t.node)) {
+    diagnostics->Error(f.where, object, "target.node",
+                       fmt::format("no node named \"{}\" in the cluster", t.node));
+  }
+  CheckSelector(f, plan, diagnostics);
+  if (f.action->scope() == FaultScope::kNodes && t.node.empty() && t.pod.empty() &&
+      t.replica_type.empty() && t.selector.empty()) {
+    diagnostics->Error(f.where, object, "target",
+                       "a node fault needs a node (or a pod whose node it hits)");
+  }
+}
+
+}  // namespace ptsim
