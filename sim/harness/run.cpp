@@ -270,9 +270,18 @@ RunResult ExecuteRun(const RunPlan& plan, const RunSettings& settings) {
   report["runDir"] = settings.run_dir;
   report["traceDigest"] = fmt::format("{:016x}", result.trace_digest);
   nlohmann::json jobs = nlohmann::json::array();
-  for (std::size_t i = 0; i < recorder.job_order().size(); ++i) {
-    const JobRecord& r = recorder.jobs().at(recorder.job_order()[i]);
-    nlohmann::json spec = i < plan.jobs.size() ? plan.jobs[i].spec : nlohmann::json();
+  for (const auto& uid : recorder.job_order()) {
+    const JobRecord& r = recorder.jobs().at(uid);
+    // The plan entry of the same namespace and name: the first one, the one
+    // the API server accepted (a later one with its key was AlreadyExists).
+    nlohmann::json spec;
+    for (const auto& entry : plan.jobs) {
+      if (entry.job.metadata.namespace_ == r.job->metadata.namespace_ &&
+          entry.job.metadata.name == r.job->metadata.name) {
+        spec = entry.spec;
+        break;
+      }
+    }
     // A Flyte run's jobs are its attempts, created in whatever order they came.
     if (flyte) spec = flyte->SubmittedSpec(r.job->metadata.namespace_, r.job->metadata.name);
     jobs.push_back(JobJson(r, spec));
