@@ -123,10 +123,6 @@ std::string FinalCondition(const nlohmann::json& report) {
   return c["type"].get<std::string>() + "=" + c["status"].get<std::string>();
 }
 
-std::string Summary(const Unit& u) {
-  return RunSummary(u.report, u.passed, u.plan->name, u.plan->seed, u.run_dir);
-}
-
 // --image and --images, decoded and merged (a reference mapped twice,
 // differently, is an error naming both).
 bool LoadCommandLineImages(const RunOptions& options, PlanOverrides* overrides) {
@@ -373,11 +369,10 @@ int Run(const RunOptions& options) {
                                u.write_error);
     }
     if (!options.quiet) {
-      out << result.summary << Summary(u);
+      out << RunSummary(u.report);
     } else if (!u.passed) {
       // -q still says what failed.
-      out << ExpectationLines(u.report, true)
-          << Verdict(u.report, u.passed, plan.name, plan.seed, u.run_dir);
+      out << ExpectationLines(u.report, true) << Verdict(u.report);
     }
     if (options.print_trace) out << result.trace;
     if (parallel && (!options.quiet || !u.passed)) {
