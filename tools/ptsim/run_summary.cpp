@@ -33,6 +33,12 @@ std::string Verdict(const nlohmann::json& report) {
                      report["outcome"] == "timedOut" ? ": it reached its timeout" : "");
 }
 
+std::string FinalCondition(const nlohmann::json& report) {
+  if (!report["job"].is_object() || report["job"]["status"]["conditions"].empty()) return "-";
+  const auto& c = report["job"]["status"]["conditions"].back();
+  return c["type"].get<std::string>() + "=" + c["status"].get<std::string>();
+}
+
 std::string RunSummary(const nlohmann::json& report) {
   std::string out =
       ConditionHistoryText(report) + FlyteSummaryText(report["flyte"]) + PodTable(report);

@@ -18,6 +18,10 @@ std::string ExpectationLines(const nlohmann::json& report, bool failed_only);
 // "PASS: <name> in 0.4s virtual, 0.43s wall (seed 1, run dir DIR)".
 std::string Verdict(const nlohmann::json& report);
 
+// The first job's last condition, "Succeeded=True", or "-" (the runs table
+// and --repeat).
+std::string FinalCondition(const nlohmann::json& report);
+
 // Everything above, in that order.
 std::string RunSummary(const nlohmann::json& report);
 
