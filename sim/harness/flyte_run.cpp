@@ -178,7 +178,7 @@ void FlyteRun::Submit(int64_t number) {
     o.manifest = prepared.manifest;
     o.ns = prepared.manifest["metadata"].value("namespace", "");
     if (prepared.kind == "PyTorchJob") {
-      o.job = plan_.jobs.at(prepared.index).job;
+      o.job = *plan_.jobs.at(prepared.index).As<PyTorchJob>();
     } else {
       o.pod = plan_.pods.at(prepared.index);
     }

@@ -52,26 +52,29 @@ bool NoteIncompleteLogs(const RunRecorder& recorder, Time end, std::vector<Note>
   return whole;
 }
 
-// The spec a recorded job was submitted with: the driver's when it
-// submitted the job, else the plan entry of the same namespace and name —
-// the first one, the one the API server accepted (a later one with its key
-// was AlreadyExists).
-json SpecAsSubmitted(const RunRecord& run, const ObjectMeta& metadata) {
-  if (run.submitted_spec) return run.submitted_spec(metadata.namespace_, metadata.name);
-  for (const auto& entry : run.plan->jobs) {
-    if (entry.job.metadata.namespace_ == metadata.namespace_ &&
-        entry.job.metadata.name == metadata.name) {
-      return entry.spec;
-    }
-  }
-  return json();
+// The spec a recorded job was submitted with: the driver's when there is one,
+// else its plan entry's (FindPlannedJob: by kind, namespace and name, never
+// by position).
+json SpecAsSubmitted(const RunRecord& run, const JobRecord& job) {
+  const ObjectMeta& m = job.job.metadata();
+  if (run.submitted_spec) return run.submitted_spec(m.namespace_, m.name);
+  const PlannedJob* entry = FindPlannedJob(*run.plan, *job.kind, m.namespace_, m.name);
+  return entry ? entry->spec : json();
+}
+
+// Whether the job is owned by another job of the run (a JobSet's Jobs):
+// only top-level jobs are the report's.
+bool OwnedByAJob(const RunRecorder& recorder, const JobRecord& job) {
+  const OwnerReference* owner = job.job.metadata().ControllerRef();
+  return owner && recorder.jobs().count(owner->uid) > 0;
 }
 
 json JobsJson(const RunRecord& run) {
   json jobs = json::array();
   for (const auto& uid : run.recorder->job_order()) {
     const JobRecord& r = run.recorder->jobs().at(uid);
-    jobs.push_back(JobJson(r, SpecAsSubmitted(run, r.job->metadata)));
+    if (OwnedByAJob(*run.recorder, r)) continue;
+    jobs.push_back(JobJson(r, SpecAsSubmitted(run, r)));
   }
   return jobs;
 }

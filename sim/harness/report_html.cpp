@@ -140,9 +140,9 @@ std::string Section(const json& report, const std::string& anchor, const std::st
                         E(g.last_message + RepeatSuffix(g.count, t, g.last_time))});
       }
     }
-    const std::string heading = jobs.size() > 1
-                                    ? "Job conditions: PyTorchJob " + E(StringField(job, "name"))
-                                    : "Job conditions";
+    const std::string heading = jobs.size() > 1 ? "Job conditions: " + E(JobKindField(job)) + " " +
+                                                      E(StringField(job, "name"))
+                                                : "Job conditions";
     out +=
         "<h2>" + heading + "</h2>" + Table({"time", "type", "status", "reason", "message"}, rows);
   }

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <ostream>
 
+#include "sim/harness/job_kind.hpp"
+
 namespace ptsim {
 
 void RunInterrupts::Watch() {
@@ -43,8 +45,10 @@ void RunInterrupts::DeleteEverything(int signal) {
   }
   // Jobs first, so that the operator does not recreate what is deleted;
   // their pods go by garbage collection, gracefully.
-  for (const auto& j : sim.api().collection<PyTorchJob>().List())
-    sim.api().collection<PyTorchJob>().Delete(j->metadata.namespace_, j->metadata.name);
+  for (const JobKind* kind : JobKinds()) {
+    for (const auto& job : kind->List(sim))
+      kind->Delete(sim, job);
+  }
   for (const auto& p : pods)
     sim.api().collection<Pod>().Delete(p->metadata.namespace_, p->metadata.name);
   // Wakes a loop waiting on real processes when the grace is over.

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "sim/harness/job_kind.hpp"
+
 namespace ptsim {
 namespace {
 
@@ -19,9 +21,8 @@ bool AllFinished(RunWorld& world) {
   // collector reacting to a deleted job) happens before the run can end.
   if (sim.loop().due_now()) return false;
   for (const auto& entry : plan.jobs) {
-    if (plan.deferred.count("PyTorchJob/" + entry.job.metadata.name)) continue;  // the driver's
-    if (!sim.controller().Settled(entry.job.metadata.namespace_, entry.job.metadata.name))
-      return false;
+    if (IsDeferred(plan, entry)) continue;  // the driver's
+    if (!entry.kind->Settled(sim, entry.namespace_(), entry.name())) return false;
   }
   // Deletions under way on a live node finish first (pods of a job its TTL
   // deleted, pods its cleanPodPolicy deleted); a dead node's never do.

@@ -1,9 +1,9 @@
 #include "sim/harness/run_world.hpp"
 
-#include <fmt/format.h>
-
 #include <chrono>
 #include <ostream>
+
+#include "sim/harness/job_kind.hpp"
 
 namespace ptsim {
 namespace {
@@ -69,19 +69,9 @@ void RunWorld::CreatePods() {
 
 void RunWorld::CreateJobs() {
   for (const auto& entry : plan_.jobs) {
-    if (plan_.deferred.count("PyTorchJob/" + entry.job.metadata.name)) continue;
-    auto created = sim_.api().collection<PyTorchJob>().Create(entry.job);
-    if (!created.ok() && settings_.status_out)
-      *settings_.status_out << created.diagnostics().Render();
-    const auto& specs = entry.job.spec.pytorch_replica_specs;
-    if (specs && !specs->count(kReplicaTypeMaster) && !entry.job.spec.elastic_policy) {
-      sim_.notes().Add(
-          sim_.loop().Now(),
-          fmt::format("PyTorchJob {} has no Master and no elasticPolicy: the operator sets no "
-                      "MASTER_ADDR, MASTER_PORT, WORLD_SIZE or RANK in its pods",
-                      entry.job.metadata.name),
-          "kubeflow/training-operator#1991");
-    }
+    if (IsDeferred(plan_, entry)) continue;  // created by the Flyte driver
+    const Diagnostics created = entry.kind->Create(sim_, entry);
+    if (!created.ok() && settings_.status_out) *settings_.status_out << created.Render();
   }
 }
 

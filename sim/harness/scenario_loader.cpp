@@ -718,8 +718,9 @@ void CheckPlanReferences(const RunPlan& plan, Diagnostics* diagnostics) {
   for (const auto& p : plan.pods)
     pods[p.metadata.name] = p.metadata.labels;
   for (const auto& entry : plan.jobs) {
-    if (!entry.job.spec.pytorch_replica_specs) continue;
-    const PyTorchJob job = SetDefaults_PyTorchJob(entry.job);
+    const PyTorchJob* written = entry.As<PyTorchJob>();
+    if (!written || !written->spec.pytorch_replica_specs) continue;
+    const PyTorchJob job = SetDefaults_PyTorchJob(*written);
     for (const auto& [rtype, spec] : *job.spec.pytorch_replica_specs) {
       types.insert(rtype);
       const int replicas = spec.replicas.value_or(1);
@@ -756,7 +757,7 @@ void CheckPlanReferences(const RunPlan& plan, Diagnostics* diagnostics) {
   // The PyTorchJobs by name, for faults and expectations that name one.
   std::vector<std::string> job_names;
   for (const auto& entry : plan.jobs)
-    job_names.push_back(entry.job.metadata.name);
+    job_names.push_back(entry.name());
   auto unknown_job = [&](const std::string& name) {
     return std::find(job_names.begin(), job_names.end(), name) == job_names.end()
                ? fmt::format("no PyTorchJob named \"{}\" in this run; jobs: {}", name,
@@ -792,7 +793,7 @@ void CheckPlanReferences(const RunPlan& plan, Diagnostics* diagnostics) {
                          fmt::format("the job has no {} replicas", t.replica_type));
     }
     if (t.replica_index && !t.replica_type.empty() &&
-        !pods.count(GenGeneralName(plan.jobs.empty() ? "" : plan.jobs.front().job.metadata.name,
+        !pods.count(GenGeneralName(plan.jobs.empty() ? "" : plan.jobs.front().name(),
                                    t.replica_type, *t.replica_index))) {
       diagnostics->Error(
           f.where, object, "target.replicaIndex",
