@@ -11,6 +11,7 @@
 #include "fakes/process/real_process_runner.hpp"
 #include "sim/core/spelling.hpp"
 #include "sim/harness/flyte_plan.hpp"
+#include "sim/harness/job_kind.hpp"
 #include "sim/harness/manifest_paths.hpp"
 
 namespace ptsim {
@@ -43,17 +44,16 @@ std::vector<Site> Sites(const RunPlan& plan) {
                      plan.pod_locations[i], fmt::format("spec.containers[{}]", j)});
   }
   for (const auto& entry : plan.jobs) {
-    if (!entry.job.spec.pytorch_replica_specs) continue;
-    if (repeated.count("PyTorchJob/" + entry.job.metadata.name)) continue;
-    const std::string object = fmt::format("PyTorchJob \"{}\"", entry.job.metadata.name);
-    for (const auto& [rtype, spec] : *entry.job.spec.pytorch_replica_specs) {
-      const PodSpec& ps = spec.template_.spec;
-      const std::string prefix = fmt::format("spec.pytorchReplicaSpecs[{}].template.spec", rtype);
+    if (repeated.count(fmt::format("{}/{}", entry.kind->kind(), entry.name()))) continue;
+    const std::string object = JobLabel(entry);
+    for (const auto& t : entry.kind->PodTemplates(entry)) {
+      const PodSpec& ps = t.pod_template->spec;
+      const std::string prefix = t.field + ".spec";
       for (const auto* list : {&ps.init_containers, &ps.containers}) {
         for (std::size_t j = 0; j < list->size(); ++j) {
           const std::string field = fmt::format(
               "{}.{}[{}]", prefix, list == &ps.containers ? "containers" : "initContainers", j);
-          out.push_back({&spec.template_.metadata.annotations, &(*list)[j], object,
+          out.push_back({&t.pod_template->metadata.annotations, &(*list)[j], object,
                          LocateField(entry.locations, field), field});
         }
       }

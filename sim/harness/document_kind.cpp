@@ -2,10 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <array>
 #include <string_view>
+#include <vector>
 
 #include "sim/core/spelling.hpp"
+#include "sim/harness/job_kind.hpp"
 
 namespace ptsim {
 namespace {
@@ -16,24 +17,30 @@ struct RunKind {
   DocumentKind document;
 };
 
-constexpr std::array<RunKind, 4> kRunKinds = {{
-    {"Pod", "v1", DocumentKind::kPod},
-    {"List", "v1", DocumentKind::kList},
-    {"PyTorchJob", "kubeflow.org/v1", DocumentKind::kPyTorchJob},
-    {"Scenario", "ptsim.io/v1", DocumentKind::kScenario},
-}};
+// Every kind ptsim runs: the fixed ones, then each job kind.
+std::vector<RunKind> RunKinds() {
+  std::vector<RunKind> kinds = {
+      {"Pod", "v1", DocumentKind::kPod},
+      {"List", "v1", DocumentKind::kList},
+      {"Scenario", "ptsim.io/v1", DocumentKind::kScenario},
+  };
+  for (const JobKind* k : JobKinds())
+    kinds.push_back({k->kind(), k->api_version(), DocumentKind::kJob});
+  return kinds;
+}
 
 }  // namespace
 
 DocumentKind ClassifyDocument(const std::string& api_version, const std::string& kind) {
-  for (const auto& k : kRunKinds) {
+  for (const auto& k : RunKinds()) {
     if (k.kind == kind && k.api_version == api_version) return k.document;
   }
   return DocumentKind::kOther;
 }
 
 std::string MisspeltKindProblem(const std::string& api_version, const std::string& kind) {
-  for (const auto& k : kRunKinds) {
+  const std::vector<RunKind> kinds = RunKinds();
+  for (const auto& k : kinds) {
     if (k.kind == kind) {
       return fmt::format("ptsim runs {} objects of apiVersion {}, not {}: write `apiVersion: {}`",
                          kind, k.api_version,
@@ -41,7 +48,7 @@ std::string MisspeltKindProblem(const std::string& api_version, const std::strin
                          k.api_version);
     }
   }
-  for (const auto& k : kRunKinds) {
+  for (const auto& k : kinds) {
     // Case alone, or one edit in a short kind, two in a long one: no
     // Kubernetes kind a manifest may hold next to a job (Node, Job, Service,
     // PodGroup, TFJob ...) is that close to one ptsim runs.

@@ -1,7 +1,7 @@
 // Which documents `ptsim run` runs, and what it says about the others: a
-// Pod (v1), a List (v1), a PyTorchJob (kubeflow.org/v1) and a Scenario
-// (ptsim.io/v1) are run; any other Kubernetes kind is listed as ignored. A
-// kind that looks like a misspelling of one ptsim runs ("PytorchJob",
+// Pod (v1), a List (v1), a job of a kind in JobKinds() (job_kind.hpp: a
+// PyTorchJob, kubeflow.org/v1) and a Scenario (ptsim.io/v1) are run; any other Kubernetes kind is
+// listed as ignored. A kind that looks like a misspelling of one ptsim runs ("PytorchJob",
 // "pytorchjob", "Pods"), or a kind ptsim runs under another apiVersion, is an
 // error with a suggestion instead: ignoring it would run nothing, silently.
 // Pure functions; any thread.
@@ -11,7 +11,7 @@
 
 namespace ptsim {
 
-enum class DocumentKind { kPod, kList, kPyTorchJob, kScenario, kOther };
+enum class DocumentKind { kPod, kList, kJob, kScenario, kOther };
 
 // The kind of a document from its apiVersion and kind.
 DocumentKind ClassifyDocument(const std::string& api_version, const std::string& kind);

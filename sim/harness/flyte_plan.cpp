@@ -14,6 +14,7 @@
 #include "fakes/flyte/task_template.hpp"
 #include "fakes/flyte/template_shape.hpp"
 #include "sim/harness/flyte_attempt.hpp"
+#include "sim/harness/pytorchjob_kind.hpp"
 #include "sim/harness/run_plan.hpp"
 #include "sim/model/yaml_file.hpp"
 #include "sim/model/yaml_to_json.hpp"
@@ -449,8 +450,9 @@ void AddFlyteAttempts(RunPlan* plan, Diagnostics* diagnostics) {
     a.manifest = o.manifest;
     if (o.job) {
       a.index = plan->jobs.size();
-      RunPlan::Job entry;
-      entry.job = *o.job;
+      PlannedJob entry;
+      entry.kind = &PyTorchJobKind();
+      entry.object = AnyJob(std::make_shared<const PyTorchJob>(*o.job));
       entry.spec = o.manifest.value("spec", json());
       entry.locations = o.locations;
       plan->jobs.push_back(std::move(entry));

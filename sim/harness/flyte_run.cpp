@@ -163,12 +163,7 @@ void FlyteRun::Start() {
   Submit(0);
 }
 
-void FlyteRun::Submit(int64_t number) {
-  Attempt a;
-  a.number = number;
-  a.submitted_at = ToSeconds(sim_.loop().Now());
-  // The object the plan prepared for this attempt, or (past the prepared
-  // ones) built now.
+std::optional<FlyteAttemptObject> FlyteRun::PreparedAttempt(int64_t number) const {
   std::optional<FlyteAttemptObject> object;
   for (const auto& prepared : flyte_.attempts) {
     if (prepared.number != number) continue;
@@ -178,12 +173,33 @@ void FlyteRun::Submit(int64_t number) {
     o.manifest = prepared.manifest;
     o.ns = prepared.manifest["metadata"].value("namespace", "");
     if (prepared.kind == "PyTorchJob") {
-      o.job = plan_.jobs.at(prepared.index).job;
+      o.job = *plan_.jobs.at(prepared.index).As<PyTorchJob>();
     } else {
       o.pod = plan_.pods.at(prepared.index);
     }
     object = std::move(o);
   }
+  return object;
+}
+
+Diagnostics FlyteRun::CreateAttempt(const FlyteAttemptObject& object, std::string* uid) {
+  if (object.job) {
+    auto r = sim_.api().collection<PyTorchJob>().Create(*object.job);
+    if (r.ok()) *uid = (*r)->metadata.uid;
+    return r.diagnostics();
+  }
+  auto r = sim_.api().collection<Pod>().Create(*object.pod);
+  if (r.ok()) *uid = (*r)->metadata.uid;
+  return r.diagnostics();
+}
+
+void FlyteRun::Submit(int64_t number) {
+  Attempt a;
+  a.number = number;
+  a.submitted_at = ToSeconds(sim_.loop().Now());
+  // The object the plan prepared for this attempt, or (past the prepared
+  // ones) built now.
+  std::optional<FlyteAttemptObject> object = PreparedAttempt(number);
   if (!object) {
     auto built = BuildFlyteAttempt(flyte_, number, plan_.operator_version);
     if (!built.ok()) {
@@ -226,22 +242,7 @@ void FlyteRun::Submit(int64_t number) {
       launcher_.AddPod(a.ns, a.name, a.primary_container, target);
     }
   }
-  Diagnostics created;
-  if (object->job) {
-    auto r = sim_.api().collection<PyTorchJob>().Create(*object->job);
-    if (r.ok()) {
-      a.uid = (*r)->metadata.uid;
-    } else {
-      created = r.diagnostics();
-    }
-  } else {
-    auto r = sim_.api().collection<Pod>().Create(*object->pod);
-    if (r.ok()) {
-      a.uid = (*r)->metadata.uid;
-    } else {
-      created = r.diagnostics();
-    }
-  }
+  const Diagnostics created = CreateAttempt(*object, &a.uid);
   attempts_.push_back(std::move(a));
   Line(fmt::format("attempt {}: {} {} submitted", number, attempts_.back().kind,
                    attempts_.back().name));

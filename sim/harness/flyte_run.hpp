@@ -30,6 +30,7 @@
 
 #include "fakes/flyte/node_retry.hpp"
 #include "fakes/flyte/phase.hpp"
+#include "sim/harness/flyte_attempt.hpp"
 #include "sim/harness/flyte_elastic.hpp"
 #include "sim/harness/run_plan.hpp"
 #include "sim/harness/simulation.hpp"
@@ -94,6 +95,10 @@ class FlyteRun {
   };
 
   void Submit(int64_t number);
+  // The object the plan prepared for attempt `number`, if it did.
+  std::optional<FlyteAttemptObject> PreparedAttempt(int64_t number) const;
+  // Creates the attempt's job or pod; sets `uid` when it was created.
+  Diagnostics CreateAttempt(const FlyteAttemptObject& object, std::string* uid);
   void Round();
   void ScheduleRound();
   // Notes (once per pair) when whole-second condition times, as flytepropeller

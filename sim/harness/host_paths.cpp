@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "sim/core/go_quote.hpp"
+#include "sim/harness/job_kind.hpp"
 #include "sim/model/pod_paths.hpp"
 
 namespace ptsim {
@@ -71,20 +72,17 @@ void CheckHostPaths(const RunPlan& plan, const std::vector<std::string>& allowed
         [&](const std::string&) { return at; }, all, listed, diagnostics);
   }
   for (const auto& entry : plan.jobs) {
-    if (!entry.job.spec.pytorch_replica_specs) continue;
-    for (const auto& [rtype, spec] : *entry.job.spec.pytorch_replica_specs) {
-      // The pods the operator makes from a template are checked by the API
+    for (const auto& t : entry.kind->PodTemplates(entry)) {
+      // The pods a controller makes from a template are checked by the API
       // server when created (fakes/apiserver); said here first, at the template.
-      const std::string prefix = fmt::format("spec.pytorchReplicaSpecs[{}].template.spec.", rtype);
-      for (const auto& e : CheckPodSpecPaths(spec.template_.spec, prefix)) {
+      const std::string prefix = t.field + ".spec.";
+      for (const auto& e : CheckPodSpecPaths(t.pod_template->spec, prefix)) {
         SourceLocation at = LocateField(entry.locations, e.field);
         if (at.line == 0) at = LocateField(entry.locations, prefix.substr(0, prefix.size() - 1));
-        diagnostics->Error(at, fmt::format("PyTorchJob \"{}\"", entry.job.metadata.name), e.field,
-                           e.message);
+        diagnostics->Error(at, JobLabel(entry), e.field, e.message);
       }
       CheckSpec(
-          spec.template_.spec, fmt::format("PyTorchJob \"{}\"", entry.job.metadata.name),
-          fmt::format("spec.pytorchReplicaSpecs[{}].template.spec.", rtype),
+          t.pod_template->spec, JobLabel(entry), prefix,
           [&](const std::string& field) {
             const std::string parent = field.substr(0, field.rfind(".hostPath"));
             SourceLocation at = LocateField(entry.locations, field);

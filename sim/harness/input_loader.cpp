@@ -10,6 +10,7 @@
 #include "sim/harness/document_kind.hpp"
 #include "sim/harness/flyte_plan.hpp"
 #include "sim/harness/host_paths.hpp"
+#include "sim/harness/job_kind.hpp"
 #include "sim/harness/likely_typos.hpp"
 #include "sim/harness/manifest_paths.hpp"
 #include "sim/harness/scenario_loader.hpp"
@@ -74,27 +75,9 @@ void AddPod(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan) {
   plan->pod_locations.push_back(ctx.Where(doc));
 }
 
-void AddPyTorchJob(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan) {
-  RunPlan::Job entry;
-  ctx.set_object("");
-  const int errors_before = ctx.diagnostics().errors();
-  DecodePyTorchJob(ctx, doc, &entry.job, &entry.locations);
-  if (ctx.diagnostics().errors() == errors_before) {
-    ctx.diagnostics().Append(
-        DiagnosePyTorchJobCreate(entry.job, entry.locations, plan->operator_version, ctx.object()));
-    CheckLikelyTypos(entry.job, entry.locations, ctx.object(), &ctx.diagnostics(), &plan->notes);
-  }
-  if (entry.job.spec.pytorch_replica_specs) {
-    for (auto& [type, spec] : *entry.job.spec.pytorch_replica_specs)
-      ResolveWorkingDirs(&spec.template_.spec, ctx.file());
-  }
-  // A missing key of a const node is an invalid node that YamlToJson may not
-  // walk: a job without spec has already been reported by the decoder.
-  const YAML::Node& d = doc;
-  if (const YAML::Node spec = d["spec"]; spec) {
-    entry.spec = YamlToJson(spec).value_or(nlohmann::json());
-  }
-  plan->jobs.push_back(std::move(entry));
+// A job of any kind (job_kind.hpp).
+void AddJob(DecodeContext& ctx, const YAML::Node& doc, const JobKind& kind, RunPlan* plan) {
+  plan->jobs.push_back(kind.Decode(ctx, doc, plan->operator_version, &plan->notes));
 }
 
 void AddDocument(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan, int depth,
@@ -128,8 +111,8 @@ void AddDocument(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan, int d
   const DocumentKind document = ClassifyDocument(api_version, kind);
   if (document == DocumentKind::kPod) {
     AddPod(ctx, doc, plan);
-  } else if (document == DocumentKind::kPyTorchJob) {
-    AddPyTorchJob(ctx, doc, plan);
+  } else if (document == DocumentKind::kJob) {
+    AddJob(ctx, doc, *FindJobKind(api_version, kind), plan);
   } else if (document == DocumentKind::kScenario && depth > 0) {
     ctx.set_object("");
     ctx.Error(doc["kind"], "kind",

@@ -49,9 +49,10 @@ PlanObjects WhatThePlanCanCreate(const RunPlan& plan) {
   for (const auto& p : plan.pods)
     out.pods[p.metadata.name] = p.metadata.labels;
   for (const auto& entry : plan.jobs) {
-    out.jobs.push_back(entry.job.metadata.name);
-    if (entry.job.spec.pytorch_replica_specs)
-      AddJobPods(plan, SetDefaults_PyTorchJob(entry.job), &out);
+    out.jobs.push_back(entry.name());
+    const PyTorchJob* written = entry.As<PyTorchJob>();
+    if (written && written->spec.pytorch_replica_specs)
+      AddJobPods(plan, SetDefaults_PyTorchJob(*written), &out);
   }
   for (const auto& n : plan.nodes)
     out.nodes.insert(n.name);

@@ -101,28 +101,13 @@ std::string PodTableHtml(const json& report, const std::string& html_dir) {
   return out;
 }
 
-std::string Section(const json& report, const std::string& anchor, const std::string& html_dir) {
-  const bool passed = report.value("passed", false);
-  std::string out = "<section id='" + E(anchor) + "'>";
-  out += fmt::format("<h1>{} <span class='{}'>{}</span></h1>", E(StringField(report, "name")),
-                     passed ? "pass" : "fail", passed ? "PASS" : "FAIL");
-  if (!StringField(report, "description").empty())
-    out += "<p>" + E(StringField(report, "description")) + "</p>";
-  out += fmt::format(
-      "<p class='meta'>{} · operator {} · seed {} · {:.3f}s virtual · {:.3f}s wall · outcome {} · "
-      "ptsim {} · trace {}</p>",
-      E(StringField(report, "source")), E(StringField(report, "operatorVersion")),
-      report.value("seed", 0), Num(report, "virtualSeconds"), Num(report, "wallSeconds"),
-      E(StringField(report, "outcome")), E(StringField(report, "ptsimVersion")),
-      E(StringField(report, "traceDigest")));
-  out += "<h2>Timeline</h2>" + Legend() + TimelineSvg(report, {anchor, html_dir});
-  out += PodTableHtml(report, html_dir);
-
-  // One condition table per job (a Flyte task's attempts are jobs of their own).
+// One condition table per job (a Flyte task's attempts are jobs of their own).
+std::string ConditionTables(const json& report) {
   const json jobs =
       report.contains("jobs") && report["jobs"].is_array()
           ? report["jobs"]
           : (report["job"].is_object() ? json::array({report["job"]}) : json::array());
+  std::string out;
   for (const auto& job : jobs) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& c : job["conditionHistory"]) {
@@ -140,63 +125,94 @@ std::string Section(const json& report, const std::string& anchor, const std::st
                         E(g.last_message + RepeatSuffix(g.count, t, g.last_time))});
       }
     }
-    const std::string heading = jobs.size() > 1
-                                    ? "Job conditions: PyTorchJob " + E(StringField(job, "name"))
-                                    : "Job conditions";
+    const std::string heading = jobs.size() > 1 ? "Job conditions: " + E(JobKindField(job)) + " " +
+                                                      E(StringField(job, "name"))
+                                                : "Job conditions";
     out +=
         "<h2>" + heading + "</h2>" + Table({"time", "type", "status", "reason", "message"}, rows);
   }
+  return out;
+}
+
+std::string ExpectationsTable(const json& report) {
+  if (report["expectations"].empty()) return "";
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& e : report["expectations"]) {
+    const bool ok = e["passed"].get<bool>();
+    rows.push_back({ok ? "<span class='pass'>ok</span>" : "<span class='fail'>FAIL</span>",
+                    E(StringField(e, "description")),
+                    "<code>" + E(Plain(e["expected"])) + "</code>",
+                    "<code>" + E(Plain(e["actual"])) + "</code>"});
+  }
+  return "<h2>Expectations</h2>" + Table({"", "expectation", "want", "got"}, rows);
+}
+
+// Each note numbered, with an anchor the timeline's note marks link to.
+std::string NotesTable(const json& report, const std::string& anchor) {
+  if (report["notes"].empty()) return "";
+  std::vector<std::vector<std::string>> rows;
+  int number = 0;
+  for (const auto& n : report["notes"]) {
+    ++number;
+    rows.push_back({fmt::format("<span id='{}-note-{}'>{}</span>", E(anchor), number, number),
+                    fmt::format("{:.3f}s", Num(n, "time")), E(StringField(n, "text")),
+                    E(StringField(n, "ref"))});
+  }
+  return "<h2>Notes</h2>" + Table({"", "time", "note", "reference"}, rows);
+}
+
+std::string FaultsTable(const json& report) {
+  if (report["faults"].empty()) return "";
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& f : report["faults"]) {
+    std::string fired;
+    for (const auto& x : f["fired"])
+      fired += fmt::format("{:.3f}s → {}<br>", Num(x, "time"), E(x["targets"].dump()));
+    rows.push_back({E(StringField(f, "name")), E(StringField(f, "action")),
+                    E(StringField(f, "target")), E(StringField(f, "trigger")),
+                    fired.empty() ? "never" : fired});
+  }
+  return "<h2>Faults</h2>" + Table({"name", "action", "target", "trigger", "fired"}, rows);
+}
+
+// The first 500 events; the rest are in the JSON report.
+std::string EventsTable(const json& report) {
+  std::vector<std::vector<std::string>> rows;
+  std::size_t n = 0;
+  for (const auto& e : report["events"]) {
+    if (++n > 500) break;
+    rows.push_back({fmt::format("{:.3f}s", Num(e, "time")), E(StringField(e, "type")),
+                    E(StringField(e, "reason")), E(StringField(e, "object")),
+                    E(StringField(e, "message")), std::to_string(e.value("count", 1))});
+  }
+  std::string out =
+      "<h2>Events</h2>" + Table({"time", "type", "reason", "object", "message", "count"}, rows);
+  if (n > 500)
+    out += fmt::format("<p class='meta'>… and {} more in the JSON report</p>",
+                       report["events"].size() - 500);
+  return out;
+}
+
+std::string Section(const json& report, const std::string& anchor, const std::string& html_dir) {
+  const bool passed = report.value("passed", false);
+  std::string out = "<section id='" + E(anchor) + "'>";
+  out += fmt::format("<h1>{} <span class='{}'>{}</span></h1>", E(StringField(report, "name")),
+                     passed ? "pass" : "fail", passed ? "PASS" : "FAIL");
+  if (!StringField(report, "description").empty())
+    out += "<p>" + E(StringField(report, "description")) + "</p>";
+  out += fmt::format(
+      "<p class='meta'>{} · operator {} · seed {} · {:.3f}s virtual · {:.3f}s wall · outcome {} · "
+      "ptsim {} · trace {}</p>",
+      E(StringField(report, "source")), E(StringField(report, "operatorVersion")),
+      report.value("seed", 0), Num(report, "virtualSeconds"), Num(report, "wallSeconds"),
+      E(StringField(report, "outcome")), E(StringField(report, "ptsimVersion")),
+      E(StringField(report, "traceDigest")));
+  out += "<h2>Timeline</h2>" + Legend() + TimelineSvg(report, {anchor, html_dir});
+  out += PodTableHtml(report, html_dir);
+  out += ConditionTables(report);
   if (report.contains("flyte")) out += FlyteHtmlSection(report["flyte"]);
-  if (!report["expectations"].empty()) {
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& e : report["expectations"]) {
-      const bool ok = e["passed"].get<bool>();
-      rows.push_back({ok ? "<span class='pass'>ok</span>" : "<span class='fail'>FAIL</span>",
-                      E(StringField(e, "description")),
-                      "<code>" + E(Plain(e["expected"])) + "</code>",
-                      "<code>" + E(Plain(e["actual"])) + "</code>"});
-    }
-    out += "<h2>Expectations</h2>" + Table({"", "expectation", "want", "got"}, rows);
-  }
-  if (!report["notes"].empty()) {
-    std::vector<std::vector<std::string>> rows;
-    int number = 0;
-    for (const auto& n : report["notes"]) {
-      ++number;
-      rows.push_back({fmt::format("<span id='{}-note-{}'>{}</span>", E(anchor), number, number),
-                      fmt::format("{:.3f}s", Num(n, "time")), E(StringField(n, "text")),
-                      E(StringField(n, "ref"))});
-    }
-    out += "<h2>Notes</h2>" + Table({"", "time", "note", "reference"}, rows);
-  }
-  if (!report["faults"].empty()) {
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& f : report["faults"]) {
-      std::string fired;
-      for (const auto& x : f["fired"])
-        fired += fmt::format("{:.3f}s → {}<br>", Num(x, "time"), E(x["targets"].dump()));
-      rows.push_back({E(StringField(f, "name")), E(StringField(f, "action")),
-                      E(StringField(f, "target")), E(StringField(f, "trigger")),
-                      fired.empty() ? "never" : fired});
-    }
-    out += "<h2>Faults</h2>" + Table({"name", "action", "target", "trigger", "fired"}, rows);
-  }
-  {
-    std::vector<std::vector<std::string>> rows;
-    std::size_t n = 0;
-    for (const auto& e : report["events"]) {
-      if (++n > 500) break;
-      rows.push_back({fmt::format("{:.3f}s", Num(e, "time")), E(StringField(e, "type")),
-                      E(StringField(e, "reason")), E(StringField(e, "object")),
-                      E(StringField(e, "message")), std::to_string(e.value("count", 1))});
-    }
-    out +=
-        "<h2>Events</h2>" + Table({"time", "type", "reason", "object", "message", "count"}, rows);
-    if (n > 500)
-      out += fmt::format("<p class='meta'>… and {} more in the JSON report</p>",
-                         report["events"].size() - 500);
-  }
-  return out + "</section>";
+  out += ExpectationsTable(report) + NotesTable(report, anchor) + FaultsTable(report);
+  return out + EventsTable(report) + "</section>";
 }
 
 // Several runs: a table first, failures first, each run linked to its section.

@@ -318,38 +318,36 @@ json JobConditionJson(const JobCondition& c) {
 }
 
 json JobJson(const JobRecord& record, const json& spec_as_submitted) {
-  const PyTorchJob& job = *record.job;
-  json conditions = json::array();
-  for (const auto& c : job.status.conditions)
-    conditions.push_back(JobConditionJson(c));
-  json replicas = json::object();
-  for (const auto& [rtype, rs] : job.status.replica_statuses) {
-    replicas[rtype] = {{"active", rs.active},
-                       {"succeeded", rs.succeeded},
-                       {"failed", rs.failed},
-                       {"selector", rs.selector}};
-  }
+  const JobKind& kind = *record.kind;
+  const ObjectMeta& m = record.job.metadata();
   json history = json::array();
   for (const auto& h : record.history) {
     json entry = JobConditionJson(h.condition);
     entry["time"] = ToSeconds(h.time);
     history.push_back(entry);
   }
-  return {{"name", job.metadata.name},
-          {"namespace", job.metadata.namespace_},
-          {"uid", job.metadata.uid},
+  return {// The object as the API server holds it (docs/report.md).
+          {"apiVersion", kind.api_version()},
+          {"kind", kind.kind()},
+          {"metadata",
+           {{"name", m.name},
+            {"namespace", m.namespace_},
+            {"uid", m.uid},
+            {"labels", m.labels},
+            {"annotations", m.annotations},
+            {"creationTimestamp", ToSeconds(m.creation_timestamp)}}},
           {"spec", spec_as_submitted},
-          {"status",
-           {{"conditions", conditions},
-            {"replicaStatuses", replicas},
-            {"startTime", TimeJson(job.status.start_time)},
-            {"completionTime", TimeJson(job.status.completion_time)}}},
-          {"createdAt", ToSeconds(job.metadata.creation_timestamp)},
-          {"deletedAt", TimeJson(record.deleted_at)},
+          {"status", kind.StatusJson(record.job)},
           {"conditionHistory", history},
+          // The first fields of the report, kept as they were.
+          {"name", m.name},
+          {"namespace", m.namespace_},
+          {"uid", m.uid},
+          {"createdAt", ToSeconds(m.creation_timestamp)},
+          {"deletedAt", TimeJson(record.deleted_at)},
           // Added for `ptsim describe pytorchjob/NAME`.
-          {"labels", job.metadata.labels},
-          {"annotations", job.metadata.annotations}};
+          {"labels", m.labels},
+          {"annotations", m.annotations}};
 }
 
 json NotesJson(const std::vector<Note>& notes) {

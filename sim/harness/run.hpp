@@ -2,12 +2,14 @@
 //
 // The run ends when everything it created has finished (pods Succeeded or
 // Failed or deleted; jobs finished with their clean-pod policy and TTL
-// applied), at the plan's timeout (virtual time), or when interrupted. Then
-// every process still alive is terminated (SIGTERM, SIGKILL after 2s) and
-// reported as such, and the reports are built. With handle_interrupts (and an
-// InterruptCatcher installed), Ctrl-C (SIGINT/SIGTERM/SIGHUP) deletes every
-// pod gracefully and says so, kills what is left after 0.8s (wall clock), and
-// the report says "outcome": "interrupted"; a second one kills at once.
+// applied), at the plan's timeout (virtual time), or when interrupted
+// (run_to_end.hpp). Then every process still alive is terminated (SIGTERM,
+// SIGKILL after 2s) and reported as such, and the JSON report is built
+// (report_builder.hpp); every other report is a view of it. With
+// handle_interrupts (and an InterruptCatcher installed), Ctrl-C
+// (SIGINT/SIGTERM/SIGHUP) deletes every pod gracefully and says so, kills what
+// is left after 0.8s (wall clock), and the report says "outcome":
+// "interrupted"; a second one kills at once (run_interrupts.hpp).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -16,6 +18,7 @@
 #include <iosfwd>
 #include <string>
 
+#include "sim/harness/report_builder.hpp"
 #include "sim/harness/run_plan.hpp"
 #include "sim/harness/simulation.hpp"
 
@@ -32,7 +35,7 @@ struct RunSettings {
 };
 
 struct RunResult {
-  enum class Outcome { kCompleted, kTimedOut, kInterrupted };
+  using Outcome = RunOutcome;
   Outcome outcome = Outcome::kCompleted;
   bool passed = false;
   double virtual_seconds = 0;
@@ -40,7 +43,6 @@ struct RunResult {
   std::uint64_t trace_digest = 0;
   std::string trace;         // the rendered trace
   nlohmann::json report;     // the JSON report (docs/report.md)
-  std::string summary;       // the human summary printed at the end
   int interrupt_signal = 0;  // the first interrupt's signal, 0 when none
 };
 

@@ -18,6 +18,7 @@
 #include "sim/harness/fault_spec.hpp"
 #include "sim/harness/flyte_plan.hpp"
 #include "sim/harness/image_mapping.hpp"
+#include "sim/harness/planned_job.hpp"
 #include "sim/harness/simulation.hpp"
 #include "sim/model/operator_version.hpp"
 #include "sim/model/pod.hpp"
@@ -50,12 +51,8 @@ struct RunPlan {
   std::vector<ImageMapping> images;  // the file's own, then the command line's
   std::vector<Pod> pods;
   std::vector<SourceLocation> pod_locations;  // where each pod was written
-  struct Job {
-    PyTorchJob job;
-    nlohmann::json spec;  // the spec as submitted, for the report
-    FieldLocations locations;
-  };
-  std::vector<Job> jobs;
+  // Jobs of any kind (planned_job.hpp), in the order they are written.
+  std::vector<PlannedJob> jobs;
   OperatorVersion operator_version = kDefaultOperatorVersion;
   // How torchrun commands in containers run (docs/elastic.md).
   elastic::ElasticPolicy torchrun = elastic::ElasticPolicy::kAuto;
@@ -68,9 +65,9 @@ struct RunPlan {
   // submits one attempt at a time.
   std::optional<FlytePlan> flyte;
   // Objects in `jobs` and `pods` that a driver creates during the run rather
-  // than at its start (a Flyte task's attempts), as "PyTorchJob/<name>" or
-  // "Pod/<name>": checked like the others, and faults and expectations may
-  // name them, but ExecuteRun does not create them itself.
+  // than at its start (a Flyte task's attempts), as "<kind>/<name>"
+  // ("PyTorchJob/<name>", "Pod/<name>"; IsDeferred in job_kind.hpp): checked like the others, and
+  // faults and expectations may name them, but ExecuteRun does not create them itself.
   std::set<std::string> deferred;
   std::vector<PlanNote> notes;
 };

@@ -42,26 +42,33 @@ RunRecorder::RunRecorder(ApiServer& api) {
     it->second.service = e.object;
     if (e.type == WatchEventType::kDeleted) it->second.deleted_at = api.loop().Now();
   });
-  api.collection<PyTorchJob>().Watch([this, &api](const WatchEvent<PyTorchJob>& e) {
-    const std::string& uid = e.object->metadata.uid;
-    auto [it, inserted] = jobs_.try_emplace(uid);
-    if (inserted) job_order_.push_back(uid);
-    JobRecord& r = it->second;
-    for (const auto& c : e.object->status.conditions) {
-      bool seen = false;
-      if (r.job) {
-        for (const auto& old : r.job->status.conditions)
-          seen = seen || SameCondition(old, c);
-      }
-      if (!seen) r.history.push_back({api.loop().Now(), c});
-    }
-    r.job = e.object;
-    if (e.type == WatchEventType::kDeleted) r.deleted_at = api.loop().Now();
-  });
+  for (const JobKind* kind : JobKinds()) {
+    kind->Watch(api, [this, &api, kind](const AnyJob& job, const AnyJob&, bool deleted) {
+      RecordJob(*kind, job, deleted, api.loop().Now());
+    });
+  }
   api.collection<HorizontalPodAutoscaler>().Watch(
       [this](const WatchEvent<HorizontalPodAutoscaler>& e) {
         if (e.type == WatchEventType::kAdded) hpas_.push_back(e.object);
       });
+}
+
+void RunRecorder::RecordJob(const JobKind& kind, const AnyJob& job, bool deleted, Time now) {
+  const std::string& uid = job.metadata().uid;
+  auto [it, inserted] = jobs_.try_emplace(uid);
+  if (inserted) job_order_.push_back(uid);
+  JobRecord& r = it->second;
+  const std::vector<JobCondition> old =
+      r.job ? kind.Conditions(r.job) : std::vector<JobCondition>{};
+  for (const auto& c : kind.Conditions(job)) {
+    bool seen = false;
+    for (const auto& o : old)
+      seen = seen || SameCondition(o, c);
+    if (!seen) r.history.push_back({now, c});
+  }
+  r.kind = &kind;
+  r.job = job;
+  if (deleted) r.deleted_at = now;
 }
 
 void RunRecorder::ContainerStarted(const ContainerIncarnation& inc) {

@@ -1,8 +1,8 @@
 // Records what a run did, for the reports: every pod ever created (a
 // recreated pod is a separate entry, keyed by uid) with its final state and
-// every container incarnation ("runs"), every service, and the job objects'
-// condition history. It watches the API server and listens to the kubelets.
-// Loop thread only.
+// every container incarnation ("runs"), every service, and every job of every
+// kind in JobKinds() (job_kind.hpp) with its condition history. It watches
+// the API server and listens to the kubelets. Loop thread only.
 #pragma once
 
 #include <map>
@@ -13,8 +13,8 @@
 
 #include "fakes/apiserver/api_server.hpp"
 #include "fakes/kubelet/kubelet_observer.hpp"
+#include "sim/harness/job_kind.hpp"
 #include "sim/model/hpa.hpp"
-#include "sim/model/pytorchjob.hpp"
 #include "sim/model/service.hpp"
 
 namespace ptsim {
@@ -61,7 +61,8 @@ struct ConditionChange {
 };
 
 struct JobRecord {
-  std::shared_ptr<const PyTorchJob> job;  // the latest state
+  const JobKind* kind = nullptr;
+  AnyJob job;  // the latest state
   std::optional<Time> deleted_at;
   std::vector<ConditionChange> history;  // every condition as it was set, in order
 };
@@ -84,11 +85,14 @@ class RunRecorder final : public KubeletObserver {
   const std::map<std::string, PodRecord>& pods() const { return pods_; }
   const std::vector<std::string>& service_order() const { return service_order_; }
   const std::map<std::string, ServiceRecord>& services() const { return services_; }
+  // Jobs of every kind, in creation order.
   const std::vector<std::string>& job_order() const { return job_order_; }
   const std::map<std::string, JobRecord>& jobs() const { return jobs_; }
   const std::vector<std::shared_ptr<const HorizontalPodAutoscaler>>& hpas() const { return hpas_; }
 
  private:
+  void RecordJob(const JobKind& kind, const AnyJob& job, bool deleted, Time now);
+
   std::vector<std::string> pod_order_;
   std::map<std::string, PodRecord> pods_;  // by uid
   std::vector<std::string> service_order_;

@@ -67,12 +67,17 @@ std::vector<ConditionGroup> FoldConditionHistory(const json& history) {
   return groups;
 }
 
+std::string JobKindField(const json& job) {
+  const std::string kind = StringField(job, "kind");
+  return kind.empty() ? "PyTorchJob" : kind;
+}
+
 std::string ConditionHistoryText(const json& report) {
   std::string out;
   if (!report.contains("jobs")) return out;
   for (const auto& job : report["jobs"]) {
-    out +=
-        fmt::format("PyTorchJob {}/{}:\n", StringField(job, "namespace"), StringField(job, "name"));
+    out += fmt::format("{} {}/{}:\n", JobKindField(job), StringField(job, "namespace"),
+                       StringField(job, "name"));
     for (const auto& g : FoldConditionHistory(job.value("conditionHistory", json::array()))) {
       const json& c = g.first;
       const double t = Num(c, "time");

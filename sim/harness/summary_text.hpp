@@ -18,6 +18,8 @@ namespace ptsim {
 std::string HumanDuration(Duration d);
 std::string PodTable(const nlohmann::json& report);
 std::string ConditionHistoryText(const nlohmann::json& report);
+// A `jobs` entry's kind; "PyTorchJob" in reports written before jobs had one.
+std::string JobKindField(const nlohmann::json& job);
 
 // Condition changes folded the way the timeline and the summary show them: a
 // change whose type, status and reason equal one of the two groups before it

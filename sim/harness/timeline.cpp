@@ -57,29 +57,35 @@ Timeline::Timeline(Simulation& sim, std::ostream& out, bool color)
       Line(text, phase == "Failed" ? kRed : (phase == "Succeeded" ? kGreen : nullptr));
     }
   });
-  sim_.api().collection<PyTorchJob>().Watch([this](const WatchEvent<PyTorchJob>& e) {
-    const PyTorchJob& job = *e.object;
-    if (e.type == WatchEventType::kDeleted) {
-      FlushConditions(&conditions_[job.metadata.uid]);
-      conditions_.erase(job.metadata.uid);
-      Line(fmt::format("PyTorchJob {} deleted", job.metadata.name), kMagenta);
-      return;
-    }
-    // Print the conditions that are new or changed by this write.
-    for (const auto& c : job.status.conditions) {
-      const JobCondition* prev = nullptr;
-      if (e.old) {
-        for (const auto& o : e.old->status.conditions) {
-          if (o.type == c.type) prev = &o;
-        }
-      }
-      if (prev && prev->status == c.status && prev->reason == c.reason) continue;
-      Condition(job.metadata.uid, job.metadata.name, c);
-    }
-  });
+  for (const JobKind* kind : JobKinds()) {
+    kind->Watch(sim_.api(), [this, kind](const AnyJob& job, const AnyJob& old, bool deleted) {
+      JobChanged(*kind, job, old, deleted);
+    });
+  }
   sim_.trace().Subscribe([this](const TraceEntry& e) {
     if (e.actor == "fault") Line("FAULT " + e.text, kMagenta);
   });
+}
+
+void Timeline::JobChanged(const JobKind& kind, const AnyJob& job, const AnyJob& old, bool deleted) {
+  const ObjectMeta& m = job.metadata();
+  const std::string label = fmt::format("{} {}", kind.kind(), m.name);
+  if (deleted) {
+    FlushConditions(&conditions_[m.uid]);
+    conditions_.erase(m.uid);
+    Line(label + " deleted", kMagenta);
+    return;
+  }
+  // Print the conditions that are new or changed by this write.
+  const std::vector<JobCondition> before = old ? kind.Conditions(old) : std::vector<JobCondition>{};
+  for (const auto& c : kind.Conditions(job)) {
+    const JobCondition* prev = nullptr;
+    for (const auto& o : before) {
+      if (o.type == c.type) prev = &o;
+    }
+    if (prev && prev->status == c.status && prev->reason == c.reason) continue;
+    Condition(m.uid, label, c);
+  }
 }
 
 void Timeline::ContainerStarted(const ContainerIncarnation& inc) {
@@ -112,7 +118,7 @@ void Timeline::Condition(const std::string& job_uid, const std::string& job,
   FlushConditions(&runs);
   ConditionRun run;
   run.key = key;
-  run.head = fmt::format("PyTorchJob {}: {}={} {}", job, c.type, c.status, c.reason);
+  run.head = fmt::format("{}: {}={} {}", job, c.type, c.status, c.reason);
   run.color = ConditionColor(c);
   run.first = run.last = now;
   run.last_message = c.message;

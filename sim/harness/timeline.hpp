@@ -1,12 +1,11 @@
 // The human timeline of a run: one line per meaningful change, virtual time
-// first — job conditions, pods scheduled, containers started and how they
-// ended, pods deleted, faults fired, notes — written as it happens, with
-// colour when the output is a terminal. Lines come out in time order: notes
-// that arrived since the last line are printed, oldest first, before the next
-// line. A job condition that flaps (Running and Restarting in a crash loop)
-// is printed once and then counted, as Kubernetes aggregates repeated events;
-// its count is printed as `(x12 over 5m)` when the flapping stops or the run
-// ends (Finish). Loop thread only.
+// first — the conditions of jobs of every kind (job_kind.hpp), pods scheduled, containers started
+// and how they ended, pods deleted, faults fired, notes — written as it happens, with colour when
+// the output is a terminal. Lines come out in time order: notes that arrived since the last line
+// are printed, oldest first, before the next line. A job condition that flaps (Running and
+// Restarting in a crash loop) is printed once and then counted, as Kubernetes aggregates repeated
+// events; its count is printed as `(x12 over 5m)` when the flapping stops or the run ends (Finish).
+// Loop thread only.
 #pragma once
 
 #include <map>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "fakes/kubelet/kubelet_observer.hpp"
+#include "sim/harness/job_kind.hpp"
 #include "sim/harness/simulation.hpp"
 
 namespace ptsim {
@@ -41,6 +41,8 @@ class Timeline final : public KubeletObserver {
     Time last{};
     std::string last_message;
   };
+  void JobChanged(const JobKind& kind, const AnyJob& job, const AnyJob& old, bool deleted);
+  // `job`: "PyTorchJob j".
   void Condition(const std::string& job_uid, const std::string& job, const JobCondition& c);
   void FlushConditions(std::vector<ConditionRun>* runs);
   void Line(const std::string& text, const char* color = nullptr);

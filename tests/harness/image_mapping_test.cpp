@@ -99,7 +99,7 @@ TEST_CASE("the same reference mapped twice differently is an error naming both p
 }
 
 TEST_CASE("kinds that look misspelt are errors with a suggestion, other kinds are ignored") {
-  CHECK(ClassifyDocument("kubeflow.org/v1", "PyTorchJob") == DocumentKind::kPyTorchJob);
+  CHECK(ClassifyDocument("kubeflow.org/v1", "PyTorchJob") == DocumentKind::kJob);
   CHECK(ClassifyDocument("kubeflow.org/v1", "PytorchJob") == DocumentKind::kOther);
   for (const char* kind : {"PytorchJob", "pytorchjob", "Pytorchjob", "PyTorchJobs"}) {
     INFO(kind);

@@ -79,8 +79,9 @@ json JobObject(const json& job) {
                    {"uid", Str(job, "uid")}};
   if (job.value("deletedAt", json()).is_number())
     metadata["deletionTimestamp"] = AsTime(job["deletedAt"]);
-  return {{"apiVersion", "kubeflow.org/v1"},
-          {"kind", "PyTorchJob"},
+  // Reports written before jobs had apiVersion and kind held PyTorchJobs only.
+  return {{"apiVersion", job.value("apiVersion", "kubeflow.org/v1")},
+          {"kind", job.value("kind", "PyTorchJob")},
           {"metadata", metadata},
           {"spec", spec},
           {"status", status}};
@@ -161,7 +162,8 @@ std::string DescribeJob(const json& report, const json& job, double end) {
   PrintLabelsMultiline(w, "Labels", job.value("labels", json::object()));
   PrintAnnotationsMultiline(w, "Annotations", job.value("annotations", json::object()));
   PrintUnstructured(w, 0, JobObject(job));
-  DescribeEvents(w, report, "PyTorchJob", Str(job, "name"), Str(job, "uid"), end);
+  DescribeEvents(w, report, job.value("kind", "PyTorchJob"), Str(job, "name"), Str(job, "uid"),
+                 end);
   return w.Text();
 }
 

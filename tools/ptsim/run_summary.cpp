@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include "sim/harness/flyte_report.hpp"
+#include "sim/harness/report_fields.hpp"
+#include "sim/harness/summary_text.hpp"
+
 namespace ptsim::cli {
 
 std::string ExpectationLines(const nlohmann::json& report, bool failed_only) {
@@ -21,17 +25,23 @@ std::string ExpectationLines(const nlohmann::json& report, bool failed_only) {
   return out;
 }
 
-std::string Verdict(const nlohmann::json& report, bool passed, const std::string& name,
-                    std::uint64_t seed, const std::string& run_dir) {
+std::string Verdict(const nlohmann::json& report) {
   return fmt::format("{}: {} in {:.1f}s virtual, {:.2f}s wall (seed {}, run dir {}){}\n",
-                     passed ? "PASS" : "FAIL", name, report["virtualSeconds"].get<double>(),
-                     report["wallSeconds"].get<double>(), seed, run_dir,
+                     report.value("passed", false) ? "PASS" : "FAIL", StringField(report, "name"),
+                     report["virtualSeconds"].get<double>(), report["wallSeconds"].get<double>(),
+                     report["seed"].dump(), StringField(report, "runDir"),
                      report["outcome"] == "timedOut" ? ": it reached its timeout" : "");
 }
 
-std::string RunSummary(const nlohmann::json& report, bool passed, const std::string& name,
-                       std::uint64_t seed, const std::string& run_dir) {
-  std::string out;
+std::string FinalCondition(const nlohmann::json& report) {
+  if (!report["job"].is_object() || report["job"]["status"]["conditions"].empty()) return "-";
+  const auto& c = report["job"]["status"]["conditions"].back();
+  return c["type"].get<std::string>() + "=" + c["status"].get<std::string>();
+}
+
+std::string RunSummary(const nlohmann::json& report) {
+  std::string out =
+      ConditionHistoryText(report) + FlyteSummaryText(report["flyte"]) + PodTable(report);
   for (const auto& f : report["faults"]) {
     for (const auto& fired : f["fired"]) {
       out += fmt::format("fault: {:>9.3f}s {} ({}) -> {}\n", fired["time"].get<double>(),
@@ -44,7 +54,7 @@ std::string RunSummary(const nlohmann::json& report, bool passed, const std::str
     out += fmt::format("note: {}{}\n", note["text"].get<std::string>(),
                        note["ref"].is_string() ? " (" + note["ref"].get<std::string>() + ")" : "");
   }
-  return out + Verdict(report, passed, name, seed, run_dir);
+  return out + Verdict(report);
 }
 
 }  // namespace ptsim::cli
