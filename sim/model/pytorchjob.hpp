@@ -18,6 +18,7 @@
 #include "sim/model/job_condition.hpp"
 #include "sim/model/object_meta.hpp"
 #include "sim/model/pod.hpp"
+#include "sim/model/pod_template.hpp"
 
 namespace ptsim {
 
@@ -56,11 +57,6 @@ struct RunPolicy {
   std::optional<SchedulingPolicy> scheduling_policy;
   std::optional<bool> suspend;
   std::optional<std::string> managed_by;
-};
-
-struct PodTemplateSpec {
-  ObjectMeta metadata;
-  PodSpec spec;
 };
 
 struct ReplicaSpec {
