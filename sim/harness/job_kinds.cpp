@@ -1,6 +1,7 @@
 // The registry of job kinds (job_kind.hpp) and JobKind's non-virtual helpers.
 #include <fmt/format.h>
 
+#include "sim/harness/batchjob_kind.hpp"
 #include "sim/harness/job_kind.hpp"
 #include "sim/harness/pytorchjob_kind.hpp"
 
@@ -9,6 +10,7 @@ namespace ptsim {
 const std::vector<const JobKind*>& JobKinds() {
   static const std::vector<const JobKind*> kinds = {
       &PyTorchJobKind(),  // kubeflow.org/v1 (pytorchjob_kind.cpp)
+      &BatchJobKind(),    // batch/v1 (batchjob_kind.cpp)
   };
   return kinds;
 }

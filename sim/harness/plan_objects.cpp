@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "fakes/operator/job_naming.hpp"
+#include "sim/model/batch_job_defaults.hpp"
 #include "sim/model/pytorchjob_defaults.hpp"
 
 namespace ptsim {
@@ -42,6 +43,25 @@ void AddJobPods(const RunPlan& plan, const PyTorchJob& job, PlanObjects* out) {
   }
 }
 
+// A batch/v1 Job's pods have generated names: they are listed as
+// "<job>-<random>" or "<job>-<index>-<random>", with the labels the Job
+// controller gives them (the controller-uid labels are unknown before the run).
+void AddBatchJobPods(const BatchJob& written, PlanObjects* out) {
+  const BatchJob job = SetDefaults_Job(written);
+  Labels labels = job.spec.template_.metadata.labels;
+  labels[kBatchJobNameLabel] = job.metadata.name;
+  labels[kLegacyJobNameLabel] = job.metadata.name;
+  if (job.spec.completion_mode.value_or("") != "Indexed") {
+    out->pods[job.metadata.name + "-<random>"] = labels;
+    return;
+  }
+  for (std::int32_t i = 0; i < job.spec.completions.value_or(0); ++i) {
+    Labels indexed = labels;
+    indexed[kJobCompletionIndexAnnotation] = std::to_string(i);
+    out->pods[fmt::format("{}-{}-<random>", job.metadata.name, i)] = indexed;
+  }
+}
+
 }  // namespace
 
 PlanObjects WhatThePlanCanCreate(const RunPlan& plan) {
@@ -53,6 +73,7 @@ PlanObjects WhatThePlanCanCreate(const RunPlan& plan) {
     const PyTorchJob* written = entry.As<PyTorchJob>();
     if (written && written->spec.pytorch_replica_specs)
       AddJobPods(plan, SetDefaults_PyTorchJob(*written), &out);
+    if (const BatchJob* batch = entry.As<BatchJob>()) AddBatchJobPods(*batch, &out);
   }
   for (const auto& n : plan.nodes)
     out.nodes.insert(n.name);

@@ -13,6 +13,8 @@
 #include "fakes/elastic/elastic_agent_runner.hpp"
 #include "fakes/elastic/rendezvous_registry.hpp"
 #include "fakes/elastic/torch_probe.hpp"
+#include "fakes/job/job_controller.hpp"
+#include "fakes/job/ttl_after_finished_controller.hpp"
 #include "fakes/kubelet/host_network.hpp"
 #include "fakes/kubelet/images.hpp"
 #include "fakes/kubelet/kubelet.hpp"
@@ -96,6 +98,7 @@ class Simulation {
   Kubelets& kubelets() { return kubelets_; }
   Notes& notes() { return notes_; }
   PyTorchJobController& controller() { return controller_; }
+  JobController& job_controller() { return job_controller_; }
   HostNetwork& network() { return network_; }
   MapImageRegistry& images() { return images_; }
   ProcessRunner& runner() { return faulty_; }
@@ -148,6 +151,8 @@ class Simulation {
   Notes notes_;
   NodeLifecycleController node_lifecycle_;
   PyTorchJobController controller_;
+  JobController job_controller_;               // batch/v1 Jobs
+  TtlAfterFinishedController ttl_controller_;  // their ttlSecondsAfterFinished
   std::vector<KubeletObserver*> observers_;
   std::vector<CommandInterceptor*> interceptors_;
 };

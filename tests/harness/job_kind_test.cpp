@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "sim/harness/batchjob_kind.hpp"
 #include "sim/harness/job_kind.hpp"
 #include "sim/harness/pytorchjob_kind.hpp"
 
@@ -54,7 +55,12 @@ TEST_CASE("the PyTorchJob kind is found by apiVersion and kind") {
   CHECK(FindJobKind("kubeflow.org/v1", "PyTorchJob") == &PyTorchJobKind());
   CHECK(FindJobKind("kubeflow.org/v2", "PyTorchJob") == nullptr);
   CHECK(FindJobKind("kubeflow.org/v1", "TFJob") == nullptr);
-  CHECK(JobKinds().size() == 1);
+  CHECK(JobKinds().front() == &PyTorchJobKind());
+}
+
+TEST_CASE("the batch/v1 Job kind is found by apiVersion and kind") {
+  CHECK(FindJobKind("batch/v1", "Job") == &BatchJobKind());
+  CHECK(FindJobKind("batch/v2", "Job") == nullptr);
 }
 
 TEST_CASE("a decoded PyTorchJob is a planned job with its spec as written and its pod templates") {

@@ -62,12 +62,14 @@ ConditionPattern ReadConditionPattern(DecodeContext& ctx, const YAML::Node& node
 }
 
 std::string UnknownConditionType(const std::string& type) {
-  static const std::set<std::string> kTypes = {"Created",   "Running", "Restarting",
-                                               "Succeeded", "Failed",  "Suspended"};
+  static const std::set<std::string> kTypes = {"Created",   "Running",       "Restarting",
+                                               "Succeeded", "Failed",        "Suspended",
+                                               "Complete",  "FailureTarget", "SuccessCriteriaMet"};
   if (type.empty() || kTypes.count(type)) return "";
   return fmt::format(
       "unknown condition type \"{}\"; PyTorchJob conditions are Created, Running, Restarting, "
-      "Succeeded, Failed and Suspended",
+      "Succeeded, Failed and Suspended; batch/v1 Job conditions are Suspended, FailureTarget, "
+      "SuccessCriteriaMet, Failed and Complete",
       type);
 }
 
