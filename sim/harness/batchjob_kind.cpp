@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <tuple>
+
 #include "fakes/job/job_conditions.hpp"
 #include "sim/core/go_quote.hpp"
 #include "sim/harness/manifest_paths.hpp"
@@ -16,6 +18,10 @@ namespace ptsim {
 namespace {
 
 using nlohmann::json;
+
+// The most completions of one Job ptsim simulates (the index sets it keeps
+// are that large).
+constexpr std::int32_t kMaxJobCompletions = 100000;
 
 const BatchJob& Of(const AnyJob& job) {
   return *job.As<BatchJob>();
@@ -87,6 +93,17 @@ class BatchJobKindImpl final : public JobKind {
       for (const auto& e : ValidateBatchJob(defaulted)) {
         ctx.diagnostics().Error(LocateField(entry.locations, e.field), ctx.object(), e.field,
                                 e.Body());
+      }
+      // ptsim's own bounds (upstream has none this low): a run of this kind
+      // holds its pods and indexes in memory.
+      for (const auto& [field, value, most] :
+           {std::tuple{"spec.parallelism", job.spec.parallelism, kMaxReplicasPerType},
+            std::tuple{"spec.completions", job.spec.completions, kMaxJobCompletions}}) {
+        if (value && *value > most) {
+          ctx.diagnostics().Error(
+              LocateField(entry.locations, field), ctx.object(), field,
+              fmt::format("Invalid value: {}: ptsim simulates at most {} here", *value, most));
+        }
       }
     }
     ResolveWorkingDirs(&job.spec.template_.spec, ctx.file());

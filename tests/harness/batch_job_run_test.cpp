@@ -14,7 +14,7 @@ using testing::TempDir;
 using testing::Write;
 
 // kubernetes/website content/en/examples/controllers/job.yaml.
-const char* const kPiJob = R"(apiVersion: batch/v1
+const char* const kPiJob = R"yaml(apiVersion: batch/v1
 kind: Job
 metadata:
   name: pi
@@ -27,7 +27,7 @@ spec:
         command: ["perl",  "-Mbignum=bpi", "-wle", "print bpi(2000)"]
       restartPolicy: Never
   backoffLimit: 4
-)";
+)yaml";
 
 TEST_CASE("the kubernetes.io pi Job runs with its image mapped and completes") {
   TempDir dir;
@@ -82,6 +82,20 @@ TEST_CASE(
   CHECK(r.output.find("job.yaml:12") != std::string::npos);
   CHECK(r.output.find("spec.template.spec.restartPolicy: Required value: valid values: "
                       "\"OnFailure\", \"Never\"") != std::string::npos);
+}
+
+TEST_CASE("a Job with more parallel pods than ptsim simulates is refused before the run") {
+  TempDir dir;
+  std::string job = kPiJob;
+  const std::string limit = "  backoffLimit: 4";
+  job.replace(job.find(limit), limit.size(), "  parallelism: 20000");
+  Write(dir / "job.yaml", job);
+  auto r =
+      RunCli({"run", "job.yaml", "--image", "perl:5.34.0={script: \"run 3s\"}", "-q"}, dir.path());
+  INFO(r.output);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("spec.parallelism: Invalid value: 20000: ptsim simulates at most 10000") !=
+        std::string::npos);
 }
 
 }  // namespace

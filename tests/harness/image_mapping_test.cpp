@@ -113,11 +113,13 @@ TEST_CASE("kinds that look misspelt are errors with a suggestion, other kinds ar
       MisspeltKindProblem("kubeflow.org/v1beta2", "PyTorchJob") ==
       "ptsim runs PyTorchJob objects of apiVersion kubeflow.org/v1, not \"kubeflow.org/v1beta2\": "
       "write `apiVersion: kubeflow.org/v1`");
-  for (const char* kind :
-       {"Service", "ConfigMap", "Node", "Job", "TFJob", "PodGroup", "Namespace"}) {
+  for (const char* kind : {"Service", "ConfigMap", "Node", "TFJob", "PodGroup", "Namespace"}) {
     INFO(kind);
     CHECK(MisspeltKindProblem("v1", kind).empty());
   }
+  // ptsim runs batch/v1 Jobs: a Job of another apiVersion is a mistake, not ignored.
+  CHECK(MisspeltKindProblem("v1", "Job") ==
+        "ptsim runs Job objects of apiVersion batch/v1, not \"v1\": write `apiVersion: batch/v1`");
 }
 
 }  // namespace
