@@ -2,8 +2,8 @@
 // it, with optional fields kept optional so that validation sees the object as
 // submitted and defaulting (pkg/apis/batch/v1/defaults.go) is applied in
 // memory, as the API server does on create. Timestamps are virtual time.
-// docs/trainer.md#the-batch-job-controller says what ptsim's Job controller
-// models of it. Plain data.
+// docs/batch-job.md says what ptsim's Job controller models of it. Plain
+// data.
 #pragma once
 
 #include <cstdint>
