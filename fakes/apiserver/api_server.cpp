@@ -1,15 +1,71 @@
 #include "fakes/apiserver/api_server.hpp"
 
+#include "sim/model/batch_job_defaults.hpp"
+#include "sim/model/batch_job_validation.hpp"
 #include "sim/model/pod_paths.hpp"
 
 namespace ptsim {
 
 ApiServer::ApiServer(EventLoop& loop, Trace& trace, const Random& random)
-    : state_{loop, random.Fork("uids"), 0, {}}, trace_(trace), events_(loop) {
+    : state_{loop, random.Fork("uids"), 0, {}, {}}, trace_(trace), events_(loop) {
   state_.on_removed = [this](const std::string& uid) {
     // The garbage collector acts after the owner's deletion is observed.
-    state_.loop.Post([this, uid] { CollectGarbage(uid); });
+    state_.loop.Post([this, uid] {
+      CollectGarbage(uid);
+      FinishForegroundDeletions();
+    });
   };
+  state_.on_propagate = [this](CollectionBase* owner, const std::string& ns,
+                               const std::string& name, const std::string& uid,
+                               PropagationPolicy policy) {
+    state_.loop.Post([=, this] { Propagate(owner, ns, name, uid, policy); });
+  };
+}
+
+void ApiServer::Propagate(CollectionBase* owner, const std::string& ns, const std::string& name,
+                          const std::string& uid, PropagationPolicy policy) {
+  if (policy == PropagationPolicy::kOrphan) {
+    // garbagecollector.go orphanDependents, then removeFinalizer.
+    for (CollectionBase* c : order_) {
+      for (const auto& [dns, dname] : c->DependentsOf(uid)) {
+        trace_.Record(state_.loop.Now(), "garbage-collector",
+                      std::string("orphan ") + c->kind() + " " + dns + "/" + dname + " of " +
+                          owner->kind() + " " + ns + "/" + name);
+        c->RemoveOwnerReference(dns, dname, uid);
+      }
+    }
+    owner->RemoveFinalizer(ns, name, kOrphanFinalizer);
+    return;
+  }
+  // Foreground: delete every dependent (in the background: ptsim's dependents
+  // have no blocking dependents of their own), then wait for the blocking ones.
+  foreground_[uid] = ForegroundOwner{owner, ns, name};
+  for (CollectionBase* c : order_) {
+    for (const auto& [dns, dname] : c->DependentsOf(uid)) {
+      trace_.Record(state_.loop.Now(), "garbage-collector",
+                    std::string("delete ") + c->kind() + " " + dns + "/" + dname + ": its owner " +
+                        owner->kind() + " " + ns + "/" + name + " is deleted in the foreground");
+      DeleteOptions options;
+      options.propagation_policy = PropagationPolicy::kBackground;
+      c->DeleteObject(dns, dname, options);
+    }
+  }
+  FinishForegroundDeletions();
+}
+
+void ApiServer::FinishForegroundDeletions() {
+  for (auto it = foreground_.begin(); it != foreground_.end();) {
+    bool blocked = false;
+    for (CollectionBase* c : order_)
+      blocked = blocked || c->HasBlockingDependentOf(it->first);
+    if (blocked) {
+      ++it;
+      continue;
+    }
+    const ForegroundOwner owner = it->second;
+    it = foreground_.erase(it);
+    owner.collection->RemoveFinalizer(owner.ns, owner.name, kForegroundDeletionFinalizer);
+  }
 }
 
 void ApiServer::CollectGarbage(const std::string& owner_uid) {
@@ -51,6 +107,17 @@ void ApiServer::OnRegister<Pod>(Collection<Pod>& pods) {
     return "spec.restartPolicy: Unsupported value: \"" + p +
            "\": supported values: \"Always\", \"OnFailure\", \"Never\"";
   });
+}
+
+template <>
+void ApiServer::OnRegister<BatchJob>(Collection<BatchJob>& jobs) {
+  jobs.set_prepare_create([](BatchJob& job) {
+    job = SetDefaults_Job(job);
+    GenerateJobSelector(&job);
+    job.status = BatchJobStatus{};
+  });
+  jobs.set_create_validation(
+      [](const BatchJob& job) { return AggregateFieldErrors(ValidateBatchJob(job)); });
 }
 
 }  // namespace ptsim

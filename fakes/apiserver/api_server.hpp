@@ -1,6 +1,10 @@
 // The fake Kubernetes API server: one Collection per kind, the event store,
-// and the garbage collector that deletes dependents whose owner is gone
-// (background propagation, as kube-controller-manager's GC does).
+// and the garbage collector (kube-controller-manager's, pkg/controller/
+// garbagecollector): it deletes dependents whose owner is gone (background
+// propagation), deletes the dependents of an owner in foreground deletion and
+// removes its `foregroundDeletion` finalizer once no dependent with
+// blockOwnerDeletion is left, and strips the owner references of an owner
+// deleted with orphan propagation before removing its `orphan` finalizer.
 //
 // Kinds are registered on first use: collection<Pod>(),
 // collection<PyTorchJob>(). Pods get the API server's graceful-deletion rule
@@ -18,6 +22,7 @@
 #include "sim/core/event_loop.hpp"
 #include "sim/core/random.hpp"
 #include "sim/core/trace.hpp"
+#include "sim/model/batch_job.hpp"
 #include "sim/model/pod.hpp"
 
 namespace ptsim {
@@ -49,12 +54,23 @@ class ApiServer {
   template <typename T>
   void OnRegister(Collection<T>&) {}
   void CollectGarbage(const std::string& owner_uid);
+  void Propagate(CollectionBase* owner, const std::string& ns, const std::string& name,
+                 const std::string& uid, PropagationPolicy policy);
+  // Removes the foregroundDeletion finalizer of owners with no blocking dependent left.
+  void FinishForegroundDeletions();
+
+  struct ForegroundOwner {
+    CollectionBase* collection;
+    std::string ns;
+    std::string name;
+  };
 
   ApiServerState state_;
   Trace& trace_;
   EventStore events_;
   std::map<std::type_index, std::unique_ptr<CollectionBase>> collections_;
-  std::vector<CollectionBase*> order_;  // registration order, for deterministic GC
+  std::vector<CollectionBase*> order_;                 // registration order, for deterministic GC
+  std::map<std::string, ForegroundOwner> foreground_;  // by owner uid
 };
 
 // Pods are deleted gracefully when bound to a node and not yet terminal
@@ -65,5 +81,11 @@ class ApiServer {
 // create, as kube-apiserver's validation does.
 template <>
 void ApiServer::OnRegister<Pod>(Collection<Pod>& pods);
+
+// batch/v1 Jobs are defaulted (SetDefaults_Job), get their generated selector
+// and are validated (ValidateJob) on create, as kube-apiserver does; the
+// status of a created Job starts empty.
+template <>
+void ApiServer::OnRegister<BatchJob>(Collection<BatchJob>& jobs);
 
 }  // namespace ptsim

@@ -6,10 +6,17 @@
 // event happened, like an informer. Watch callbacks run later on the loop, at
 // the virtual time of the write, in registration order. Single-threaded: every
 // call comes from the loop thread.
+//
+// metadata.finalizers are honoured as the API server's registry store does: a
+// deletion of an object with finalizers only marks it (deletionTimestamp,
+// deletionGracePeriodSeconds 0) and the update that empties its finalizers
+// removes it (a DELETED event, no MODIFIED). Propagation policies: see
+// delete_options.hpp.
 #pragma once
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -17,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "fakes/apiserver/delete_options.hpp"
 #include "sim/core/diagnostics.hpp"
 #include "sim/core/event_loop.hpp"
 #include "sim/core/random.hpp"
@@ -42,8 +50,18 @@ class CollectionBase {
   // Keys ("ns/name") of objects with an ownerReference to `owner_uid`.
   virtual std::vector<std::pair<std::string, std::string>> DependentsOf(
       const std::string& owner_uid) const = 0;
-  // Deletes with the kind's default deletion semantics.
-  virtual void DeleteObject(const std::string& ns, const std::string& name) = 0;
+  // True when an object with a blockOwnerDeletion ownerReference to
+  // `owner_uid` exists (deleting or not).
+  virtual bool HasBlockingDependentOf(const std::string& owner_uid) const = 0;
+  // Deletes with the kind's default deletion semantics and `options`.
+  virtual void DeleteObject(const std::string& ns, const std::string& name,
+                            const DeleteOptions& options = {}) = 0;
+  // What the garbage collector writes: drops one finalizer, or the owner
+  // references to `owner_uid`.
+  virtual void RemoveFinalizer(const std::string& ns, const std::string& name,
+                               const std::string& finalizer) = 0;
+  virtual void RemoveOwnerReference(const std::string& ns, const std::string& name,
+                                    const std::string& owner_uid) = 0;
 };
 
 // Shared state of the API server that every collection uses.
@@ -53,6 +71,10 @@ struct ApiServerState {
   std::int64_t resource_version = 0;
   // Called after every object removal, with the removed object's uid (GC hook).
   std::function<void(const std::string& uid)> on_removed;
+  // Called when an object is marked for foreground or orphan deletion.
+  std::function<void(CollectionBase* collection, const std::string& ns, const std::string& name,
+                     const std::string& uid, PropagationPolicy policy)>
+      on_propagate;
 };
 
 template <typename T>
@@ -79,6 +101,11 @@ class Collection final : public CollectionBase {
                   "Required value: name or generateName is required");
       return diags;
     }
+    if (prepare_create_) {
+      // The kind's strategy sees the uid it is given (e.g. a Job's generated selector).
+      m.uid = state_.uids.Uuid();
+      prepare_create_(obj);
+    }
     if (validate_create_) {
       if (std::string invalid = validate_create_(obj); !invalid.empty()) {
         diags.Error({}, fmt::format("{} \"{}\"", T::kKind, m.name), "",
@@ -92,7 +119,7 @@ class Collection final : public CollectionBase {
                   fmt::format("AlreadyExists: {} \"{}\" already exists", T::kKind, m.name));
       return diags;
     }
-    m.uid = state_.uids.Uuid();
+    if (m.uid.empty() || !prepare_create_) m.uid = state_.uids.Uuid();
     m.resource_version = ++state_.resource_version;
     m.creation_timestamp = state_.loop.Now();
     m.generation = 1;
@@ -132,6 +159,13 @@ class Collection final : public CollectionBase {
     copy.metadata.creation_timestamp = old->metadata.creation_timestamp;
     copy.metadata.resource_version = ++state_.resource_version;
     auto ptr = std::make_shared<const T>(std::move(copy));
+    if (ReadyToRemove(ptr->metadata)) {
+      // The update that empties the finalizers of a deleted object removes it.
+      objects_.erase(it);
+      Notify({WatchEventType::kDeleted, ptr, nullptr});
+      if (state_.on_removed) state_.on_removed(ptr->metadata.uid);
+      return ptr;
+    }
     it->second = ptr;
     Notify({WatchEventType::kModified, ptr, old});
     return ptr;
@@ -142,8 +176,29 @@ class Collection final : public CollectionBase {
   // requested grace period (nullopt for the object's default).
   void Delete(const std::string& ns, const std::string& name,
               std::optional<std::int64_t> grace = std::nullopt) {
-    const auto it = objects_.find({ns, name});
+    Delete(ns, name, DeleteOptions{grace, PropagationPolicy::kDefault});
+  }
+
+  // Deletes with `options`: Foreground and Orphan first add their finalizer
+  // and leave the rest to the garbage collector (ApiServerState::on_propagate).
+  void Delete(const std::string& ns, const std::string& name, const DeleteOptions& options) {
+    auto it = objects_.find({ns, name});
     if (it == objects_.end()) return;
+    const std::optional<std::int64_t> grace = options.grace_period_seconds;
+    const PropagationPolicy policy = options.propagation_policy;
+    if (policy == PropagationPolicy::kForeground || policy == PropagationPolicy::kOrphan) {
+      const std::string finalizer = policy == PropagationPolicy::kForeground
+                                        ? kForegroundDeletionFinalizer
+                                        : kOrphanFinalizer;
+      const auto& current = it->second->metadata.finalizers;
+      if (std::find(current.begin(), current.end(), finalizer) == current.end()) {
+        Mutate(ns, name, [&](T& obj) { obj.metadata.finalizers.push_back(finalizer); });
+      }
+      it = objects_.find({ns, name});
+      if (state_.on_propagate) {
+        state_.on_propagate(this, ns, name, it->second->metadata.uid, policy);
+      }
+    }
     if (delete_policy_) {
       T copy = *it->second;
       const bool had_deletion = copy.metadata.deletion_timestamp.has_value();
@@ -160,10 +215,21 @@ class Collection final : public CollectionBase {
     Remove(ns, name);
   }
 
-  // Removes the object at once (a deletion with grace 0 that has completed).
+  // Removes the object at once (a deletion with grace 0 that has completed),
+  // or, while it has finalizers, marks it deleted with grace 0.
   void Remove(const std::string& ns, const std::string& name) {
     const auto it = objects_.find({ns, name});
     if (it == objects_.end()) return;
+    if (!it->second->metadata.finalizers.empty()) {
+      const ObjectMeta& m = it->second->metadata;
+      if (!m.deletion_timestamp || m.deletion_grace_period_seconds.value_or(-1) != 0) {
+        Mutate(ns, name, [&](T& obj) {
+          if (!obj.metadata.deletion_timestamp) obj.metadata.deletion_timestamp = state_.loop.Now();
+          obj.metadata.deletion_grace_period_seconds = 0;
+        });
+      }
+      return;
+    }
     auto last = it->second;
     objects_.erase(it);
     ++state_.resource_version;
@@ -178,6 +244,9 @@ class Collection final : public CollectionBase {
   void set_create_validation(std::function<std::string(const T&)> validate) {
     validate_create_ = std::move(validate);
   }
+  // The kind's defaulting and strategy on create, run after the uid is
+  // assigned and before validation (rest.BeforeCreate, PrepareForCreate).
+  void set_prepare_create(std::function<void(T&)> prepare) { prepare_create_ = std::move(prepare); }
   std::size_t size() const { return objects_.size(); }
 
   std::vector<std::pair<std::string, std::string>> DependentsOf(
@@ -194,7 +263,36 @@ class Collection final : public CollectionBase {
     return out;
   }
 
-  void DeleteObject(const std::string& ns, const std::string& name) override { Delete(ns, name); }
+  bool HasBlockingDependentOf(const std::string& owner_uid) const override {
+    for (const auto& [key, obj] : objects_) {
+      for (const auto& ref : obj->metadata.owner_references) {
+        if (ref.uid == owner_uid && ref.block_owner_deletion) return true;
+      }
+    }
+    return false;
+  }
+
+  void DeleteObject(const std::string& ns, const std::string& name,
+                    const DeleteOptions& options) override {
+    Delete(ns, name, options);
+  }
+
+  void RemoveFinalizer(const std::string& ns, const std::string& name,
+                       const std::string& finalizer) override {
+    const auto it = objects_.find({ns, name});
+    if (it == objects_.end()) return;
+    const auto& f = it->second->metadata.finalizers;
+    if (std::find(f.begin(), f.end(), finalizer) == f.end()) return;
+    Mutate(ns, name, [&](T& obj) { std::erase(obj.metadata.finalizers, finalizer); });
+  }
+
+  void RemoveOwnerReference(const std::string& ns, const std::string& name,
+                            const std::string& owner_uid) override {
+    Mutate(ns, name, [&](T& obj) {
+      std::erase_if(obj.metadata.owner_references,
+                    [&](const OwnerReference& r) { return r.uid == owner_uid; });
+    });
+  }
 
  private:
   std::string RandomSuffix() {
@@ -203,6 +301,12 @@ class Collection final : public CollectionBase {
     for (int i = 0; i < 5; ++i)
       s += kAlphabet[state_.uids.Uniform(sizeof(kAlphabet) - 1)];
     return s;
+  }
+
+  // A deleted object whose grace period is over and whose finalizers are gone.
+  static bool ReadyToRemove(const ObjectMeta& m) {
+    return m.deletion_timestamp && m.deletion_grace_period_seconds.value_or(-1) == 0 &&
+           m.finalizers.empty();
   }
 
   void Notify(WatchEvent<T> event) {
@@ -218,6 +322,7 @@ class Collection final : public CollectionBase {
   std::vector<Watcher> watchers_;
   DeletePolicy delete_policy_;
   std::function<std::string(const T&)> validate_create_;
+  std::function<void(T&)> prepare_create_;
 };
 
 }  // namespace ptsim
