@@ -42,7 +42,7 @@ bool SameToleration(const Toleration& a, const Toleration& b) {
 // A deletion with foreground propagation (client.PropagationPolicy(Foreground)).
 template <typename T>
 void DeleteForeground(Collection<T>& collection, const std::string& ns, const std::string& name) {
-  collection.Delete(ns, name);
+  collection.Delete(ns, name, DeleteOptions{std::nullopt, PropagationPolicy::kForeground});
 }
 
 template <typename M>

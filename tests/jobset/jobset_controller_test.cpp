@@ -215,6 +215,33 @@ TEST_CASE("failure policy rules order verification: the first matching rule wins
 }
 
 TEST_CASE(
+    "a Job of an earlier attempt that lingers: Recreate recreates the others at once, "
+    "BlockingRecreate waits for all") {
+  for (const std::string strategy : {"Recreate", "BlockingRecreate"}) {
+    CAPTURE(strategy);
+    Cluster c;
+    JobSet js = TwoRJobs();
+    js.spec.failure_policy = FailurePolicy{3, strategy, {}};
+    c.Create(js);
+    // A finalizer keeps js-workers-1 (attempt 0) after its deletion, as a Job
+    // in foreground deletion stays while its pods terminate.
+    c.api.collection<BatchJob>().Mutate("default", "js-workers-1", [](BatchJob& j) {
+      j.metadata.finalizers.push_back("example.com/hold");
+    });
+    c.Finish("js-leader-0", "Failed");
+    if (strategy == "Recreate") {
+      CHECK(c.Jobs(true) == Strings{"js-leader-0@1", "js-workers-0@1", "js-workers-1@0"});
+    } else {
+      CHECK(c.Jobs(true) == Strings{"js-workers-1@0"});
+    }
+    c.api.collection<BatchJob>().Mutate("default", "js-workers-1",
+                                        [](BatchJob& j) { j.metadata.finalizers.clear(); });
+    c.Settle();
+    CHECK(c.Jobs(true) == Strings{"js-leader-0@1", "js-workers-0@1", "js-workers-1@1"});
+  }
+}
+
+TEST_CASE(
     "startupPolicy InOrder: replicated-job-b is not created until replicated-job-a is ready") {
   Cluster c;
   JobSet js = TwoRJobs();
