@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "sim/harness/job_kind.hpp"
+#include "sim/harness/jobset_kind.hpp"
 #include "sim/harness/pytorchjob_kind.hpp"
 
 namespace ptsim {
@@ -9,6 +10,7 @@ namespace ptsim {
 const std::vector<const JobKind*>& JobKinds() {
   static const std::vector<const JobKind*> kinds = {
       &PyTorchJobKind(),  // kubeflow.org/v1 (pytorchjob_kind.cpp)
+      &JobSetKind(),      // jobset.x-k8s.io/v1alpha2 (jobset_kind.cpp)
   };
   return kinds;
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "fakes/operator/job_naming.hpp"
+#include "sim/model/jobset.hpp"
 #include "sim/model/pytorchjob_defaults.hpp"
 
 namespace ptsim {
@@ -42,6 +43,30 @@ void AddJobPods(const RunPlan& plan, const PyTorchJob& job, PlanObjects* out) {
   }
 }
 
+// A JobSet's pods, named by their hostname with `-*` for the Job
+// controller's random suffix, labelled as the JobSet and Job controllers
+// label them.
+void AddJobSetPods(const JobSet& js, PlanObjects* out) {
+  for (const auto& rjob : js.spec.replicated_jobs) {
+    const int jobs = rjob.replicas.value_or(1);
+    const auto& spec = rjob.template_.spec;
+    const int pods = spec.completions.value_or(spec.parallelism.value_or(1));
+    auto& shape = out->replicated_jobs[rjob.name];
+    shape.jobs = std::max(shape.jobs, jobs);
+    shape.pods_per_job = std::max(shape.pods_per_job, pods);
+    for (int j = 0; j < jobs; ++j) {
+      for (int p = 0; p < pods; ++p) {
+        Labels labels = spec.template_.metadata.labels;
+        labels[kJobSetNameKey] = js.metadata.name;
+        labels[kReplicatedJobNameKey] = rjob.name;
+        labels[kJobIndexKey] = std::to_string(j);
+        labels[kJobCompletionIndexAnnotation] = std::to_string(p);
+        out->pods[fmt::format("{}-{}-{}-{}-*", js.metadata.name, rjob.name, j, p)] = labels;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 PlanObjects WhatThePlanCanCreate(const RunPlan& plan) {
@@ -53,6 +78,7 @@ PlanObjects WhatThePlanCanCreate(const RunPlan& plan) {
     const PyTorchJob* written = entry.As<PyTorchJob>();
     if (written && written->spec.pytorch_replica_specs)
       AddJobPods(plan, SetDefaults_PyTorchJob(*written), &out);
+    if (const JobSet* js = entry.As<JobSet>()) AddJobSetPods(*js, &out);
   }
   for (const auto& n : plan.nodes)
     out.nodes.insert(n.name);

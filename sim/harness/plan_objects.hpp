@@ -18,6 +18,13 @@ struct PlanObjects {
   std::set<std::string> types;
   std::set<std::string> nodes;
   std::vector<std::string> jobs;  // the PyTorchJobs by name, in the plan's order
+  // The replicated jobs of the plan's JobSets: how many Jobs, and the most
+  // completion indexes (pods) of one Job.
+  struct ReplicatedJobShape {
+    int jobs = 0;
+    int pods_per_job = 0;
+  };
+  std::map<std::string, ReplicatedJobShape> replicated_jobs;
 
   // "a, b, c": every pod name, for messages.
   std::string KnownPods() const;

@@ -13,6 +13,9 @@
 #include "fakes/elastic/elastic_agent_runner.hpp"
 #include "fakes/elastic/rendezvous_registry.hpp"
 #include "fakes/elastic/torch_probe.hpp"
+#include "fakes/job/job_controller.hpp"
+#include "fakes/job/ttl_after_finished_controller.hpp"
+#include "fakes/jobset/jobset_controller.hpp"
 #include "fakes/kubelet/host_network.hpp"
 #include "fakes/kubelet/images.hpp"
 #include "fakes/kubelet/kubelet.hpp"
@@ -96,6 +99,7 @@ class Simulation {
   Kubelets& kubelets() { return kubelets_; }
   Notes& notes() { return notes_; }
   PyTorchJobController& controller() { return controller_; }
+  JobSetController& jobset_controller() { return jobset_controller_; }
   HostNetwork& network() { return network_; }
   MapImageRegistry& images() { return images_; }
   ProcessRunner& runner() { return faulty_; }
@@ -148,6 +152,9 @@ class Simulation {
   Notes notes_;
   NodeLifecycleController node_lifecycle_;
   PyTorchJobController controller_;
+  JobController job_controller_;
+  TtlAfterFinishedController job_ttl_controller_;
+  JobSetController jobset_controller_;
   std::vector<KubeletObserver*> observers_;
   std::vector<CommandInterceptor*> interceptors_;
 };

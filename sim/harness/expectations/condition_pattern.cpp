@@ -62,12 +62,22 @@ ConditionPattern ReadConditionPattern(DecodeContext& ctx, const YAML::Node& node
 }
 
 std::string UnknownConditionType(const std::string& type) {
-  static const std::set<std::string> kTypes = {"Created",   "Running", "Restarting",
-                                               "Succeeded", "Failed",  "Suspended"};
+  // A PyTorchJob's, then a JobSet's (docs/jobset.md).
+  static const std::set<std::string> kTypes = {"Created",
+                                               "Running",
+                                               "Restarting",
+                                               "Succeeded",
+                                               "Failed",
+                                               "Suspended",
+                                               "Completed",
+                                               "RestartingJobSet",
+                                               "StartupPolicyInProgress",
+                                               "StartupPolicyCompleted"};
   if (type.empty() || kTypes.count(type)) return "";
   return fmt::format(
       "unknown condition type \"{}\"; PyTorchJob conditions are Created, Running, Restarting, "
-      "Succeeded, Failed and Suspended",
+      "Succeeded, Failed and Suspended; JobSet conditions are Completed, Failed, Suspended, "
+      "RestartingJobSet, StartupPolicyInProgress and StartupPolicyCompleted",
       type);
 }
 
