@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "fakes/operator/job_naming.hpp"
 #include "sim/model/jobset.hpp"
@@ -83,6 +84,17 @@ PlanObjects WhatThePlanCanCreate(const RunPlan& plan) {
   for (const auto& n : plan.nodes)
     out.nodes.insert(n.name);
   return out;
+}
+
+bool MatchesPlannedPodName(const std::string& planned, const std::string& name) {
+  if (planned == name) return true;
+  if (planned.size() < 2 || planned.compare(planned.size() - 2, 2, "-*") != 0) return false;
+  const std::size_t prefix = planned.size() - 1;  // up to and with the '-'
+  if (name.size() != prefix + 5 || name.compare(0, prefix, planned, 0, prefix) != 0) return false;
+  return std::all_of(name.begin() + static_cast<std::ptrdiff_t>(prefix), name.end(), [](char c) {
+    return std::islower(static_cast<unsigned char>(c)) ||
+           std::isdigit(static_cast<unsigned char>(c));
+  });
 }
 
 std::string PlanObjects::KnownPods() const {

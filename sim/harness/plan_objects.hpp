@@ -34,6 +34,11 @@ struct PlanObjects {
   bool HasReplica(const std::string& rtype, int index) const;
 };
 
+// Whether a pod named `name` is the pod a plan lists as `planned`: the same
+// name, or, for a planned name ending in `-*` (a pod a controller names with
+// generateName, such as a Job's), that prefix and a 5-character suffix.
+bool MatchesPlannedPodName(const std::string& planned, const std::string& name);
+
 // A job's replica indexes go up to the most its type may reach: its replicas,
 // the elastic maximum, or the largest scale fault aimed at it.
 PlanObjects WhatThePlanCanCreate(const RunPlan& plan);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "sim/model/label_selector.hpp"
 
 namespace ptsim {
@@ -51,7 +53,10 @@ void CheckFaultReferences(const FaultSpec& f, const PlanObjects& plan, Diagnosti
   const std::string object = fmt::format("fault \"{}\"", f.name);
   const FaultTarget& t = f.target;
   CheckJob(f, plan, diagnostics);
-  if (!t.pod.empty() && !plan.pods.count(t.pod)) {
+  const bool pod_can_exist = std::any_of(plan.pods.begin(), plan.pods.end(), [&](const auto& p) {
+    return MatchesPlannedPodName(p.first, t.pod);
+  });
+  if (!t.pod.empty() && !pod_can_exist) {
     diagnostics->Error(f.where, object, "target.pod",
                        fmt::format("no pod named \"{}\" can exist in this run; pods: {}", t.pod,
                                    plan.KnownPods()));
