@@ -14,7 +14,12 @@ std::string FaultTarget::Describe() const {
   else if (!replica_type.empty())
     out =
         replica_index ? fmt::format("{} {}", replica_type, *replica_index) : replica_type + " pods";
-  else if (!selector.empty())
+  else if (!replicated_job.empty()) {
+    out = "replicatedJob " + replicated_job;
+    if (job_index) out += fmt::format(" job {}", *job_index);
+    if (pod_index) out += fmt::format(" pod {}", *pod_index);
+    if (!job_index && !pod_index) out += " pods";
+  } else if (!selector.empty())
     out = "pods matching " + selector;
   else if (!node.empty())
     out = "node " + node;
@@ -92,6 +97,13 @@ void ValidateFaultSpec(const FaultSpec& f, Diagnostics* diagnostics) {
     error("target.replicaIndex", fmt::format("Invalid value: {}: must be at least 0 (replica "
                                              "indexes count from 0)",
                                              *f.target.replica_index));
+  }
+  for (const auto& [field, value] : {std::pair{"target.jobIndex", f.target.job_index},
+                                     std::pair{"target.podIndex", f.target.pod_index}}) {
+    if (value && *value < 0) {
+      error(field,
+            fmt::format("Invalid value: {}: must be at least 0 (indexes count from 0)", *value));
+    }
   }
   const FaultArgument argument = f.action->argument();
   if (argument == FaultArgument::kExitCode && (f.exit_code < 0 || f.exit_code > 255)) {

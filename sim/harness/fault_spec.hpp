@@ -23,6 +23,11 @@ struct FaultTarget {
   std::string pod;
   std::string replica_type;  // "Master", "Worker"
   std::optional<int> replica_index;
+  // A JobSet's pods: its replicated job, the Job's index in it and the pod's
+  // completion index in that Job (the jobset.sigs.k8s.io and batch labels).
+  std::string replicated_job;
+  std::optional<int> job_index;
+  std::optional<int> pod_index;
   std::string selector;  // a label selector
   std::string node;
   std::string job;  // job-level actions: the job's name (empty: every job of the run)

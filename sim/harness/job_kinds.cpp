@@ -3,6 +3,7 @@
 
 #include "sim/harness/batchjob_kind.hpp"
 #include "sim/harness/job_kind.hpp"
+#include "sim/harness/jobset_kind.hpp"
 #include "sim/harness/pytorchjob_kind.hpp"
 
 namespace ptsim {
@@ -11,6 +12,7 @@ const std::vector<const JobKind*>& JobKinds() {
   static const std::vector<const JobKind*> kinds = {
       &PyTorchJobKind(),  // kubeflow.org/v1 (pytorchjob_kind.cpp)
       &BatchJobKind(),    // batch/v1 (batchjob_kind.cpp)
+      &JobSetKind(),      // jobset.x-k8s.io/v1alpha2 (jobset_kind.cpp)
   };
   return kinds;
 }

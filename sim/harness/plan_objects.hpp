@@ -18,6 +18,13 @@ struct PlanObjects {
   std::set<std::string> types;
   std::set<std::string> nodes;
   std::vector<std::string> jobs;  // the PyTorchJobs by name, in the plan's order
+  // The replicated jobs of the plan's JobSets: how many Jobs, and the most
+  // completion indexes (pods) of one Job.
+  struct ReplicatedJobShape {
+    int jobs = 0;
+    int pods_per_job = 0;
+  };
+  std::map<std::string, ReplicatedJobShape> replicated_jobs;
 
   // "a, b, c": every pod name, for messages.
   std::string KnownPods() const;
@@ -26,6 +33,11 @@ struct PlanObjects {
   // The pod of replica `index` of `rtype` in the plan's first job, if it can exist.
   bool HasReplica(const std::string& rtype, int index) const;
 };
+
+// Whether a pod named `name` is the pod a plan lists as `planned`: the same
+// name, or, for a planned name ending in `-*` (a pod a controller names with
+// generateName, such as a Job's), that prefix and a 5-character suffix.
+bool MatchesPlannedPodName(const std::string& planned, const std::string& name);
 
 // A job's replica indexes go up to the most its type may reach: its replicas,
 // the elastic maximum, or the largest scale fault aimed at it.

@@ -53,7 +53,8 @@ Simulation::Simulation(SimulationOptions options)
       node_lifecycle_(api_, notes_, options_.node_lifecycle),
       controller_(api_, notes_, ControllerOptionsFor(options_.operator_version)),
       job_controller_(api_),
-      ttl_controller_(api_) {
+      job_ttl_controller_(api_),
+      jobset_controller_(api_) {
   // torchrun containers may run as an emulated elastic agent (docs/elastic.md).
   AddInterceptor(&elastic_);
   for (const auto& node : options_.nodes)

@@ -15,6 +15,7 @@
 #include "fakes/elastic/torch_probe.hpp"
 #include "fakes/job/job_controller.hpp"
 #include "fakes/job/ttl_after_finished_controller.hpp"
+#include "fakes/jobset/jobset_controller.hpp"
 #include "fakes/kubelet/host_network.hpp"
 #include "fakes/kubelet/images.hpp"
 #include "fakes/kubelet/kubelet.hpp"
@@ -99,6 +100,7 @@ class Simulation {
   Notes& notes() { return notes_; }
   PyTorchJobController& controller() { return controller_; }
   JobController& job_controller() { return job_controller_; }
+  JobSetController& jobset_controller() { return jobset_controller_; }
   HostNetwork& network() { return network_; }
   MapImageRegistry& images() { return images_; }
   ProcessRunner& runner() { return faulty_; }
@@ -151,8 +153,9 @@ class Simulation {
   Notes notes_;
   NodeLifecycleController node_lifecycle_;
   PyTorchJobController controller_;
-  JobController job_controller_;               // batch/v1 Jobs
-  TtlAfterFinishedController ttl_controller_;  // their ttlSecondsAfterFinished
+  JobController job_controller_;                   // batch/v1 Jobs
+  TtlAfterFinishedController job_ttl_controller_;  // their ttlSecondsAfterFinished
+  JobSetController jobset_controller_;
   std::vector<KubeletObserver*> observers_;
   std::vector<CommandInterceptor*> interceptors_;
 };

@@ -2,7 +2,7 @@
 // api/jobset/v1alpha2/jobset_types.go), with optional fields kept optional so
 // that the webhook's defaulting (pkg/webhooks/jobset_webhook.go) can be
 // applied in memory on create. Timestamps are virtual time. What ptsim's
-// JobSet controller models of it: docs/trainer.md#the-jobset-controller.
+// JobSet controller models of it: docs/jobset.md#the-controller.
 // Plain data.
 #pragma once
 

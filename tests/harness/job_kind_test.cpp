@@ -6,8 +6,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "sim/harness/batchjob_kind.hpp"
 #include "sim/harness/job_kind.hpp"
+#include "sim/harness/jobset_kind.hpp"
 #include "sim/harness/pytorchjob_kind.hpp"
 
 namespace ptsim {
@@ -55,6 +58,9 @@ TEST_CASE("the PyTorchJob kind is found by apiVersion and kind") {
   CHECK(FindJobKind("kubeflow.org/v1", "PyTorchJob") == &PyTorchJobKind());
   CHECK(FindJobKind("kubeflow.org/v2", "PyTorchJob") == nullptr);
   CHECK(FindJobKind("kubeflow.org/v1", "TFJob") == nullptr);
+  CHECK(FindJobKind("jobset.x-k8s.io/v1alpha2", "JobSet") == &JobSetKind());
+  CHECK(std::count(JobKinds().begin(), JobKinds().end(), &PyTorchJobKind()) == 1);
+  CHECK(std::count(JobKinds().begin(), JobKinds().end(), &JobSetKind()) == 1);
   CHECK(JobKinds().front() == &PyTorchJobKind());
 }
 

@@ -62,14 +62,27 @@ ConditionPattern ReadConditionPattern(DecodeContext& ctx, const YAML::Node& node
 }
 
 std::string UnknownConditionType(const std::string& type) {
-  static const std::set<std::string> kTypes = {"Created",   "Running",       "Restarting",
-                                               "Succeeded", "Failed",        "Suspended",
-                                               "Complete",  "FailureTarget", "SuccessCriteriaMet"};
+  // A PyTorchJob's, a batch/v1 Job's (docs/batch-job.md), then a JobSet's
+  // (docs/jobset.md).
+  static const std::set<std::string> kTypes = {"Created",
+                                               "Running",
+                                               "Restarting",
+                                               "Succeeded",
+                                               "Failed",
+                                               "Suspended",
+                                               "Complete",
+                                               "FailureTarget",
+                                               "SuccessCriteriaMet",
+                                               "Completed",
+                                               "RestartingJobSet",
+                                               "StartupPolicyInProgress",
+                                               "StartupPolicyCompleted"};
   if (type.empty() || kTypes.count(type)) return "";
   return fmt::format(
       "unknown condition type \"{}\"; PyTorchJob conditions are Created, Running, Restarting, "
       "Succeeded, Failed and Suspended; batch/v1 Job conditions are Suspended, FailureTarget, "
-      "SuccessCriteriaMet, Failed and Complete",
+      "SuccessCriteriaMet, Failed and Complete; JobSet conditions are Completed, Failed, "
+      "Suspended, RestartingJobSet, StartupPolicyInProgress and StartupPolicyCompleted",
       type);
 }
 

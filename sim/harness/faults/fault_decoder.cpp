@@ -98,8 +98,17 @@ FaultTarget::Mode DecodeMode(FaultFields& in) {
 // replica type, an index only with a type, a valid selector, a mode's value.
 void CheckTarget(FaultFields& in, const FaultTarget& t) {
   const int given = (t.pod.empty() ? 0 : 1) + (t.replica_type.empty() ? 0 : 1) +
-                    (t.selector.empty() ? 0 : 1) + (t.node.empty() ? 0 : 1);
-  if (given > 1) in.Error("target", "give only one of pod, replicaType, selector and node");
+                    (t.replicated_job.empty() ? 0 : 1) + (t.selector.empty() ? 0 : 1) +
+                    (t.node.empty() ? 0 : 1);
+  if (given > 1) {
+    in.Error("target", "give only one of pod, replicaType, replicatedJob, selector and node");
+  }
+  if (t.job_index && t.replicated_job.empty()) {
+    in.Error("target.jobIndex", "jobIndex needs replicatedJob");
+  }
+  if (t.pod_index && t.replicated_job.empty()) {
+    in.Error("target.podIndex", "podIndex needs replicatedJob");
+  }
   if (!t.replica_type.empty() && t.replica_type != kReplicaTypeMaster &&
       t.replica_type != kReplicaTypeWorker) {
     in.Error("target.replicaType",
@@ -126,6 +135,9 @@ void DecodeTarget(FaultFields& in, FaultTarget* t) {
   t->pod = TextOf(in, "target.pod");
   t->replica_type = TextOf(in, "target.replicaType");
   t->replica_index = in.Int32("target.replicaIndex");
+  t->replicated_job = TextOf(in, "target.replicatedJob");
+  t->job_index = in.Int32("target.jobIndex");
+  t->pod_index = in.Int32("target.podIndex");
   t->selector = TextOf(in, "target.selector");
   t->node = TextOf(in, "target.node");
   t->job = TextOf(in, "target.job");

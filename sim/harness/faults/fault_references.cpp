@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "sim/model/label_selector.hpp"
 
 namespace ptsim {
@@ -51,7 +53,10 @@ void CheckFaultReferences(const FaultSpec& f, const PlanObjects& plan, Diagnosti
   const std::string object = fmt::format("fault \"{}\"", f.name);
   const FaultTarget& t = f.target;
   CheckJob(f, plan, diagnostics);
-  if (!t.pod.empty() && !plan.pods.count(t.pod)) {
+  const bool pod_can_exist = std::any_of(plan.pods.begin(), plan.pods.end(), [&](const auto& p) {
+    return MatchesPlannedPodName(p.first, t.pod);
+  });
+  if (!t.pod.empty() && !pod_can_exist) {
     diagnostics->Error(f.where, object, "target.pod",
                        fmt::format("no pod named \"{}\" can exist in this run; pods: {}", t.pod,
                                    plan.KnownPods()));
@@ -66,13 +71,34 @@ void CheckFaultReferences(const FaultSpec& f, const PlanObjects& plan, Diagnosti
         f.where, object, "target.replicaIndex",
         fmt::format("the job has no {} replica with index {}", t.replica_type, *t.replica_index));
   }
+  if (!t.replicated_job.empty()) {
+    const auto rjob = plan.replicated_jobs.find(t.replicated_job);
+    if (rjob == plan.replicated_jobs.end()) {
+      diagnostics->Error(
+          f.where, object, "target.replicatedJob",
+          fmt::format("no JobSet of this run has a replicated job named \"{}\"", t.replicated_job));
+    } else {
+      if (t.job_index && *t.job_index >= rjob->second.jobs) {
+        diagnostics->Error(f.where, object, "target.jobIndex",
+                           fmt::format("replicated job {} has {} Job(s), indexes 0 to {}",
+                                       t.replicated_job, rjob->second.jobs, rjob->second.jobs - 1));
+      }
+      if (t.pod_index && *t.pod_index >= rjob->second.pods_per_job) {
+        diagnostics->Error(f.where, object, "target.podIndex",
+                           fmt::format("the Jobs of replicated job {} have {} pod(s), indexes 0 "
+                                       "to {}",
+                                       t.replicated_job, rjob->second.pods_per_job,
+                                       rjob->second.pods_per_job - 1));
+      }
+    }
+  }
   if (!t.node.empty() && !plan.nodes.count(t.node)) {
     diagnostics->Error(f.where, object, "target.node",
                        fmt::format("no node named \"{}\" in the cluster", t.node));
   }
   CheckSelector(f, plan, diagnostics);
   if (f.action->scope() == FaultScope::kNodes && t.node.empty() && t.pod.empty() &&
-      t.replica_type.empty() && t.selector.empty()) {
+      t.replica_type.empty() && t.replicated_job.empty() && t.selector.empty()) {
     diagnostics->Error(f.where, object, "target",
                        "a node fault needs a node (or a pod whose node it hits)");
   }

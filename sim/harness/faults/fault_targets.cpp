@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "sim/model/batch_job.hpp"
+#include "sim/model/jobset.hpp"
 #include "sim/model/label_selector.hpp"
 #include "sim/model/pytorchjob.hpp"
 
@@ -22,6 +24,19 @@ bool MatchesReplica(const FaultTarget& t, const Pod& pod) {
   if (!t.replica_index) return true;
   auto index = pod.metadata.labels.find(kReplicaIndexLabel);
   return index != pod.metadata.labels.end() && index->second == std::to_string(*t.replica_index);
+}
+
+bool LabelIs(const Pod& pod, const char* key, const std::string& value) {
+  const auto it = pod.metadata.labels.find(key);
+  return it != pod.metadata.labels.end() && it->second == value;
+}
+
+// A JobSet's pod: replicated job, Job index and completion index, by the
+// labels the JobSet and Job controllers put on it.
+bool MatchesReplicatedJob(const FaultTarget& t, const Pod& pod) {
+  if (!LabelIs(pod, kReplicatedJobNameKey, t.replicated_job)) return false;
+  if (t.job_index && !LabelIs(pod, kJobIndexKey, std::to_string(*t.job_index))) return false;
+  return !t.pod_index || LabelIs(pod, kJobCompletionIndexAnnotation, std::to_string(*t.pod_index));
 }
 
 // How many of `count` candidates the mode keeps.
@@ -49,6 +64,7 @@ bool TargetMatchesPod(const FaultTarget& t, const Pod& pod) {
   if (pod.metadata.namespace_ != t.ns) return false;
   if (!t.pod.empty() && pod.metadata.name != t.pod) return false;
   if (!t.replica_type.empty() && !MatchesReplica(t, pod)) return false;
+  if (!t.replicated_job.empty() && !MatchesReplicatedJob(t, pod)) return false;
   if (!t.selector.empty()) {
     auto sel = LabelSelector::Parse(t.selector);
     if (!sel.ok() || !sel->Matches(pod.metadata.labels)) return false;
