@@ -79,8 +79,6 @@ void DecodeNodes(MapReader& cluster, RunPlan* plan) {
   }
 }
 
-}
-
 // Adds every Kubernetes object in the manifest file `relative` (resolved from
 // the scenario's directory).
 void LoadManifestFile(DecodeContext& ctx, const YAML::Node& at, const std::string& relative,
