@@ -75,34 +75,78 @@ std::optional<HostNetwork::Owner> HostNetwork::OwnerOf(const std::string& ip, in
   return std::nullopt;
 }
 
-std::optional<HostNetwork::Endpoint> HostNetwork::SelectedPod(const std::string& ns,
-                                                              const std::string& name) const {
-  // svc, svc.ns, svc.ns.svc, svc.ns.svc.cluster.local
-  std::string service = name;
-  std::string service_ns = ns;
-  if (const auto dot = name.find('.'); dot != std::string::npos) {
-    service = name.substr(0, dot);
-    std::string rest = name.substr(dot + 1);
-    for (const char* suffix : {".svc.cluster.local", ".svc"}) {
-      const std::string s = suffix;
-      if (rest.size() > s.size() && rest.compare(rest.size() - s.size(), s.size(), s) == 0) {
-        rest = rest.substr(0, rest.size() - s.size());
-        break;
-      }
-    }
-    if (rest.find('.') != std::string::npos) return std::nullopt;
-    service_ns = rest;
-  }
-  auto svc = api_.collection<Service>().Get(service_ns, service);
+std::optional<HostNetwork::Endpoint> HostNetwork::ServiceEndpoint(
+    const std::string& ns, const std::string& service) const {
+  auto svc = api_.collection<Service>().Get(ns, service);
   if (!svc || svc->spec.selector.empty()) return std::nullopt;
   const auto pods = api_.collection<Pod>().List(
-      service_ns,
-      LabelSelector::FromLabels(Labels(svc->spec.selector.begin(), svc->spec.selector.end())));
+      ns, LabelSelector::FromLabels(Labels(svc->spec.selector.begin(), svc->spec.selector.end())));
   if (pods.empty()) return std::nullopt;
   // The address is known once a kubelet admitted the pod; before that the
   // endpoint is the pod alone.
-  auto ip = ips_.find(service_ns + "/" + pods.front()->metadata.name);
-  return Endpoint{pods.front()->metadata.name, ip == ips_.end() ? "" : ip->second};
+  auto ip = ips_.find(ns + "/" + pods.front()->metadata.name);
+  return Endpoint{pods.front()->metadata.name, ip == ips_.end() ? "" : ip->second, ns,
+                  svc->spec.publish_not_ready_addresses};
+}
+
+std::optional<HostNetwork::Endpoint> HostNetwork::PodRecord(const std::string& ns,
+                                                            const std::string& hostname,
+                                                            const std::string& subdomain) const {
+  // Kubernetes DNS "A records for pods with hostname and subdomain": a
+  // headless Service named `subdomain` in the pod's namespace selects it.
+  auto svc = api_.collection<Service>().Get(ns, subdomain);
+  if (!svc || svc->spec.cluster_ip != "None" || svc->spec.selector.empty()) return std::nullopt;
+  const auto pods = api_.collection<Pod>().List(
+      ns, LabelSelector::FromLabels(Labels(svc->spec.selector.begin(), svc->spec.selector.end())));
+  for (const auto& pod : pods) {
+    if (pod->spec.hostname != hostname || pod->spec.subdomain != subdomain) continue;
+    auto ip = ips_.find(ns + "/" + pod->metadata.name);
+    return Endpoint{pod->metadata.name, ip == ips_.end() ? "" : ip->second, ns,
+                    svc->spec.publish_not_ready_addresses};
+  }
+  return std::nullopt;
+}
+
+std::optional<HostNetwork::Endpoint> HostNetwork::SelectedPod(const std::string& ns,
+                                                              const std::string& name) const {
+  // Services: svc, svc.ns, svc.ns.svc, svc.ns.svc.cluster.local. Pods with a
+  // hostname and subdomain: host.sub, host.sub.ns, host.sub.ns.svc,
+  // host.sub.ns.svc.cluster.local. A short name goes through the pod's
+  // search path (<ns>.svc.cluster.local first), so `a.b` is host a of
+  // subdomain b in the pod's namespace before it is Service a in namespace b.
+  std::string rest = name;
+  bool qualified = false;
+  for (const char* suffix : {".svc.cluster.local", ".svc"}) {
+    if (EndsWith(rest, suffix)) {
+      rest = rest.substr(0, rest.size() - std::string(suffix).size());
+      qualified = true;
+      break;
+    }
+  }
+  std::vector<std::string> labels;
+  for (std::size_t start = 0;;) {
+    const auto dot = rest.find('.', start);
+    labels.push_back(
+        rest.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  for (const auto& l : labels)
+    if (l.empty()) return std::nullopt;
+  switch (labels.size()) {
+    case 1:
+      if (qualified) return std::nullopt;
+      return ServiceEndpoint(ns, labels[0]);
+    case 2:
+      if (!qualified) {
+        if (auto pod = PodRecord(ns, labels[0], labels[1])) return pod;
+      }
+      return ServiceEndpoint(labels[1], labels[0]);
+    case 3:
+      return PodRecord(labels[2], labels[0], labels[1]);
+    default:
+      return std::nullopt;
+  }
 }
 
 std::optional<HostNetwork::Endpoint> HostNetwork::ResolveUnchecked(const std::string& ns,
@@ -117,12 +161,9 @@ std::optional<HostNetwork::Endpoint> HostNetwork::Resolve(const std::string& ns,
                                                           bool require_ready) const {
   auto endpoint = ResolveUnchecked(ns, name);
   if (!endpoint || !require_ready) return endpoint;
-  std::string pod_ns = ns;
-  if (const auto dot = name.find('.'); dot != std::string::npos) {
-    const auto end = name.find('.', dot + 1);
-    pod_ns = name.substr(dot + 1, end == std::string::npos ? std::string::npos : end - dot - 1);
-  }
-  auto pod = api_.collection<Pod>().Get(pod_ns, endpoint->pod);
+  // publishNotReadyAddresses: the record exists before the pod is ready.
+  if (endpoint->publish_not_ready) return endpoint;
+  auto pod = api_.collection<Pod>().Get(endpoint->namespace_, endpoint->pod);
   if (!pod || pod->status.phase != "Running" || pod->metadata.deletion_timestamp)
     return std::nullopt;
   const PodCondition* ready = pod->status.FindCondition("Ready");

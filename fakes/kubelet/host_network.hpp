@@ -2,7 +2,8 @@
 //
 // Every pod gets a loopback address (127.0.x.y), stable by namespace/name so
 // that a recreated pod keeps it. Names that Kubernetes DNS would resolve (a
-// Service as `svc`, `svc.ns`, `svc.ns.svc` or `svc.ns.svc.cluster.local`)
+// Service as `svc`, `svc.ns`, `svc.ns.svc` or `svc.ns.svc.cluster.local`; a
+// pod with a hostname and subdomain as `<hostname>.<subdomain>[.ns...]`)
 // resolve to the address of the pod the Service selects. Because torch's
 // TCPStore binds the wildcard address, distinct loopback addresses do not
 // keep jobs apart; ports do: a port a pod declares is mapped to a free host
@@ -72,10 +73,16 @@ class HostNetwork {
   struct Endpoint {
     std::string pod;  // the selected pod's name
     std::string ip;
+    std::string namespace_;          // the pod's
+    bool publish_not_ready = false;  // the Service's publishNotReadyAddresses
   };
-  // Resolves `name` as DNS would from namespace `ns`. With `require_ready`, only
-  // a Running, non-terminating pod counts (a headless Service's DNS record
-  // exists only for ready endpoints).
+  // Resolves `name` as DNS would from namespace `ns`: a Service's names, and
+  // `<hostname>.<subdomain>` (also `.<ns>`, `.<ns>.svc`,
+  // `.<ns>.svc.cluster.local`) for a pod with that hostname and subdomain
+  // that a headless Service named `subdomain` selects. With `require_ready`,
+  // only a Running, ready, non-terminating pod counts (a headless Service's
+  // DNS record exists only for ready endpoints), unless the Service publishes
+  // not-ready addresses.
   std::optional<Endpoint> Resolve(const std::string& ns, const std::string& name,
                                   bool require_ready) const;
 
@@ -111,6 +118,11 @@ class HostNetwork {
   // The pod a DNS name's Service selects; `ip` is empty while the pod has no
   // address yet.
   std::optional<Endpoint> SelectedPod(const std::string& ns, const std::string& name) const;
+  // The first pod Service `service` of `ns` selects.
+  std::optional<Endpoint> ServiceEndpoint(const std::string& ns, const std::string& service) const;
+  // The pod of a headless Service `subdomain` with that hostname and subdomain.
+  std::optional<Endpoint> PodRecord(const std::string& ns, const std::string& hostname,
+                                    const std::string& subdomain) const;
   // SelectedPod, when the pod has an address.
   std::optional<Endpoint> ResolveUnchecked(const std::string& ns, const std::string& name) const;
 

@@ -38,10 +38,12 @@ std::string FieldError::Body() const {
   std::string s(ToString(type));
   const bool omit_value = type == FieldErrorType::kRequired || type == FieldErrorType::kForbidden ||
                           type == FieldErrorType::kTooLong || type == FieldErrorType::kInternal;
-  if (!omit_value) {
+  if (!omit_value && value_style == ValueStyle::kQuoted) {
     // A nil value (or nil pointer) is replaced by the string "null", which
     // is then printed with %q like any string.
     s += ": " + GoQuote(bad_value.value_or("null"));
+  } else if (!omit_value && value_style == ValueStyle::kRaw) {
+    s += ": " + bad_value.value_or("null");
   }
   if (!detail.empty()) s += ": " + detail;
   return s;
@@ -61,6 +63,18 @@ FieldError FieldForbidden(std::string path, std::string detail) {
 
 FieldError FieldInvalid(std::string path, std::optional<std::string> value, std::string detail) {
   return FieldError{FieldErrorType::kInvalid, std::move(path), std::move(value), std::move(detail)};
+}
+
+FieldError FieldInvalidRaw(std::string path, std::string value, std::string detail) {
+  FieldError e{FieldErrorType::kInvalid, std::move(path), std::move(value), std::move(detail)};
+  e.value_style = FieldError::ValueStyle::kRaw;
+  return e;
+}
+
+FieldError FieldInvalidOmitted(std::string path, std::string detail) {
+  FieldError e{FieldErrorType::kInvalid, std::move(path), std::nullopt, std::move(detail)};
+  e.value_style = FieldError::ValueStyle::kOmitted;
+  return e;
 }
 
 FieldError FieldNotSupported(std::string path, std::string value,

@@ -38,6 +38,11 @@ struct FieldError {
   // errors never print their value.
   std::optional<std::string> bad_value;
   std::string detail;
+  // How the value prints: a Go string is quoted (%q); a number or a list
+  // prints as Go formats it (the caller renders it into bad_value); a
+  // field.OmitValueType value prints nothing.
+  enum class ValueStyle { kQuoted, kRaw, kOmitted };
+  ValueStyle value_style = ValueStyle::kQuoted;
 
   // ErrorBody(): the message without the field, e.g. `Forbidden: must be 1`.
   std::string Body() const;
@@ -51,6 +56,10 @@ struct FieldError {
 FieldError FieldRequired(std::string path, std::string detail);
 FieldError FieldForbidden(std::string path, std::string detail);
 FieldError FieldInvalid(std::string path, std::optional<std::string> value, std::string detail);
+// field.Invalid with a number (or another value Go prints unquoted): `Invalid value: -1: ...`.
+FieldError FieldInvalidRaw(std::string path, std::string value, std::string detail);
+// field.Invalid with field.OmitValueType{}: `Invalid value: <detail>`.
+FieldError FieldInvalidOmitted(std::string path, std::string detail);
 // detail = `supported values: "a", "b"` in the order given.
 FieldError FieldNotSupported(std::string path, std::string value,
                              const std::vector<std::string>& valid_values);

@@ -1,5 +1,5 @@
-// core/v1 Service, as the PyTorchJob operator creates them: headless
-// (clusterIP None), selecting one pod each. Plain data.
+// core/v1 Service, as the PyTorchJob operator and the JobSet controller create
+// them: headless (clusterIP None). Plain data.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +23,8 @@ struct ServiceSpec {
   std::string type = "ClusterIP";
   std::map<std::string, std::string> selector;
   std::vector<ServicePort> ports;
+  // Endpoints list pods that are not ready too (a JobSet's headless Service sets it).
+  bool publish_not_ready_addresses = false;
 };
 
 struct Service {

@@ -59,6 +59,68 @@ TEST_CASE("service names resolve in every DNS form to the selected pod") {
   CHECK_FALSE(net.Resolve("default", "job-worker-1", true));
 }
 
+// A JobSet's pods: hostname <js>-node-<job>-<index>, subdomain <js>, and the
+// headless Service <js> selecting them all by jobset-name.
+struct JobSetPods {
+  explicit JobSetPods(bool publish_not_ready) {
+    for (const std::string host : {"js-node-0-0", "js-node-0-1"}) {
+      cluster.CreatePod("metadata:\n  name: " + host +
+                        "-x7k2p\n  labels: {jobset.sigs.k8s.io/"
+                        "jobset-name: js}\nspec:\n  hostname: " +
+                        host +
+                        "\n  subdomain: js\n  containers:\n  - {name: main, image: busybox}\n");
+      ips[host] = cluster.network.PodIP("default", host + "-x7k2p");
+    }
+    svc.metadata.name = "js";
+    svc.metadata.namespace_ = "default";
+    svc.spec.cluster_ip = "None";
+    svc.spec.selector = {{"jobset.sigs.k8s.io/jobset-name", "js"}};
+    svc.spec.publish_not_ready_addresses = publish_not_ready;
+  }
+  FakeCluster cluster;
+  Service svc;
+  std::map<std::string, std::string> ips;
+};
+
+TEST_CASE("a pod with hostname and subdomain resolves as hostname.subdomain in every DNS form") {
+  JobSetPods pods(true);
+  auto& net = pods.cluster.network;
+  // No Service named like the subdomain yet: no record.
+  CHECK_FALSE(net.Resolve("default", "js-node-0-1.js", false));
+  REQUIRE(pods.cluster.api.collection<Service>().Create(pods.svc).ok());
+  for (const char* name : {"js-node-0-1.js", "js-node-0-1.js.default", "js-node-0-1.js.default.svc",
+                           "js-node-0-1.js.default.svc.cluster.local"}) {
+    INFO(name);
+    auto ep = net.Resolve("default", name, false);
+    REQUIRE(ep);
+    CHECK(ep->pod == "js-node-0-1-x7k2p");
+    CHECK(ep->ip == pods.ips["js-node-0-1"]);
+  }
+  CHECK_FALSE(net.Resolve("default", "js-node-0-2.js", false));
+  CHECK_FALSE(net.Resolve("other", "js-node-0-1.js", false));
+  // publishNotReadyAddresses: resolvable before the pod is ready.
+  CHECK(net.Resolve("default", "js-node-0-0.js", true));
+  // torchrun's static rendezvous endpoint is rewritten to the pod's address.
+  Env env = {{"PET_MASTER_ADDR", "js-node-0-0.js"}, {"PET_RDZV_ENDPOINT", "js-node-0-0.js:29500"}};
+  std::vector<std::string> argv;
+  net.Rewrite("default", &env, &argv, false);
+  CHECK(env[0].second == pods.ips["js-node-0-0"]);
+  CHECK(env[1].second == pods.ips["js-node-0-0"] + ":29500");
+}
+
+TEST_CASE("a pod record needs a headless Service, and readiness without publishNotReadyAddresses") {
+  JobSetPods pods(false);
+  auto& net = pods.cluster.network;
+  Service clustered = pods.svc;
+  clustered.spec.cluster_ip = "10.0.0.1";
+  REQUIRE(pods.cluster.api.collection<Service>().Create(clustered).ok());
+  CHECK_FALSE(net.Resolve("default", "js-node-0-1.js", false));
+  pods.cluster.api.collection<Service>().Remove("default", "js");
+  REQUIRE(pods.cluster.api.collection<Service>().Create(pods.svc).ok());
+  CHECK(net.Resolve("default", "js-node-0-1.js", false));
+  CHECK_FALSE(net.Resolve("default", "js-node-0-1.js", true));
+}
+
 TEST_CASE("env values and flags naming services are rewritten and ports remapped") {
   Job job;
   Env env = {{"MASTER_ADDR", "job-worker-0"},
