@@ -3,12 +3,14 @@
 
 #include "sim/harness/job_kind.hpp"
 #include "sim/harness/pytorchjob_kind.hpp"
+#include "sim/harness/trainjob_kind.hpp"
 
 namespace ptsim {
 
 const std::vector<const JobKind*>& JobKinds() {
   static const std::vector<const JobKind*> kinds = {
       &PyTorchJobKind(),  // kubeflow.org/v1 (pytorchjob_kind.cpp)
+      &TrainJobKind(),    // trainer.kubeflow.org/v1alpha1 (trainjob_kind.cpp)
   };
   return kinds;
 }

@@ -51,7 +51,8 @@ Simulation::Simulation(SimulationOptions options)
                 &trace_, &notes_}),
       kubelets_(api_),
       node_lifecycle_(api_, notes_, options_.node_lifecycle),
-      controller_(api_, notes_, ControllerOptionsFor(options_.operator_version)) {
+      controller_(api_, notes_, ControllerOptionsFor(options_.operator_version)),
+      trainjob_controller_(api_, notes_, {options_.trainer_profile}) {
   // torchrun containers may run as an emulated elastic agent (docs/elastic.md).
   AddInterceptor(&elastic_);
   for (const auto& node : options_.nodes)

@@ -25,6 +25,7 @@
 #include "fakes/process/runner_mux.hpp"
 #include "fakes/process/scripted_process_runner.hpp"
 #include "fakes/scheduler/scheduler.hpp"
+#include "fakes/trainer/trainjob_controller.hpp"
 #include "sim/core/event_loop.hpp"
 #include "sim/core/notes.hpp"
 #include "sim/core/random.hpp"
@@ -63,6 +64,7 @@ struct SimulationOptions {
   std::vector<NodeConfig> nodes;
   ProcessEnvironment processes;
   OperatorVersion operator_version = kDefaultOperatorVersion;
+  TrainerProfile trainer_profile;  // the TrainJob controller's release
   NodeLifecycleController::Options node_lifecycle;
   // torchrun containers (docs/elastic.md): kAuto emulates the agent when real
   // torchrun cannot run here; kEmulate always; kReal never. `torch_version`
@@ -96,6 +98,7 @@ class Simulation {
   Kubelets& kubelets() { return kubelets_; }
   Notes& notes() { return notes_; }
   PyTorchJobController& controller() { return controller_; }
+  TrainJobController& trainjob_controller() { return trainjob_controller_; }
   HostNetwork& network() { return network_; }
   MapImageRegistry& images() { return images_; }
   ProcessRunner& runner() { return faulty_; }
@@ -148,6 +151,7 @@ class Simulation {
   Notes notes_;
   NodeLifecycleController node_lifecycle_;
   PyTorchJobController controller_;
+  TrainJobController trainjob_controller_;
   std::vector<KubeletObserver*> observers_;
   std::vector<CommandInterceptor*> interceptors_;
 };
