@@ -62,12 +62,13 @@ ConditionPattern ReadConditionPattern(DecodeContext& ctx, const YAML::Node& node
 }
 
 std::string UnknownConditionType(const std::string& type) {
-  static const std::set<std::string> kTypes = {"Created",   "Running", "Restarting",
-                                               "Succeeded", "Failed",  "Suspended"};
+  // PyTorchJob's, then TrainJob's (Complete, Failed, Suspended).
+  static const std::set<std::string> kTypes = {"Created", "Running",   "Restarting", "Succeeded",
+                                               "Failed",  "Suspended", "Complete"};
   if (type.empty() || kTypes.count(type)) return "";
   return fmt::format(
       "unknown condition type \"{}\"; PyTorchJob conditions are Created, Running, Restarting, "
-      "Succeeded, Failed and Suspended",
+      "Succeeded, Failed and Suspended; TrainJob conditions are Complete, Failed and Suspended",
       type);
 }
 

@@ -6,6 +6,7 @@
 
 #include "sim/harness/faults/fault_families.hpp"
 #include "sim/harness/faults/fault_firing.hpp"
+#include "sim/harness/job_kind.hpp"
 #include "sim/model/pytorchjob_crd_validation.hpp"
 #include "sim/model/pytorchjob_validation.hpp"
 
@@ -25,11 +26,33 @@ class JobFaultAction : public FaultAction {
       if (t.ns_given && job->metadata.namespace_ != t.ns) continue;
       targets.push_back(Patch(firing, *job));
     }
+    // Jobs of the other kinds, through their JobKind's Patch (its schema and
+    // webhook admit the update or say why not).
+    for (const JobKind* kind : JobKinds()) {
+      if (kind->kind() == PyTorchJob::kKind) continue;
+      for (const AnyJob& job : kind->List(firing.sim)) {
+        const ObjectMeta& m = job.metadata();
+        if (!t.job.empty() && m.name != t.job) continue;
+        if (t.ns_given && m.namespace_ != t.ns) continue;
+        const std::string name = fmt::format("{}/{}", kind->kind(), m.name);
+        const std::string denial = kind->Patch(firing.sim, job, AsPatch(firing.spec));
+        if (denial.empty()) {
+          targets.push_back(name);
+          continue;
+        }
+        firing.sim.notes().Add(firing.sim.loop().Now(),
+                               fmt::format("fault \"{}\": the update of {} was rejected: {}",
+                                           firing.spec.name, name, denial));
+        targets.push_back(name + " (rejected)");
+      }
+    }
     return targets;
   }
 
  protected:
   virtual void Edit(const FaultSpec& f, PyTorchJob* job) const = 0;
+  // The same edit for a job of another kind.
+  virtual JobPatch AsPatch(const FaultSpec& f) const = 0;
 
  private:
   // Returns what the report lists: "PyTorchJob/<name>", with " (rejected)"
@@ -70,6 +93,7 @@ class SuspendAction final : public JobFaultAction {
   void Edit(const FaultSpec&, PyTorchJob* job) const override {
     job->spec.run_policy.suspend = true;
   }
+  JobPatch AsPatch(const FaultSpec&) const override { return {true, "", std::nullopt}; }
 };
 
 class ResumeAction final : public JobFaultAction {
@@ -80,6 +104,7 @@ class ResumeAction final : public JobFaultAction {
   void Edit(const FaultSpec&, PyTorchJob* job) const override {
     job->spec.run_policy.suspend = false;
   }
+  JobPatch AsPatch(const FaultSpec&) const override { return {false, "", std::nullopt}; }
 };
 
 // spec.pytorchReplicaSpecs[target.replicaType].replicas = `replicas`.
@@ -96,6 +121,9 @@ class ScaleAction final : public JobFaultAction {
     if (!job->spec.pytorch_replica_specs) return;
     auto it = job->spec.pytorch_replica_specs->find(f.target.replica_type);
     if (it != job->spec.pytorch_replica_specs->end()) it->second.replicas = f.replicas;
+  }
+  JobPatch AsPatch(const FaultSpec& f) const override {
+    return {std::nullopt, f.target.replica_type, f.replicas};
   }
 };
 
