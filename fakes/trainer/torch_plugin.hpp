@@ -3,7 +3,7 @@
 // to the TrainJob webhook, and EnforceMLPolicy, which settles the trainer's
 // node count and writes torchrun's PET_* environment and port 29500 into the
 // runtime's trainer container `node` and into the envInjection targets. The
-// rules: docs/trainer.md#the-torch-plugin. Pure functions; any thread.
+// rules: docs/trainer.md#from-trainjob-to-jobset. Pure functions; any thread.
 #pragma once
 
 #include <string>
