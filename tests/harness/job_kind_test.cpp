@@ -8,6 +8,7 @@
 
 #include "sim/harness/job_kind.hpp"
 #include "sim/harness/pytorchjob_kind.hpp"
+#include "sim/harness/trainjob_kind.hpp"
 
 namespace ptsim {
 namespace {
@@ -54,7 +55,8 @@ TEST_CASE("the PyTorchJob kind is found by apiVersion and kind") {
   CHECK(FindJobKind("kubeflow.org/v1", "PyTorchJob") == &PyTorchJobKind());
   CHECK(FindJobKind("kubeflow.org/v2", "PyTorchJob") == nullptr);
   CHECK(FindJobKind("kubeflow.org/v1", "TFJob") == nullptr);
-  CHECK(JobKinds().size() == 1);
+  CHECK(FindJobKind("trainer.kubeflow.org/v1alpha1", "TrainJob") == &TrainJobKind());
+  CHECK(JobKinds().size() == 2);
 }
 
 TEST_CASE("a decoded PyTorchJob is a planned job with its spec as written and its pod templates") {
