@@ -5,8 +5,8 @@
 // and services they control, reconciles through a controller-runtime-like work
 // queue (deduplicated keys, RequeueAfter, rate-limited retries on error, a 10h
 // resync), and writes only job status and the objects it owns. The reconcile
-// code below is a commented ladder mirroring the upstream functions, one reason
-// per branch.
+// code is a commented ladder mirroring the upstream functions, one reason per
+// branch, in files named after upstream's (docs/ARCHITECTURE.md#the-operator).
 //
 // Version differences come from an OperatorProfile. Where a run passes through
 // a known upstream bug, a Note is added with the upstream issue. Loop thread

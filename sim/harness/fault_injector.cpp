@@ -2,11 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
-#include "fakes/operator/job_conditions.hpp"
 #include "sim/core/signals.hpp"
 #include "sim/harness/faults/fault_firing.hpp"
+#include "sim/harness/job_kind.hpp"
 #include "sim/model/user_regex.hpp"
 
 namespace ptsim {
@@ -53,17 +54,26 @@ void FaultInjector::WatchConditions() {
   for (const auto& a : armed_)
     any = any || !a.spec.when.condition.empty();
   if (!any) return;
+  // A condition of a job of any kind, status True, fires the fault once per
+  // job (by uid).
   auto seen = std::make_shared<std::set<std::pair<std::size_t, std::string>>>();
-  sim_.api().collection<PyTorchJob>().Watch([this, seen](const WatchEvent<PyTorchJob>& e) {
-    for (std::size_t i = 0; i < armed_.size(); ++i) {
-      Armed& a = armed_[i];
-      if (a.spec.when.condition.empty() || !CanFire(a)) continue;
-      if (!HasCondition(e.object->status, a.spec.when.condition)) continue;
-      if (!seen->insert({i, e.object->metadata.uid}).second) continue;
-      ++a.fired;
-      sim_.loop().After(a.spec.when.delay, [this, i] { Fire(i, Resolve(armed_[i])); });
-    }
-  });
+  for (const JobKind* kind : JobKinds()) {
+    kind->Watch(sim_.api(), [this, seen, kind](const AnyJob& job, const AnyJob&, bool deleted) {
+      if (deleted) return;
+      const std::vector<JobCondition> conditions = kind->Conditions(job);
+      for (std::size_t i = 0; i < armed_.size(); ++i) {
+        Armed& a = armed_[i];
+        if (a.spec.when.condition.empty() || !CanFire(a)) continue;
+        const bool holds =
+            std::any_of(conditions.begin(), conditions.end(), [&](const JobCondition& c) {
+              return c.type == a.spec.when.condition && c.status == "True";
+            });
+        if (!holds || !seen->insert({i, job.metadata().uid}).second) continue;
+        ++a.fired;
+        sim_.loop().After(a.spec.when.delay, [this, i] { Fire(i, Resolve(armed_[i])); });
+      }
+    });
+  }
 }
 
 bool FaultInjector::MatchesContainer(const FaultTarget& t, const ContainerIncarnation& inc) const {

@@ -77,6 +77,60 @@ std::vector<std::string> DeckNames(const std::string& dir) {
   return names;
 }
 
+// The outcome of a successful agent: what the worker of global rank 0 (the
+// only one whose result counts) returned, read from `rank0_dir`.
+flyte::ElasticOutcome SuccessOutcome(const elastic::AgentEnding& ending,
+                                     const std::string& rank0_dir) {
+  std::map<int64_t, flyte::ElasticWorkerResult> out;  // keyed by global rank
+  for (const auto& w : ending.workers) {
+    if (w.global_rank != 0) continue;
+    flyte::ElasticWorkerResult result;
+    std::ifstream in(fs::path(rank0_dir) / kReturnFile);
+    if (in) {
+      std::stringstream text;
+      text << in.rdbuf();
+      result.return_value = json::parse(text.str(), nullptr, false);
+      if (result.return_value.is_discarded()) result.return_value = text.str();
+    }
+    result.decks = DeckNames(rank0_dir);
+    out.emplace(0, result);
+  }
+  return flyte::OutcomeOfSuccess(out);
+}
+
+// Copies rank 0's return value and decks to the task's outputs.
+void PublishOutputs(const std::string& rank0_dir, const flyte::ElasticOutcome& outcome,
+                    const std::string& outputs_dir) {
+  std::error_code ec;
+  fs::create_directories(fs::path(outputs_dir) / kDecksDir, ec);
+  if (fs::exists(fs::path(rank0_dir) / kReturnFile, ec)) {
+    fs::copy_file(fs::path(rank0_dir) / kReturnFile, fs::path(outputs_dir) / kReturnFile,
+                  fs::copy_options::overwrite_existing, ec);
+  }
+  for (const auto& deck : outcome.decks) {
+    fs::copy_file(fs::path(rank0_dir) / kDecksDir / (deck + ".html"),
+                  fs::path(outputs_dir) / kDecksDir / (deck + ".html"),
+                  fs::copy_options::overwrite_existing, ec);
+  }
+}
+
+// The outcome of an agent whose workers failed: each failure, recoverable
+// when a `recoverable_error` marker lies beside its error file
+// (is_recoverable_worker_error; a worker without an error file has "<N/A>",
+// whose directory is the working directory).
+flyte::ElasticOutcome FailureOutcome(const elastic::AgentEnding& ending, const ProcessSpec& spec) {
+  std::vector<flyte::WorkerFailure> failures;
+  for (const auto& [rank, f] : ending.failures) {
+    const fs::path dir = f.error_file == elastic::kNotAvailable
+                             ? fs::path(spec.working_dir.empty() ? "." : spec.working_dir)
+                             : fs::path(f.error_file).parent_path();
+    std::error_code ec;
+    failures.push_back(
+        {rank, f.timestamp, f.error_file, fs::exists(dir / "recoverable_error", ec)});
+  }
+  return flyte::OutcomeOfChildFailure(failures);
+}
+
 }  // namespace
 
 FlyteElasticLauncher::FlyteElasticLauncher(Simulation& sim) : sim_(sim) {}
@@ -249,24 +303,8 @@ void FlyteElasticLauncher::Finish(ProcessId id, const ProcessSpec& spec, const s
   } else {
     switch (ending->kind) {
       case elastic::AgentEnding::Kind::kSucceeded: {
-        // `out` is keyed by global rank; only the pod with rank 0 has a result.
-        std::map<int64_t, flyte::ElasticWorkerResult> out;
-        std::string rank0_dir;
-        for (const auto& w : ending->workers) {
-          if (w.global_rank != 0) continue;
-          rank0_dir = WorkerDir(target.work_dir, pod, ending->restart_count, 0);
-          flyte::ElasticWorkerResult result;
-          std::ifstream in(fs::path(rank0_dir) / kReturnFile);
-          if (in) {
-            std::stringstream text;
-            text << in.rdbuf();
-            result.return_value = json::parse(text.str(), nullptr, false);
-            if (result.return_value.is_discarded()) result.return_value = text.str();
-          }
-          result.decks = DeckNames(rank0_dir);
-          out.emplace(0, result);
-        }
-        const flyte::ElasticOutcome outcome = flyte::OutcomeOfSuccess(out);
+        const std::string rank0_dir = WorkerDir(target.work_dir, pod, ending->restart_count, 0);
+        const flyte::ElasticOutcome outcome = SuccessOutcome(*ending, rank0_dir);
         if (outcome.kind != flyte::ElasticOutcome::Kind::kReturn) {
           // _dispatch_execute: FlyteUserRuntimeException(IgnoreOutputs()).
           log("User-scoped IgnoreOutputs received! Outputs.pb will not be uploaded. reason "
@@ -274,37 +312,14 @@ void FlyteElasticLauncher::Finish(ProcessId id, const ProcessSpec& spec, const s
           r.outcome = "ignoreOutputs";
           break;
         }
-        std::error_code ec;
-        fs::create_directories(fs::path(target.outputs_dir) / kDecksDir, ec);
-        if (fs::exists(fs::path(rank0_dir) / kReturnFile, ec)) {
-          fs::copy_file(fs::path(rank0_dir) / kReturnFile,
-                        fs::path(target.outputs_dir) / kReturnFile,
-                        fs::copy_options::overwrite_existing, ec);
-        }
-        for (const auto& deck : outcome.decks) {
-          fs::copy_file(fs::path(rank0_dir) / kDecksDir / (deck + ".html"),
-                        fs::path(target.outputs_dir) / kDecksDir / (deck + ".html"),
-                        fs::copy_options::overwrite_existing, ec);
-        }
+        PublishOutputs(rank0_dir, outcome, target.outputs_dir);
         r.outcome = "return";
         break;
       }
-      case elastic::AgentEnding::Kind::kChildFailed: {
-        std::vector<flyte::WorkerFailure> failures;
-        for (const auto& [rank, f] : ending->failures) {
-          // is_recoverable_worker_error: the marker beside the error file; a
-          // worker without one has "<N/A>", whose directory is the CWD.
-          const fs::path dir = f.error_file == elastic::kNotAvailable
-                                   ? fs::path(spec.working_dir.empty() ? "." : spec.working_dir)
-                                   : fs::path(f.error_file).parent_path();
-          std::error_code ec;
-          failures.push_back(
-              {rank, f.timestamp, f.error_file, fs::exists(dir / "recoverable_error", ec)});
-        }
-        const flyte::ElasticOutcome outcome = flyte::OutcomeOfChildFailure(failures);
-        write_error(flyte::ElasticErrorDocument(outcome, ending->child_failed_message, worker));
+      case elastic::AgentEnding::Kind::kChildFailed:
+        write_error(flyte::ElasticErrorDocument(FailureOutcome(*ending, spec),
+                                                ending->child_failed_message, worker));
         break;
-      }
       case elastic::AgentEnding::Kind::kSignal:
         log(fmt::format("Elastic launch agent process terminating: {}",
                         ending->error ? ending->error->message : std::string()));

@@ -10,10 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-double Num(const json& j, const char* key) {
-  return j.is_object() && j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0;
-}
-
 // One line of a possibly multi-line message, for tables and summaries.
 std::string FirstLines(const std::string& text, std::size_t lines) {
   std::string out;
@@ -34,10 +30,6 @@ std::string ErrorText(const json& error) {
   if (!error.is_object()) return "";
   return fmt::format("{} {}: {}", StringField(error, "kind"), StringField(error, "code"),
                      FirstLines(StringField(error, "message"), 3));
-}
-
-std::string E(const std::string& s) {
-  return XmlEscape(s);
 }
 
 }  // namespace
@@ -63,8 +55,8 @@ std::string FlyteSummaryText(const json& flyte) {
     std::string detail = StringField(p, "reason");
     if (p["error"].is_object()) detail = ErrorText(p["error"]);
     const std::string phase = fmt::format("{} v{}", StringField(p, "phase"), p.value("version", 0));
-    out += fmt::format("  {:8.3f}s  attempt {}  {:<20} {}\n", Num(p, "at"), p.value("attempt", 0),
-                       phase, detail);
+    out += fmt::format("  {:8.3f}s  attempt {}  {:<20} {}\n", NumberField(p, "at"),
+                       p.value("attempt", 0), phase, detail);
   }
   out += fmt::format("  final: {}", StringField(flyte, "phase"));
   if (flyte["error"].is_object()) out += "  " + ErrorText(flyte["error"]);
@@ -85,27 +77,29 @@ std::string FlyteHtmlSection(const json& flyte) {
   out += fmt::format(
       "<p class='meta'>{} · task type {} v{} · execution {}/{}/{} node {} · namespace {} · "
       "retries {} ({} attempt(s) allowed, {} system retries)</p>",
-      E(StringField(flyte, "input")), E(StringField(flyte, "taskType")),
-      flyte.value("taskTypeVersion", 0), E(StringField(exec, "project")),
-      E(StringField(exec, "domain")), E(StringField(exec, "name")), E(StringField(exec, "nodeId")),
-      E(StringField(exec, "namespace")), flyte.value("retries", 0), flyte.value("maxAttempts", 0),
-      flyte.value("maxSystemRetries", 0));
+      XmlEscape(StringField(flyte, "input")), XmlEscape(StringField(flyte, "taskType")),
+      flyte.value("taskTypeVersion", 0), XmlEscape(StringField(exec, "project")),
+      XmlEscape(StringField(exec, "domain")), XmlEscape(StringField(exec, "name")),
+      XmlEscape(StringField(exec, "nodeId")), XmlEscape(StringField(exec, "namespace")),
+      flyte.value("retries", 0), flyte.value("maxAttempts", 0), flyte.value("maxSystemRetries", 0));
   const std::string phase = StringField(flyte, "phase");
-  out += fmt::format("<p>Final phase <b style='color:{}'>{}</b>", FlytePhaseColor(phase), E(phase));
+  out += fmt::format("<p>Final phase <b style='color:{}'>{}</b>", FlytePhaseColor(phase),
+                     XmlEscape(phase));
   if (flyte["error"].is_object()) {
-    out += fmt::format(" — <code>{} {}</code><pre>{}</pre>", E(StringField(flyte["error"], "kind")),
-                       E(StringField(flyte["error"], "code")),
-                       E(StringField(flyte["error"], "message")));
+    out += fmt::format(" — <code>{} {}</code><pre>{}</pre>",
+                       XmlEscape(StringField(flyte["error"], "kind")),
+                       XmlEscape(StringField(flyte["error"], "code")),
+                       XmlEscape(StringField(flyte["error"], "message")));
   }
   out += "</p>";
   out += "<table><tr><th>time</th><th>attempt</th><th>phase</th><th>reason / error</th></tr>";
   for (const auto& p : flyte["phases"]) {
-    std::string detail = E(StringField(p, "reason"));
-    if (p["error"].is_object()) detail = "<code>" + E(ErrorText(p["error"])) + "</code>";
-    out +=
-        fmt::format("<tr><td>{:.3f}s</td><td>{}</td><td style='color:{}'>{}</td><td>{}</td></tr>",
-                    Num(p, "at"), p.value("attempt", 0), FlytePhaseColor(StringField(p, "phase")),
-                    E(StringField(p, "phase")), detail);
+    std::string detail = XmlEscape(StringField(p, "reason"));
+    if (p["error"].is_object()) detail = "<code>" + XmlEscape(ErrorText(p["error"])) + "</code>";
+    out += fmt::format(
+        "<tr><td>{:.3f}s</td><td>{}</td><td style='color:{}'>{}</td><td>{}</td></tr>",
+        NumberField(p, "at"), p.value("attempt", 0), FlytePhaseColor(StringField(p, "phase")),
+        XmlEscape(StringField(p, "phase")), detail);
   }
   out += "</table>";
   out +=
@@ -115,21 +109,21 @@ std::string FlyteHtmlSection(const json& flyte) {
     const json& doc = a["errorDocument"];
     out += fmt::format(
         "<tr><td>{}</td><td>{} {}</td><td>{}</td><td>{:.3f}s</td><td>{}</td><td>{}</td></tr>",
-        a.value("attempt", 0), E(StringField(a, "kind")), E(StringField(a, "name")),
-        E(StringField(a, "phase")), Num(a, "submittedAt"),
-        a["endedAt"].is_number() ? fmt::format("{:.3f}s", Num(a, "endedAt")) : "-",
-        doc.is_object()
-            ? E(fmt::format("{} {} {} ({})", StringField(doc, "file"), StringField(doc, "code"),
-                            StringField(doc, "kind"), StringField(doc, "worker")))
-            : "-");
+        a.value("attempt", 0), XmlEscape(StringField(a, "kind")), XmlEscape(StringField(a, "name")),
+        XmlEscape(StringField(a, "phase")), NumberField(a, "submittedAt"),
+        a["endedAt"].is_number() ? fmt::format("{:.3f}s", NumberField(a, "endedAt")) : "-",
+        doc.is_object() ? XmlEscape(fmt::format("{} {} {} ({})", StringField(doc, "file"),
+                                                StringField(doc, "code"), StringField(doc, "kind"),
+                                                StringField(doc, "worker")))
+                        : "-");
   }
   out += "</table>";
   if (!flyte["returnValue"].is_null()) {
-    out += "<p>Return value: <code>" + E(flyte["returnValue"].dump()) + "</code></p>";
+    out += "<p>Return value: <code>" + XmlEscape(flyte["returnValue"].dump()) + "</code></p>";
   }
   for (const auto& d : flyte["decks"]) {
-    out += fmt::format("<p>Deck <a href='file://{}'>{}</a></p>", E(StringField(d, "path")),
-                       E(StringField(d, "name")));
+    out += fmt::format("<p>Deck <a href='file://{}'>{}</a></p>", XmlEscape(StringField(d, "path")),
+                       XmlEscape(StringField(d, "name")));
   }
   return out;
 }

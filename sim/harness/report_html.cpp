@@ -17,17 +17,10 @@ namespace {
 
 using nlohmann::json;
 
-std::string E(const std::string& s) {
-  return XmlEscape(s);
-}
 // A string as itself, anything else as JSON.
 std::string Plain(const json& j) {
   return j.is_string() ? j.get<std::string>() : j.dump();
 }
-double Num(const json& j, const char* key, double fallback = 0) {
-  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : fallback;
-}
-
 std::string Legend() {
   std::string out = "<p class='legend'>";
   for (auto [color, label] : std::initializer_list<std::pair<const char*, const char*>>{
@@ -47,7 +40,7 @@ std::string Table(const std::vector<std::string>& header,
                   const std::vector<std::vector<std::string>>& rows) {
   std::string out = "<table><tr>";
   for (const auto& h : header)
-    out += "<th>" + E(h) + "</th>";
+    out += "<th>" + XmlEscape(h) + "</th>";
   out += "</tr>";
   for (const auto& r : rows) {
     out += "<tr>";
@@ -74,17 +67,17 @@ std::string PodTableHtml(const json& report, const std::string& html_dir) {
       for (const auto& c : (*r.newest)[list]) {
         for (const auto& run : c.value("runs", json::array())) {
           if (StringField(run, "log").empty()) continue;
-          logs +=
-              fmt::format("<a href='{}'>{}#{}</a> ", E(LogHref(StringField(run, "log"), html_dir)),
-                          E(StringField(c, "name")), run.value("restartCount", 0));
+          logs += fmt::format("<a href='{}'>{}#{}</a> ",
+                              XmlEscape(LogHref(StringField(run, "log"), html_dir)),
+                              XmlEscape(StringField(c, "name")), run.value("restartCount", 0));
         }
       }
     }
-    rows.push_back(
-        {E(PodRowLabel(r)), E(r.ready),
-         r.ended_by_ptsim ? "<span class='meta'>" + E(r.status) + "</span>" : E(r.status),
-         E(r.restarts), E(r.age), E(r.exit),
-         r.deleted_at ? fmt::format("{:.3f}s", *r.deleted_at) : "-", logs});
+    rows.push_back({XmlEscape(PodRowLabel(r)), XmlEscape(r.ready),
+                    r.ended_by_ptsim ? "<span class='meta'>" + XmlEscape(r.status) + "</span>"
+                                     : XmlEscape(r.status),
+                    XmlEscape(r.restarts), XmlEscape(r.age), XmlEscape(r.exit),
+                    r.deleted_at ? fmt::format("{:.3f}s", *r.deleted_at) : "-", logs});
   }
   std::string out = "<h2>Pods</h2>" + Table({"NAME", "READY", "STATUS", "RESTARTS", "AGE", "EXIT",
                                              "DELETED", "logs (newest pod)"},
@@ -95,7 +88,7 @@ std::string PodTableHtml(const json& report, const std::string& html_dir) {
         "shows the newest, the timeline lane all of them.</p>";
   }
   if (ended_by_ptsim) {
-    out += "<p class='meta'>" + E(kTerminatedAtRunEnd) +
+    out += "<p class='meta'>" + XmlEscape(kTerminatedAtRunEnd) +
            ": still running when the run ended; ptsim stopped it.</p>";
   }
   return out;
@@ -111,23 +104,25 @@ std::string ConditionTables(const json& report) {
   for (const auto& job : jobs) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& c : job["conditionHistory"]) {
-      rows.push_back({fmt::format("{:.3f}s", Num(c, "time")), E(StringField(c, "type")),
-                      E(StringField(c, "status")), E(StringField(c, "reason")),
-                      E(StringField(c, "message"))});
+      rows.push_back({fmt::format("{:.3f}s", NumberField(c, "time")),
+                      XmlEscape(StringField(c, "type")), XmlEscape(StringField(c, "status")),
+                      XmlEscape(StringField(c, "reason")), XmlEscape(StringField(c, "message"))});
     }
     // Long histories (a crash loop) fold their repeats, as the text summary does.
     if (rows.size() > 20) {
       rows.clear();
       for (const auto& g : FoldConditionHistory(job["conditionHistory"])) {
-        const double t = Num(g.first, "time");
-        rows.push_back({fmt::format("{:.3f}s", t), E(StringField(g.first, "type")),
-                        E(StringField(g.first, "status")), E(StringField(g.first, "reason")),
-                        E(g.last_message + RepeatSuffix(g.count, t, g.last_time))});
+        const double t = NumberField(g.first, "time");
+        rows.push_back({fmt::format("{:.3f}s", t), XmlEscape(StringField(g.first, "type")),
+                        XmlEscape(StringField(g.first, "status")),
+                        XmlEscape(StringField(g.first, "reason")),
+                        XmlEscape(g.last_message + RepeatSuffix(g.count, t, g.last_time))});
       }
     }
-    const std::string heading = jobs.size() > 1 ? "Job conditions: " + E(JobKindField(job)) + " " +
-                                                      E(StringField(job, "name"))
-                                                : "Job conditions";
+    const std::string heading = jobs.size() > 1
+                                    ? "Job conditions: " + XmlEscape(JobKindField(job)) + " " +
+                                          XmlEscape(StringField(job, "name"))
+                                    : "Job conditions";
     out +=
         "<h2>" + heading + "</h2>" + Table({"time", "type", "status", "reason", "message"}, rows);
   }
@@ -140,9 +135,9 @@ std::string ExpectationsTable(const json& report) {
   for (const auto& e : report["expectations"]) {
     const bool ok = e["passed"].get<bool>();
     rows.push_back({ok ? "<span class='pass'>ok</span>" : "<span class='fail'>FAIL</span>",
-                    E(StringField(e, "description")),
-                    "<code>" + E(Plain(e["expected"])) + "</code>",
-                    "<code>" + E(Plain(e["actual"])) + "</code>"});
+                    XmlEscape(StringField(e, "description")),
+                    "<code>" + XmlEscape(Plain(e["expected"])) + "</code>",
+                    "<code>" + XmlEscape(Plain(e["actual"])) + "</code>"});
   }
   return "<h2>Expectations</h2>" + Table({"", "expectation", "want", "got"}, rows);
 }
@@ -154,9 +149,10 @@ std::string NotesTable(const json& report, const std::string& anchor) {
   int number = 0;
   for (const auto& n : report["notes"]) {
     ++number;
-    rows.push_back({fmt::format("<span id='{}-note-{}'>{}</span>", E(anchor), number, number),
-                    fmt::format("{:.3f}s", Num(n, "time")), E(StringField(n, "text")),
-                    E(StringField(n, "ref"))});
+    rows.push_back(
+        {fmt::format("<span id='{}-note-{}'>{}</span>", XmlEscape(anchor), number, number),
+         fmt::format("{:.3f}s", NumberField(n, "time")), XmlEscape(StringField(n, "text")),
+         XmlEscape(StringField(n, "ref"))});
   }
   return "<h2>Notes</h2>" + Table({"", "time", "note", "reference"}, rows);
 }
@@ -167,9 +163,10 @@ std::string FaultsTable(const json& report) {
   for (const auto& f : report["faults"]) {
     std::string fired;
     for (const auto& x : f["fired"])
-      fired += fmt::format("{:.3f}s → {}<br>", Num(x, "time"), E(x["targets"].dump()));
-    rows.push_back({E(StringField(f, "name")), E(StringField(f, "action")),
-                    E(StringField(f, "target")), E(StringField(f, "trigger")),
+      fired +=
+          fmt::format("{:.3f}s → {}<br>", NumberField(x, "time"), XmlEscape(x["targets"].dump()));
+    rows.push_back({XmlEscape(StringField(f, "name")), XmlEscape(StringField(f, "action")),
+                    XmlEscape(StringField(f, "target")), XmlEscape(StringField(f, "trigger")),
                     fired.empty() ? "never" : fired});
   }
   return "<h2>Faults</h2>" + Table({"name", "action", "target", "trigger", "fired"}, rows);
@@ -181,9 +178,10 @@ std::string EventsTable(const json& report) {
   std::size_t n = 0;
   for (const auto& e : report["events"]) {
     if (++n > 500) break;
-    rows.push_back({fmt::format("{:.3f}s", Num(e, "time")), E(StringField(e, "type")),
-                    E(StringField(e, "reason")), E(StringField(e, "object")),
-                    E(StringField(e, "message")), std::to_string(e.value("count", 1))});
+    rows.push_back({fmt::format("{:.3f}s", NumberField(e, "time")),
+                    XmlEscape(StringField(e, "type")), XmlEscape(StringField(e, "reason")),
+                    XmlEscape(StringField(e, "object")), XmlEscape(StringField(e, "message")),
+                    std::to_string(e.value("count", 1))});
   }
   std::string out =
       "<h2>Events</h2>" + Table({"time", "type", "reason", "object", "message", "count"}, rows);
@@ -195,18 +193,20 @@ std::string EventsTable(const json& report) {
 
 std::string Section(const json& report, const std::string& anchor, const std::string& html_dir) {
   const bool passed = report.value("passed", false);
-  std::string out = "<section id='" + E(anchor) + "'>";
-  out += fmt::format("<h1>{} <span class='{}'>{}</span></h1>", E(StringField(report, "name")),
-                     passed ? "pass" : "fail", passed ? "PASS" : "FAIL");
+  std::string out = "<section id='" + XmlEscape(anchor) + "'>";
+  out +=
+      fmt::format("<h1>{} <span class='{}'>{}</span></h1>", XmlEscape(StringField(report, "name")),
+                  passed ? "pass" : "fail", passed ? "PASS" : "FAIL");
   if (!StringField(report, "description").empty())
-    out += "<p>" + E(StringField(report, "description")) + "</p>";
+    out += "<p>" + XmlEscape(StringField(report, "description")) + "</p>";
   out += fmt::format(
       "<p class='meta'>{} · operator {} · seed {} · {:.3f}s virtual · {:.3f}s wall · outcome {} · "
       "ptsim {} · trace {}</p>",
-      E(StringField(report, "source")), E(StringField(report, "operatorVersion")),
-      report.value("seed", 0), Num(report, "virtualSeconds"), Num(report, "wallSeconds"),
-      E(StringField(report, "outcome")), E(StringField(report, "ptsimVersion")),
-      E(StringField(report, "traceDigest")));
+      XmlEscape(StringField(report, "source")), XmlEscape(StringField(report, "operatorVersion")),
+      report.value("seed", 0), NumberField(report, "virtualSeconds"),
+      NumberField(report, "wallSeconds"), XmlEscape(StringField(report, "outcome")),
+      XmlEscape(StringField(report, "ptsimVersion")),
+      XmlEscape(StringField(report, "traceDigest")));
   out += "<h2>Timeline</h2>" + Legend() + TimelineSvg(report, {anchor, html_dir});
   out += PodTableHtml(report, html_dir);
   out += ConditionTables(report);
@@ -235,12 +235,14 @@ std::string RunsTable(const std::vector<json>& reports) {
     int failed = 0;
     for (const auto& e : r.value("expectations", json::array()))
       failed += e.value("passed", true) ? 0 : 1;
-    rows.push_back({passed ? "<span class='pass'>PASS</span>" : "<span class='fail'>FAIL</span>",
-                    fmt::format("<a href='#run-{}'>{}</a>", i + 1, E(StringField(r, "name"))),
-                    E(StringField(r, "outcome")), E(condition),
-                    failed ? std::to_string(failed) : "-",
-                    fmt::format("{:.1f}s", Num(r, "virtualSeconds")),
-                    fmt::format("{:.2f}s", Num(r, "wallSeconds")), E(StringField(r, "source"))});
+    rows.push_back(
+        {passed ? "<span class='pass'>PASS</span>" : "<span class='fail'>FAIL</span>",
+         fmt::format("<a href='#run-{}'>{}</a>", i + 1, XmlEscape(StringField(r, "name"))),
+         XmlEscape(StringField(r, "outcome")), XmlEscape(condition),
+         failed ? std::to_string(failed) : "-",
+         fmt::format("{:.1f}s", NumberField(r, "virtualSeconds")),
+         fmt::format("{:.2f}s", NumberField(r, "wallSeconds")),
+         XmlEscape(StringField(r, "source"))});
   }
   return "<h1>ptsim: " + std::to_string(reports.size()) + " runs</h1>" +
          Table({"verdict", "run", "outcome", "job", "failed expectations", "virtual", "wall",
@@ -254,7 +256,7 @@ std::string HtmlReport(const std::vector<json>& reports, const std::string& html
   std::string title = reports.size() == 1 ? StringField(reports[0], "name")
                                           : fmt::format("{} runs", reports.size());
   std::string out = "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>";
-  out += "<title>ptsim: " + E(title) + "</title><style>";
+  out += "<title>ptsim: " + XmlEscape(title) + "</title><style>";
   out +=
       "body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#263238}h1{margin:0 0 4px}"
       "h2{margin-top:28px;border-bottom:1px solid #eceff1}.pass{color:#2e7d32}.fail{color:#c62828}"

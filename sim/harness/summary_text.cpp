@@ -13,9 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-double Num(const json& j, const char* key) {
-  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0;
-}
 std::string Key(const json& c) {
   return StringField(c, "type") + "=" + StringField(c, "status") + " " + StringField(c, "reason");
 }
@@ -57,12 +54,12 @@ std::vector<ConditionGroup> FoldConditionHistory(const json& history) {
       ConditionGroup& g = groups[groups.size() - back];
       if (Key(g.first) != Key(c)) continue;
       ++g.count;
-      g.last_time = Num(c, "time");
+      g.last_time = NumberField(c, "time");
       g.last_message = StringField(c, "message");
       joined = true;
     }
     if (joined) continue;
-    groups.push_back({c, 1, Num(c, "time"), StringField(c, "message")});
+    groups.push_back({c, 1, NumberField(c, "time"), StringField(c, "message")});
   }
   return groups;
 }
@@ -80,13 +77,14 @@ std::string ConditionHistoryText(const json& report) {
                        StringField(job, "name"));
     for (const auto& g : FoldConditionHistory(job.value("conditionHistory", json::array()))) {
       const json& c = g.first;
-      const double t = Num(c, "time");
+      const double t = NumberField(c, "time");
       out += fmt::format("  {}  {:<10} {:<5} {:<22} {}{}\n", FormatTimestamp(AtSeconds(t)),
                          StringField(c, "type"), StringField(c, "status"), StringField(c, "reason"),
                          g.last_message, RepeatSuffix(g.count, t, g.last_time));
     }
     if (job.contains("deletedAt") && job["deletedAt"].is_number())
-      out += fmt::format("  {}  deleted\n", FormatTimestamp(AtSeconds(Num(job, "deletedAt"))));
+      out +=
+          fmt::format("  {}  deleted\n", FormatTimestamp(AtSeconds(NumberField(job, "deletedAt"))));
   }
   return out;
 }

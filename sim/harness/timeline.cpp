@@ -93,7 +93,13 @@ void Timeline::ContainerStarted(const ContainerIncarnation& inc) {
   if (inc.restart_count > 0) text += fmt::format(" (restart {})", inc.restart_count);
   if (inc.scripted) text += " [scripted]";
   if (inc.pid) text += fmt::format(" pid {}", inc.pid);
-  Line(text);
+  // A kubelet may start a container inside its own watch callback for the
+  // pod's binding, before this timeline's callback for the same write has
+  // printed "scheduled": the line waits for the callbacks of that write to
+  // finish (the same virtual time, and before the kubelet's status write).
+  // Like the watches, the posted task relies on the timeline outliving the
+  // loop's running.
+  sim_.loop().Post([this, text] { Line(text); });
 }
 
 void Timeline::ContainerExited(const ContainerIncarnation& inc, const ProcessExit& exit,

@@ -18,18 +18,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string E(const std::string& s) {
-  return XmlEscape(s);
-}
-// j[key], or null when j has no such key (const operator[] must not be used on a missing key).
-const json& At(const json& j, const char* key) {
-  static const json kNull;
-  return j.is_object() && j.contains(key) ? j[key] : kNull;
-}
-double Num(const json& j, const char* key, double fallback = 0) {
-  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : fallback;
-}
-
 const char* ConditionColor(const std::string& type) {
   if (type == "Succeeded") return "#2e7d32";
   if (type == "Failed") return "#c62828";
@@ -94,7 +82,7 @@ struct Lane {
 std::vector<Lane> Lanes(const json& report) {
   std::vector<Lane> lanes;
   std::map<std::string, std::size_t> by_name;
-  for (const auto& p : At(report, "pods")) {
+  for (const auto& p : Field(report, "pods")) {
     const std::string key = StringField(p, "namespace") + "/" + StringField(p, "name");
     auto [it, inserted] = by_name.try_emplace(key, lanes.size());
     if (inserted) lanes.push_back({StringField(p, "name"), {}});
@@ -107,12 +95,12 @@ std::vector<Lane> Lanes(const json& report) {
 
 std::pair<const char*, const char*> RunStyle(const json& run) {
   if (run.value("terminatedByPtsim", false)) return {"#9e9e9e", "still running at the end"};
-  if (At(run, "finishedAt").is_null()) return {"#1e88e5", "running"};
+  if (Field(run, "finishedAt").is_null()) return {"#1e88e5", "running"};
   const std::string reason = StringField(run, "reason");
   if (reason == "Completed") return {"#43a047", "Completed (exit 0)"};
   if (reason == "OOMKilled") return {"#8e24aa", "OOMKilled"};
   if (reason == "StartError") return {"#6d4c41", "StartError"};
-  if (At(run, "signal").is_number()) return {"#fb8c00", "killed by a signal"};
+  if (Field(run, "signal").is_number()) return {"#fb8c00", "killed by a signal"};
   return {"#e53935", "Error (exit code)"};
 }
 
@@ -137,180 +125,255 @@ std::string LogHref(const std::string& log, const std::string& html_dir) {
   return out;
 }
 
-std::string TimelineSvg(const json& report, const TimelineSvgOptions& options) {
-  const double end = std::max(Num(report, "virtualSeconds"), 1e-3);
-  auto x = [&](double t) { return kLabelWidth + kPlot * std::clamp(t / end, 0.0, 1.0); };
-  const int row = 16;
-  const int top = 48;
-  int y = top;
+namespace {
+
+// Virtual time to x.
+class TimeScale {
+ public:
+  explicit TimeScale(double end) : end_(end) {}
+  double end() const { return end_; }
+  double X(double t) const { return kLabelWidth + kPlot * std::clamp(t / end_, 0.0, 1.0); }
+
+ private:
+  double end_;
+};
+
+constexpr int kRow = 16;
+constexpr int kTop = 48;
+
+// The lane's container names, one row each: init containers first, as its
+// pods have them.
+std::vector<std::string> ContainerNames(const Lane& lane) {
+  std::vector<std::string> names;
+  for (const json* p : lane.pods) {
+    for (const char* list : {"initContainers", "containers"}) {
+      for (const auto& c : Field(*p, list)) {
+        if (std::find(names.begin(), names.end(), StringField(c, "name")) == names.end())
+          names.push_back(StringField(c, "name"));
+      }
+    }
+  }
+  return names;
+}
+
+// One container run: a bar, its tooltip, and a link to its log.
+std::string RunBar(const json& pod, const json& container, const json& run, const TimeScale& sc,
+                   int y, const TimelineSvgOptions& options) {
+  const double s = NumberField(run, "startedAt");
+  const bool running = Field(run, "finishedAt").is_null();
+  const double f = running ? sc.end() : NumberField(run, "finishedAt");
+  auto [color, label] = RunStyle(run);
+  std::string title = fmt::format("{}/{} #{}: {:.3f}s → {}", StringField(pod, "name"),
+                                  StringField(container, "name"), run.value("restartCount", 0), s,
+                                  running ? std::string("end") : fmt::format("{:.3f}s", f));
+  if (Field(run, "exitCode").is_number())
+    title += fmt::format(", exit code {}", run["exitCode"].get<int>());
+  if (!StringField(run, "reason").empty()) title += " (" + StringField(run, "reason") + ")";
+  title += std::string(" — ") + label;
+  const std::string log = StringField(run, "log");
+  const std::string bar = fmt::format(
+      "<rect x='{:.1f}' y='{}' width='{:.1f}' height='{}' rx='3' fill='{}'>"
+      "<title>{}</title></rect>",
+      sc.X(s), y, std::max(2.0, sc.X(f) - sc.X(s)), kRow - 4, color,
+      XmlEscape(title + (log.empty() ? "" : " · click for its log")));
+  if (log.empty()) return bar;
+  return fmt::format("<a href='{}'>{}</a>", XmlEscape(LogHref(log, options.html_dir)), bar);
+}
+
+// One incarnation of a lane's pod: its life line, its creation mark when the
+// lane has several, and the bars of its container runs.
+std::string PodIncarnation(const Lane& lane, std::size_t pi, const std::vector<std::string>& names,
+                           const TimeScale& sc, int y, int height,
+                           const TimelineSvgOptions& options) {
+  const json& p = *lane.pods[pi];
+  const double created = NumberField(p, "createdAt");
+  const double gone = Field(p, "deletedAt").is_null() ? sc.end() : NumberField(p, "deletedAt");
+  std::string out = fmt::format(
+      "<line x1='{:.1f}' x2='{:.1f}' y1='{}' y2='{}' stroke='#cfd8dc' stroke-width='2'/>",
+      sc.X(created), sc.X(gone), y + height / 2, y + height / 2);
+  if (lane.pods.size() > 1) {
+    out += fmt::format(
+        "<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='#90a4ae' "
+        "stroke-dasharray='2 2'><title>{3} #{4} created at {5:.3f}s (uid {6})</title></line>",
+        sc.X(created), y + 1, y + height - 1, XmlEscape(lane.name), pi + 1, created,
+        XmlEscape(StringField(p, "uid")));
+  }
+  for (const char* list : {"initContainers", "containers"}) {
+    for (const auto& c : Field(p, list)) {
+      const auto k = static_cast<int>(
+          std::find(names.begin(), names.end(), StringField(c, "name")) - names.begin());
+      for (const auto& run : Field(c, "runs"))
+        out += RunBar(p, c, run, sc, y + 4 + kRow * k, options);
+    }
+  }
+  return out;
+}
+
+// The pods, one lane per pod name (every incarnation in it), from `kTop` down;
+// `*bottom` is where the last lane ends.
+std::string PodLanes(const json& report, const TimeScale& sc, const TimelineSvgOptions& options,
+                     int* bottom) {
+  int y = kTop;
   std::string body;
   const std::vector<PodRow> rows = PodRows(report);
   const std::vector<Lane> lanes = Lanes(report);
   for (std::size_t li = 0; li < lanes.size(); ++li) {
     const Lane& lane = lanes[li];
     const json& newest = *lane.pods.back();
-    // One row per container name, init containers first, as the newest pod has them.
-    std::vector<std::string> names;
-    for (const json* p : lane.pods) {
-      for (const char* list : {"initContainers", "containers"}) {
-        for (const auto& c : At(*p, list)) {
-          if (std::find(names.begin(), names.end(), StringField(c, "name")) == names.end())
-            names.push_back(StringField(c, "name"));
-        }
-      }
-    }
-    const int height = std::max<int>(34, static_cast<int>(names.size()) * row + 8);
+    const std::vector<std::string> names = ContainerNames(lane);
+    const int height = std::max<int>(34, static_cast<int>(names.size()) * kRow + 8);
     body += fmt::format("<rect x='0' y='{}' width='{}' height='{}' fill='{}'/>", y, kWidth, height,
                         li % 2 == 0 ? "#fafafa" : "#ffffff");
     const std::string status = li < rows.size() ? rows[li].status : StringField(newest, "phase");
+    const bool several = lane.pods.size() > 1;
     body += fmt::format(
         "<text x='6' y='{}' class='lane'>{}</text>", y + 13,
-        E(lane.pods.size() > 1 ? fmt::format("{} (x{})", lane.name, lane.pods.size()) : lane.name));
-    body += fmt::format("<text x='6' y='{}' class='sub'>{} · {}</text>", y + 25, E(status),
-                        E(lane.pods.size() > 1 ? fmt::format("{} uids", lane.pods.size())
-                                               : StringField(newest, "uid").substr(0, 8)));
+        XmlEscape(several ? fmt::format("{} (x{})", lane.name, lane.pods.size()) : lane.name));
+    body += fmt::format("<text x='6' y='{}' class='sub'>{} · {}</text>", y + 25, XmlEscape(status),
+                        XmlEscape(several ? fmt::format("{} uids", lane.pods.size())
+                                          : StringField(newest, "uid").substr(0, 8)));
     for (std::size_t k = 0; k < names.size(); ++k) {
       body += fmt::format("<text x='{}' y='{}' class='cname'>{}</text>", kLabelWidth - 4,
-                          y + 4 + row * static_cast<int>(k) + 10, E(names[k]));
+                          y + 4 + kRow * static_cast<int>(k) + 10, XmlEscape(names[k]));
     }
-    for (std::size_t pi = 0; pi < lane.pods.size(); ++pi) {
-      const json& p = *lane.pods[pi];
-      const double created = Num(p, "createdAt");
-      const double gone = At(p, "deletedAt").is_null() ? end : Num(p, "deletedAt");
-      body += fmt::format(
-          "<line x1='{:.1f}' x2='{:.1f}' y1='{}' y2='{}' stroke='#cfd8dc' stroke-width='2'/>",
-          x(created), x(gone), y + height / 2, y + height / 2);
-      if (lane.pods.size() > 1) {
-        body += fmt::format(
-            "<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='#90a4ae' "
-            "stroke-dasharray='2 2'><title>{3} #{4} created at {5:.3f}s (uid {6})</title></line>",
-            x(created), y + 1, y + height - 1, E(lane.name), pi + 1, created,
-            E(StringField(p, "uid")));
-      }
-      for (const char* list : {"initContainers", "containers"}) {
-        for (const auto& c : At(p, list)) {
-          const auto k = static_cast<int>(
-              std::find(names.begin(), names.end(), StringField(c, "name")) - names.begin());
-          for (const auto& run : At(c, "runs")) {
-            const double s = Num(run, "startedAt");
-            const double f = At(run, "finishedAt").is_null() ? end : Num(run, "finishedAt");
-            auto [color, label] = RunStyle(run);
-            std::string title = fmt::format(
-                "{}/{} #{}: {:.3f}s → {}", StringField(p, "name"), StringField(c, "name"),
-                run.value("restartCount", 0), s,
-                At(run, "finishedAt").is_null() ? std::string("end") : fmt::format("{:.3f}s", f));
-            if (At(run, "exitCode").is_number())
-              title += fmt::format(", exit code {}", run["exitCode"].get<int>());
-            if (!StringField(run, "reason").empty())
-              title += " (" + StringField(run, "reason") + ")";
-            title += std::string(" — ") + label;
-            const std::string bar = fmt::format(
-                "<rect x='{:.1f}' y='{}' width='{:.1f}' height='{}' rx='3' fill='{}'>"
-                "<title>{}</title></rect>",
-                x(s), y + 4 + row * k, std::max(2.0, x(f) - x(s)), row - 4, color,
-                E(title + (StringField(run, "log").empty() ? "" : " · click for its log")));
-            body += StringField(run, "log").empty()
-                        ? bar
-                        : fmt::format("<a href='{}'>{}</a>",
-                                      E(LogHref(StringField(run, "log"), options.html_dir)), bar);
-          }
-        }
-      }
-    }
+    for (std::size_t pi = 0; pi < lane.pods.size(); ++pi)
+      body += PodIncarnation(lane, pi, names, sc, y, height, options);
     y += height;
   }
-  const int bottom = y;
+  *bottom = y;
+  return body;
+}
+
+std::string TimeAxis(const TimeScale& sc, int bottom) {
   std::string axis;
-  const double step = NiceStep(end);
-  for (double t = 0; t <= end + 1e-9; t += step) {
+  const double step = NiceStep(sc.end());
+  for (double t = 0; t <= sc.end() + 1e-9; t += step) {
     axis += fmt::format("<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='#eceff1'/>",
-                        x(t), top - 6, bottom);
-    axis += fmt::format("<text x='{:.1f}' y='{}' class='axis'>{}</text>", x(t), bottom + 14,
+                        sc.X(t), kTop - 6, bottom);
+    axis += fmt::format("<text x='{:.1f}' y='{}' class='axis'>{}</text>", sc.X(t), bottom + 14,
                         AxisLabel(t));
   }
-  std::string marks;
-  std::string labels;  // drawn last, over every line
-  // Job conditions above the lanes: a line per change, a label per condition
-  // the first time it appears, with its count when it repeats.
+  return axis;
+}
+
+// Job conditions above the lanes: a line per change into `marks`, a label
+// per condition the first time it appears (with its count when it repeats)
+// into `labels`.
+void ConditionMarks(const json& report, const TimeScale& sc, int bottom, std::string* marks,
+                    std::string* labels) {
   LabelRows above(3, 12, 10);
-  const json jobs = report.contains("jobs") && report["jobs"].is_array()
-                        ? report["jobs"]
-                        : (At(report, "job").is_object() ? json::array({report["job"]}) : json());
+  const json jobs =
+      report.contains("jobs") && report["jobs"].is_array()
+          ? report["jobs"]
+          : (Field(report, "job").is_object() ? json::array({report["job"]}) : json());
   for (const auto& job : jobs) {
     std::map<std::string, int> occurrences;
-    for (const auto& c : At(job, "conditionHistory"))
+    for (const auto& c : Field(job, "conditionHistory"))
       ++occurrences[StringField(c, "type") + "=" + StringField(c, "status")];
     std::map<std::string, bool> labelled;
-    for (const auto& c : At(job, "conditionHistory")) {
-      const double t = Num(c, "time");
+    for (const auto& c : Field(job, "conditionHistory")) {
+      const double t = NumberField(c, "time");
       const std::string type = StringField(c, "type");
       const std::string key = type + "=" + StringField(c, "status");
-      marks += fmt::format(
+      *marks += fmt::format(
           "<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='{3}' stroke-width='1.5'>"
           "<title>{4:.3f}s {5}: {6}</title></line>",
-          x(t), 14, bottom, ConditionColor(type), t, E(key), E(StringField(c, "message")));
+          sc.X(t), 14, bottom, ConditionColor(type), t, XmlEscape(key),
+          XmlEscape(StringField(c, "message")));
       if (labelled[key]) continue;
       const int n = occurrences[key];
       const std::string text = n > 1 ? fmt::format("{} ×{}", key, n) : key;
-      const std::string at = above.Place(x(t), text);
+      const std::string at = above.Place(sc.X(t), text);
       if (at.empty()) continue;
       labelled[key] = true;
-      labels += fmt::format("<text {} class='mark' fill='{}'>{}<title>{}</title></text>", at,
-                            ConditionColor(type), E(text), E(StringField(c, "message")));
+      *labels +=
+          fmt::format("<text {} class='mark' fill='{}'>{}<title>{}</title></text>", at,
+                      ConditionColor(type), XmlEscape(text), XmlEscape(StringField(c, "message")));
     }
   }
-  // Below the axis: faults, notes, then Flyte phases.
-  LabelRows faults_row(2, bottom + 28, 10);
-  for (const auto& f : At(report, "faults")) {
-    for (const auto& fired : At(f, "fired")) {
-      const double t = Num(fired, "time");
+}
+
+// Below the axis, first row: the faults as they fired.
+std::string FaultMarks(const json& report, const TimeScale& sc, int bottom) {
+  std::string marks;
+  LabelRows row(2, bottom + 28, 10);
+  for (const auto& f : Field(report, "faults")) {
+    for (const auto& fired : Field(f, "fired")) {
+      const double t = NumberField(fired, "time");
       marks += fmt::format(
           "<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='#d81b60' "
           "stroke-dasharray='4 3'/>",
-          x(t), 14, bottom);
+          sc.X(t), 14, bottom);
       const std::string text = "⚡ " + StringField(f, "name");
-      const std::string at = faults_row.Place(x(t), text);
+      const std::string at = row.Place(sc.X(t), text);
       if (at.empty()) continue;
-      marks +=
-          fmt::format("<text {} class='mark' fill='#d81b60'>{}<title>{} → {}</title></text>", at,
-                      E(text), E(StringField(f, "action")), E(At(fired, "targets").dump()));
+      marks += fmt::format("<text {} class='mark' fill='#d81b60'>{}<title>{} → {}</title></text>",
+                           at, XmlEscape(text), XmlEscape(StringField(f, "action")),
+                           XmlEscape(Field(fired, "targets").dump()));
     }
   }
-  LabelRows notes_row(2, bottom + 52, 10);
-  int note_number = 0;
-  for (const auto& n : At(report, "notes")) {
-    ++note_number;
-    const double t = Num(n, "time");
-    const std::string text = fmt::format("✎ note {}", note_number);
+  return marks;
+}
+
+// Below the faults: the run's notes, each linking to its text.
+std::string NoteMarks(const json& report, const TimeScale& sc, int bottom,
+                      const TimelineSvgOptions& options) {
+  std::string marks;
+  LabelRows row(2, bottom + 52, 10);
+  int number = 0;
+  for (const auto& n : Field(report, "notes")) {
+    ++number;
+    const double t = NumberField(n, "time");
+    const std::string text = fmt::format("✎ note {}", number);
     marks += fmt::format(
         "<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='#00897b' "
         "stroke-dasharray='1 3'/>",
-        x(t), bottom, bottom + 40);
-    const std::string at = notes_row.Place(x(t), text);
+        sc.X(t), bottom, bottom + 40);
+    const std::string at = row.Place(sc.X(t), text);
     if (at.empty()) continue;
     marks += fmt::format(
         "<a href='#{}-note-{}'><text {} class='mark' fill='#00897b'>{}<title>{:.3f}s: "
         "{}</title></text></a>",
-        E(options.anchor), note_number, at, E(text), t, E(StringField(n, "text")));
+        XmlEscape(options.anchor), number, at, XmlEscape(text), t,
+        XmlEscape(StringField(n, "text")));
   }
-  const bool has_flyte = report.contains("flyte") && report["flyte"].is_object();
-  if (has_flyte) {
-    LabelRows flyte_row(3, bottom + 76, 10);
-    for (const auto& p : At(report["flyte"], "phases")) {
-      const double t = Num(p, "at");
-      const std::string phase = StringField(p, "phase");
-      const std::string detail =
-          At(p, "error").is_object() ? StringField(p["error"], "code") : StringField(p, "reason");
-      marks += fmt::format(
-          "<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='{3}' stroke-dasharray='1 2'/>",
-          x(t), 14, bottom, FlytePhaseColor(phase));
-      const std::string text = fmt::format("flyte#{} {}", p.value("attempt", 0), phase);
-      const std::string at = flyte_row.Place(x(t), text);
-      if (at.empty()) continue;
-      marks += fmt::format("<text {} class='mark' fill='{}'>{}<title>{}</title></text>", at,
-                           FlytePhaseColor(phase), E(text), E(detail));
-    }
+  return marks;
+}
+
+// Below the notes: the Flyte task's phases, when the run has one.
+std::string FlyteMarks(const json& flyte, const TimeScale& sc, int bottom) {
+  std::string marks;
+  LabelRows row(3, bottom + 76, 10);
+  for (const auto& p : Field(flyte, "phases")) {
+    const double t = NumberField(p, "at");
+    const std::string phase = StringField(p, "phase");
+    const std::string detail =
+        Field(p, "error").is_object() ? StringField(p["error"], "code") : StringField(p, "reason");
+    marks += fmt::format(
+        "<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='{3}' stroke-dasharray='1 2'/>",
+        sc.X(t), 14, bottom, FlytePhaseColor(phase));
+    const std::string text = fmt::format("flyte#{} {}", p.value("attempt", 0), phase);
+    const std::string at = row.Place(sc.X(t), text);
+    if (at.empty()) continue;
+    marks += fmt::format("<text {} class='mark' fill='{}'>{}<title>{}</title></text>", at,
+                         FlytePhaseColor(phase), XmlEscape(text), XmlEscape(detail));
   }
+  return marks;
+}
+
+}  // namespace
+
+std::string TimelineSvg(const json& report, const TimelineSvgOptions& options) {
+  const TimeScale sc(std::max(NumberField(report, "virtualSeconds"), 1e-3));
+  int bottom = kTop;
+  const std::string lanes = PodLanes(report, sc, options, &bottom);
+  std::string marks;
+  std::string labels;  // drawn last, over every line
+  ConditionMarks(report, sc, bottom, &marks, &labels);
+  marks += FaultMarks(report, sc, bottom);
+  marks += NoteMarks(report, sc, bottom, options);
+  const bool has_flyte = Field(report, "flyte").is_object();
+  if (has_flyte) marks += FlyteMarks(report["flyte"], sc, bottom);
   const int height = bottom + 74 + (has_flyte ? 34 : 0);
   return fmt::format(
       "<svg xmlns='http://www.w3.org/2000/svg' width='{}' height='{}' viewBox='0 0 {} {}'>"
@@ -319,7 +382,7 @@ std::string TimelineSvg(const json& report, const TimelineSvgOptions& options) {
       "sans-serif;fill:#78909c;text-anchor:middle}}.mark{{font:10px "
       "sans-serif;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}}</style>"
       "{}{}{}{}</svg>",
-      kWidth, height, kWidth, height, axis, body, marks, labels);
+      kWidth, height, kWidth, height, TimeAxis(sc, bottom), lanes, marks, labels);
 }
 
 }  // namespace ptsim

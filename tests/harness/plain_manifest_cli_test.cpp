@@ -67,6 +67,19 @@ TEST_CASE("every upstream example manifest runs with the shipped --images file, 
   }
 }
 
+TEST_CASE("the timeline prints a pod scheduled before its container started") {
+  TempDir dir;
+  Write(dir / "p.yaml", Pod("busybox", ""));
+  auto r = RunCli({"run", "p.yaml", "--image", "busybox={script: \"exit 0\"}"}, dir.path());
+  INFO(r.output);
+  CHECK(r.exit_code == 0);
+  const auto scheduled = r.output.find("pod p scheduled to node-1");
+  const auto started = r.output.find("p/c started");
+  REQUIRE(scheduled != std::string::npos);
+  REQUIRE(started != std::string::npos);
+  CHECK(scheduled < started);
+}
+
 TEST_CASE("an unmapped image whose command names a script not on this machine is an error") {
   TempDir dir;
   auto r = RunCli({"run", kSimple}, dir.path());

@@ -8,6 +8,7 @@
 
 #include "sim/harness/pytorchjob_kind.hpp"
 #include "sim/harness/report_builder.hpp"
+#include "tests/harness/expectation_fixture.hpp"
 #include "tests/harness/run_support.hpp"
 
 namespace ptsim {
@@ -160,11 +161,10 @@ TEST_CASE("expectations are evaluated against the report and decide whether it p
   Recorded r;
   r.plan.jobs = {Planned("a", 1)};
   REQUIRE(r.plan.jobs[0].kind->Create(r.sim, r.plan.jobs[0]).ok());
-  ExpectationSpec created;
-  created.kind = ExpectationSpec::Kind::kFinalCondition;
-  created.condition.type = "Created";
-  ExpectationSpec succeeded = created;
-  succeeded.condition.type = "Succeeded";
+  const ExpectationSpec created = testing::DecodeOne("finalCondition: {type: Created}").spec;
+  const ExpectationSpec succeeded = testing::DecodeOne("finalCondition: {type: Succeeded}").spec;
+  REQUIRE(created.expectation);
+  REQUIRE(succeeded.expectation);
   const json report = r.Report();
   CHECK(report["passed"] == true);
   json held = report;

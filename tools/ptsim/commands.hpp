@@ -1,6 +1,8 @@
 // The subcommands of the `ptsim` executable. Each returns the process exit
 // status: 0 success, 1 an expectation failed (or a run did not finish), 2
-// invalid input. Parsing of the command line lives in main.cpp.
+// invalid input. The command line is parsed in main.cpp, with the flags of
+// each subcommand registered beside it (run_command_line.hpp,
+// view_commands.hpp, flyte_command.hpp).
 #pragma once
 
 #include <cstdint>
