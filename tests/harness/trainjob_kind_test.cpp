@@ -100,7 +100,7 @@ TEST_CASE("trainerVersion must name a known Trainer release") {
              Catch::Contains("unknown Trainer version \"v9\"; choose one of v2.3.0, fixed"));
 }
 
-TEST_CASE("--trainer-version is checked by the command line") {
+TEST_CASE("The trainer-version flag is checked by the command line") {
   TempDir dir;
   testing::Write(dir.path() + "/s.yaml", Scenario(kDeadlineJob));
   auto bad = testing::RunCli({"run", "s.yaml", "--trainer-version", "v1"}, dir.path());
