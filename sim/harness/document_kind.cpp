@@ -23,6 +23,8 @@ std::vector<RunKind> RunKinds() {
       {"Pod", "v1", DocumentKind::kPod},
       {"List", "v1", DocumentKind::kList},
       {"Scenario", "ptsim.io/v1", DocumentKind::kScenario},
+      {"TrainingRuntime", "trainer.kubeflow.org/v1alpha1", DocumentKind::kRuntime},
+      {"ClusterTrainingRuntime", "trainer.kubeflow.org/v1alpha1", DocumentKind::kRuntime},
   };
   for (const JobKind* k : JobKinds())
     kinds.push_back({k->kind(), k->api_version(), DocumentKind::kJob});

@@ -11,7 +11,8 @@
 
 namespace ptsim {
 
-enum class DocumentKind { kPod, kList, kJob, kScenario, kOther };
+// kRuntime: a Trainer v2 TrainingRuntime or ClusterTrainingRuntime.
+enum class DocumentKind { kPod, kList, kJob, kRuntime, kScenario, kOther };
 
 // The kind of a document from its apiVersion and kind.
 DocumentKind ClassifyDocument(const std::string& api_version, const std::string& kind);

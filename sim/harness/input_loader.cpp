@@ -11,6 +11,7 @@
 #include "sim/harness/flyte_plan.hpp"
 #include "sim/harness/host_paths.hpp"
 #include "sim/harness/job_kind.hpp"
+#include "sim/harness/trainjob_kind.hpp"
 #include "sim/harness/likely_typos.hpp"
 #include "sim/harness/manifest_paths.hpp"
 #include "sim/harness/scenario_loader.hpp"
@@ -113,6 +114,8 @@ void AddDocument(DecodeContext& ctx, const YAML::Node& doc, RunPlan* plan, int d
     AddPod(ctx, doc, plan);
   } else if (document == DocumentKind::kJob) {
     AddJob(ctx, doc, *FindJobKind(api_version, kind), plan);
+  } else if (document == DocumentKind::kRuntime) {
+    AddTrainingRuntime(ctx, doc, plan);
   } else if (document == DocumentKind::kScenario && depth > 0) {
     ctx.set_object("");
     ctx.Error(doc["kind"], "kind",
@@ -182,6 +185,7 @@ Result<RunPlan> LoadRunPlan(const std::string& path, const PlanOverrides& overri
   if (overrides.seed) plan.seed = *overrides.seed;
   if (overrides.timeout) plan.timeout = *overrides.timeout;
   if (overrides.operator_version) plan.operator_version = overrides.operator_version->profile;
+  if (overrides.trainer_version) plan.trainer_profile = *overrides.trainer_version;
   MergeImageMappings(overrides.images, &plan.images, &diags);
   if (overrides.torchrun) plan.torchrun = *overrides.torchrun;
   if (overrides.torch_version) plan.torch_version = *overrides.torch_version;
@@ -193,6 +197,7 @@ Result<RunPlan> LoadRunPlan(const std::string& path, const PlanOverrides& overri
   try {
     if (plan.flyte && diags.ok()) AddFlyteAttempts(&plan, &diags);
     if (diags.ok()) CheckPlanReferences(plan, &diags);
+    if (diags.ok()) CheckTrainJobs(plan, &diags);
     if (diags.ok()) CheckHostPaths(plan, overrides.allowed_host_paths, &diags);
   } catch (const std::exception& e) {
     diags.Error({path, 0, 0}, "", "",

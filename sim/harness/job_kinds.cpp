@@ -5,6 +5,7 @@
 #include "sim/harness/job_kind.hpp"
 #include "sim/harness/jobset_kind.hpp"
 #include "sim/harness/pytorchjob_kind.hpp"
+#include "sim/harness/trainjob_kind.hpp"
 
 namespace ptsim {
 
@@ -13,6 +14,7 @@ const std::vector<const JobKind*>& JobKinds() {
       &PyTorchJobKind(),  // kubeflow.org/v1 (pytorchjob_kind.cpp)
       &BatchJobKind(),    // batch/v1 (batchjob_kind.cpp)
       &JobSetKind(),      // jobset.x-k8s.io/v1alpha2 (jobset_kind.cpp)
+      &TrainJobKind(),    // trainer.kubeflow.org/v1alpha1 (trainjob_kind.cpp)
   };
   return kinds;
 }

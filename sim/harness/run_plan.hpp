@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "fakes/trainer/trainer_profile.hpp"
 #include "sim/core/diagnostics.hpp"
 #include "sim/harness/expectation.hpp"
 #include "sim/harness/fault_spec.hpp"
@@ -24,6 +25,7 @@
 #include "sim/model/pod.hpp"
 #include "sim/model/pytorchjob.hpp"
 #include "sim/model/pytorchjob_codec.hpp"
+#include "sim/model/trainjob.hpp"
 
 namespace ptsim {
 
@@ -70,6 +72,11 @@ struct RunPlan {
   // faults and expectations may name them, but ExecuteRun does not create them itself.
   std::set<std::string> deferred;
   std::vector<PlanNote> notes;
+  // Trainer v2 runtimes of the input (docs/trainer.md), created before the
+  // jobs, and the release the TrainJob controller emulates.
+  std::vector<TrainingRuntime> training_runtimes;
+  std::vector<ClusterTrainingRuntime> cluster_training_runtimes;
+  TrainerProfile trainer_profile;
 };
 
 // Settings from the command line that override what a file says.
@@ -85,6 +92,7 @@ struct PlanOverrides {
   // Directories (absolute) a hostPath volume may name besides the input file's
   // own: the runs directory and each --allow-host-path (host_paths.hpp).
   std::vector<std::string> allowed_host_paths;
+  std::optional<TrainerProfile> trainer_version;  // --trainer-version
 };
 
 }  // namespace ptsim

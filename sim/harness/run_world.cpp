@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "sim/harness/job_kind.hpp"
+#include "sim/harness/trainjob_kind.hpp"
 
 namespace ptsim {
 namespace {
@@ -15,6 +16,7 @@ SimulationOptions OptionsFor(const RunPlan& plan, const RunSettings& settings) {
   options.nodes = plan.nodes;
   options.processes = settings.processes;
   options.operator_version = plan.operator_version;
+  options.trainer_profile = plan.trainer_profile;
   options.elastic_policy = plan.torchrun;
   options.torch_version = plan.torch_version;
   options.name = plan.name;
@@ -68,6 +70,7 @@ void RunWorld::CreatePods() {
 }
 
 void RunWorld::CreateJobs() {
+  CreateTrainingRuntimes(sim_, plan_);  // a TrainJob's runtime exists before it
   for (const auto& entry : plan_.jobs) {
     if (IsDeferred(plan_, entry)) continue;  // created by the Flyte driver
     const Diagnostics created = entry.kind->Create(sim_, entry);

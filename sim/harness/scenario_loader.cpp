@@ -145,6 +145,18 @@ void DecodeScenario(
       }
     }
   }
+  std::string trainer_version;
+  m.String("trainerVersion", &trainer_version);
+  if (!trainer_version.empty()) {
+    auto profile = ParseTrainerVersion(trainer_version);
+    if (!profile) {
+      ctx.Error(m.Get("trainerVersion"), "trainerVersion",
+                fmt::format("unknown Trainer version \"{}\"; choose one of {}", trainer_version,
+                            kTrainerVersions));
+    } else if (!overrides.trainer_version) {
+      plan->trainer_profile = *profile;
+    }
+  }
   std::string torchrun;
   m.String("torchrun", &torchrun);
   if (!torchrun.empty()) {

@@ -54,7 +54,8 @@ Simulation::Simulation(SimulationOptions options)
       controller_(api_, notes_, ControllerOptionsFor(options_.operator_version)),
       job_controller_(api_),
       job_ttl_controller_(api_),
-      jobset_controller_(api_) {
+      jobset_controller_(api_),
+      trainjob_controller_(api_, notes_, {options_.trainer_profile}) {
   // torchrun containers may run as an emulated elastic agent (docs/elastic.md).
   AddInterceptor(&elastic_);
   for (const auto& node : options_.nodes)

@@ -28,6 +28,7 @@
 #include "fakes/process/runner_mux.hpp"
 #include "fakes/process/scripted_process_runner.hpp"
 #include "fakes/scheduler/scheduler.hpp"
+#include "fakes/trainer/trainjob_controller.hpp"
 #include "sim/core/event_loop.hpp"
 #include "sim/core/notes.hpp"
 #include "sim/core/random.hpp"
@@ -66,6 +67,7 @@ struct SimulationOptions {
   std::vector<NodeConfig> nodes;
   ProcessEnvironment processes;
   OperatorVersion operator_version = kDefaultOperatorVersion;
+  TrainerProfile trainer_profile;  // the TrainJob controller's release
   NodeLifecycleController::Options node_lifecycle;
   // torchrun containers (docs/elastic.md): kAuto emulates the agent when real
   // torchrun cannot run here; kEmulate always; kReal never. `torch_version`
@@ -101,6 +103,7 @@ class Simulation {
   PyTorchJobController& controller() { return controller_; }
   JobController& job_controller() { return job_controller_; }
   JobSetController& jobset_controller() { return jobset_controller_; }
+  TrainJobController& trainjob_controller() { return trainjob_controller_; }
   HostNetwork& network() { return network_; }
   MapImageRegistry& images() { return images_; }
   ProcessRunner& runner() { return faulty_; }
@@ -156,6 +159,7 @@ class Simulation {
   JobController job_controller_;                   // batch/v1 Jobs
   TtlAfterFinishedController job_ttl_controller_;  // their ttlSecondsAfterFinished
   JobSetController jobset_controller_;
+  TrainJobController trainjob_controller_;
   std::vector<KubeletObserver*> observers_;
   std::vector<CommandInterceptor*> interceptors_;
 };

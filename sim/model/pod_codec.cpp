@@ -9,7 +9,6 @@
 #include "sim/model/pod_paths.hpp"
 
 namespace ptsim {
-namespace {
 
 void DecodeEnvVar(DecodeContext& ctx, const YAML::Node& node, const std::string& path,
                   EnvVar* out) {
@@ -40,6 +39,8 @@ void DecodeEnvVar(DecodeContext& ctx, const YAML::Node& node, const std::string&
     out->value_from = source;
   });
 }
+
+namespace {
 
 void DecodePort(DecodeContext& ctx, const YAML::Node& node, const std::string& path,
                 ContainerPort* out) {

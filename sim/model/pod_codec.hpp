@@ -22,6 +22,8 @@ inline constexpr std::size_t kTotalAnnotationSizeLimitBytes = 256 * 1024;
 
 // Also checks the annotations' total size, as the API server does.
 void DecodeObjectMeta(MapReader& m, ObjectMeta* out);
+// One env entry ({name, value, valueFrom: {fieldRef | resourceFieldRef}}).
+void DecodeEnvVar(DecodeContext& ctx, const YAML::Node& node, const std::string& path, EnvVar* out);
 void DecodeContainer(DecodeContext& ctx, const YAML::Node& node, const std::string& path,
                      Container* out);
 void DecodePodSpec(MapReader& m, PodSpec* out);

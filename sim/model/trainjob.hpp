@@ -51,7 +51,7 @@ struct Trainer {
 // template, kept as written (the JobSet plugin applies it in order).
 struct RuntimePatch {
   std::string manager;
-  std::optional<Time> time;  // set by the mutating webhook
+  std::optional<Time> time;              // set by the mutating webhook
   nlohmann::json training_runtime_spec;  // {template: {metadata, spec: {replicatedJobs}}}
 };
 
@@ -137,6 +137,7 @@ inline constexpr const char* kTrainJobControllerName = "trainer.kubeflow.org/tra
 inline constexpr const char* kAncestorStepLabel = "trainer.kubeflow.org/trainjob-ancestor-step";
 inline constexpr const char* kFrameworkLabel = "trainer.kubeflow.org/framework";
 inline constexpr const char* kTrainerNodeName = "node";  // the trainer replicated job and container
+inline constexpr const char* kAncestorTrainer = "trainer";  // the trainer's ancestor-step label
 inline constexpr const char* kDatasetInitializer = "dataset-initializer";
 inline constexpr const char* kModelInitializer = "model-initializer";
 inline constexpr std::int32_t kTorchMasterPort = 29500;

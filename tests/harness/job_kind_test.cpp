@@ -12,6 +12,7 @@
 #include "sim/harness/job_kind.hpp"
 #include "sim/harness/jobset_kind.hpp"
 #include "sim/harness/pytorchjob_kind.hpp"
+#include "sim/harness/trainjob_kind.hpp"
 
 namespace ptsim {
 namespace {
@@ -61,6 +62,8 @@ TEST_CASE("the PyTorchJob kind is found by apiVersion and kind") {
   CHECK(FindJobKind("jobset.x-k8s.io/v1alpha2", "JobSet") == &JobSetKind());
   CHECK(std::count(JobKinds().begin(), JobKinds().end(), &PyTorchJobKind()) == 1);
   CHECK(std::count(JobKinds().begin(), JobKinds().end(), &JobSetKind()) == 1);
+  CHECK(FindJobKind("trainer.kubeflow.org/v1alpha1", "TrainJob") == &TrainJobKind());
+  CHECK(std::count(JobKinds().begin(), JobKinds().end(), &TrainJobKind()) == 1);
   CHECK(JobKinds().front() == &PyTorchJobKind());
 }
 

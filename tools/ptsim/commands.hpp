@@ -20,6 +20,7 @@ struct RunOptions {
   std::string runs_dir = "ptsim-runs";
   std::string timeout;
   std::string operator_version;
+  std::string trainer_version;  // --trainer-version
   std::string torchrun;
   std::string torch_version;
   std::optional<std::uint64_t> seed;

@@ -25,6 +25,10 @@ CLI::App* AddRunCommand(CLI::App& app, RunOptions* run) {
                       "v1.9.0-v1.9.4 (default v1.9.4; a release without a profile of its own "
                       "behaves as the profile that matches it, and ptsim says which), or fixed "
                       "(v1.9.4 with its known bugs corrected)");
+  run_cmd->add_option("--trainer-version", run->trainer_version,
+                      "Kubeflow Trainer release the TrainJob controller emulates: v2.3.0 "
+                      "(default) or fixed (kubeflow/trainer#3891: a failed TrainJob is not "
+                      "rebuilt when its JobSet is gone)");
   run_cmd->add_option(
       "--image", run->images,
       "Map an image (repeatable): 'REF={run: [CMD, ARG...]}', or entrypoint, cmd, env, "

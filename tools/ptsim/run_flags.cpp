@@ -35,6 +35,14 @@ bool DecodeVersionsAndTimeout(const RunOptions& options, PlanOverrides* override
       return false;
     }
   }
+  if (!options.trainer_version.empty()) {
+    overrides->trainer_version = ParseTrainerVersion(options.trainer_version);
+    if (!overrides->trainer_version) {
+      std::cerr << fmt::format("ptsim: --trainer-version {}: unknown; choose one of {}\n",
+                               options.trainer_version, kTrainerVersions);
+      return false;
+    }
+  }
   if (!options.torchrun.empty()) {
     overrides->torchrun = elastic::ParseElasticPolicy(options.torchrun);
     if (!overrides->torchrun) {

@@ -62,8 +62,9 @@ ConditionPattern ReadConditionPattern(DecodeContext& ctx, const YAML::Node& node
 }
 
 std::string UnknownConditionType(const std::string& type) {
-  // A PyTorchJob's, a batch/v1 Job's (docs/batch-job.md), then a JobSet's
-  // (docs/jobset.md).
+  // A PyTorchJob's, a batch/v1 Job's (docs/batch-job.md), a JobSet's
+  // (docs/jobset.md), then a TrainJob's (docs/trainer.md: Complete, Failed,
+  // Suspended).
   static const std::set<std::string> kTypes = {"Created",
                                                "Running",
                                                "Restarting",
@@ -82,7 +83,8 @@ std::string UnknownConditionType(const std::string& type) {
       "unknown condition type \"{}\"; PyTorchJob conditions are Created, Running, Restarting, "
       "Succeeded, Failed and Suspended; batch/v1 Job conditions are Suspended, FailureTarget, "
       "SuccessCriteriaMet, Failed and Complete; JobSet conditions are Completed, Failed, "
-      "Suspended, RestartingJobSet, StartupPolicyInProgress and StartupPolicyCompleted",
+      "Suspended, RestartingJobSet, StartupPolicyInProgress and StartupPolicyCompleted; TrainJob "
+      "conditions are Complete, Failed and Suspended",
       type);
 }
 
