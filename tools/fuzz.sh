@@ -57,8 +57,8 @@ case "${1:-}" in
   ''|*[!0-9]*) ;;
   *) seconds=$1; shift ;;
 esac
-all="yaml_stream pod_manifest pytorchjob_manifest run_file fault_flag container_script \
-flyte_task_file flyte_template torchrun_args go_duration quantity label_selector"
+all="yaml_stream pod_manifest pytorchjob_manifest job_manifest jobset_manifest trainjob_manifest \
+run_file fault_flag container_script flyte_task_file flyte_template torchrun_args go_duration quantity label_selector"
 targets="${*:-$all}"
 
 out="${PTSIM_FUZZ_BUILD:-build-fuzz}"

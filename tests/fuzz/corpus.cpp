@@ -127,8 +127,9 @@ std::map<std::string, std::vector<std::string>> SeedInputs(const std::string& so
   Collector c;
   for (const auto& path : InputFiles(root)) {
     const std::string text = ReadAll(path);
-    for (const char* target : {"yaml_stream", "pod_manifest", "pytorchjob_manifest", "run_file",
-                               "flyte_task_file", "flyte_template"}) {
+    for (const char* target :
+         {"yaml_stream", "pod_manifest", "pytorchjob_manifest", "job_manifest", "jobset_manifest",
+          "trainjob_manifest", "run_file", "flyte_task_file", "flyte_template"}) {
       c.Add(target, text);
     }
     auto file = ParseYamlText(text, path.string());

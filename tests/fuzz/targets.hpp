@@ -27,6 +27,10 @@ struct Target {
 int YamlStreams(const std::uint8_t* data, std::size_t size);
 int PodManifests(const std::uint8_t* data, std::size_t size);
 int PyTorchJobManifests(const std::uint8_t* data, std::size_t size);
+int BatchJobManifests(const std::uint8_t* data, std::size_t size);
+int JobSetManifests(const std::uint8_t* data, std::size_t size);
+// TrainJob and (Cluster)TrainingRuntime documents.
+int TrainJobManifests(const std::uint8_t* data, std::size_t size);
 int RunFiles(const std::uint8_t* data, std::size_t size);
 int FaultFlags(const std::uint8_t* data, std::size_t size);
 int ContainerScripts(const std::uint8_t* data, std::size_t size);

@@ -12,9 +12,17 @@
 #include "sim/harness/container_preflight.hpp"
 #include "sim/harness/flyte_plan.hpp"
 #include "sim/harness/input_loader.hpp"
+#include "sim/model/batch_job_codec.hpp"
+#include "sim/model/batch_job_validation.hpp"
+#include "sim/model/field_error.hpp"
+#include "sim/model/jobset_codec.hpp"
+#include "sim/model/jobset_defaults.hpp"
+#include "sim/model/jobset_validation.hpp"
 #include "sim/model/pod_codec.hpp"
 #include "sim/model/pytorchjob_codec.hpp"
 #include "sim/model/pytorchjob_validation.hpp"
+#include "sim/model/trainjob_codec.hpp"
+#include "sim/model/trainjob_validation.hpp"
 #include "sim/model/yaml_file.hpp"
 #include "sim/model/yaml_to_json.hpp"
 #include "tests/fuzz/check.hpp"
@@ -48,6 +56,14 @@ class ScratchDir {
  private:
   std::string path_;
 };
+
+// The API server's rendering of `errors` is checked as diagnostics are.
+void CheckFieldErrors(const std::vector<FieldError>& errors) {
+  if (errors.empty()) return;
+  Diagnostics rendered;
+  rendered.Error({}, "object", "", AggregateFieldErrors(errors));
+  CheckRendered(rendered);
+}
 
 }  // namespace
 
@@ -99,6 +115,45 @@ int PyTorchJobManifests(const std::uint8_t* data, std::size_t size) {
   return 0;
 }
 
+int BatchJobManifests(const std::uint8_t* data, std::size_t size) {
+  const auto file = Parse(data, size);
+  if (!file.ok()) return 0;
+  for (const auto& doc : file->documents) {
+    auto decoded = DecodeBatchJobDocument(doc, kFile);
+    CheckResult(decoded);
+    if (decoded.ok()) CheckFieldErrors(ValidateBatchJob(*decoded));
+  }
+  return 0;
+}
+
+int JobSetManifests(const std::uint8_t* data, std::size_t size) {
+  const auto file = Parse(data, size);
+  if (!file.ok()) return 0;
+  for (const auto& doc : file->documents) {
+    auto decoded = DecodeJobSetDocument(doc, kFile);
+    CheckResult(decoded);
+    if (!decoded.ok()) continue;
+    JobSet js = *decoded;
+    SetDefaults_JobSet(&js);
+    CheckFieldErrors(ValidateJobSetCreate(js));
+  }
+  return 0;
+}
+
+int TrainJobManifests(const std::uint8_t* data, std::size_t size) {
+  const auto file = Parse(data, size);
+  if (!file.ok()) return 0;
+  for (const auto& doc : file->documents) {
+    auto trainjob = DecodeTrainJobDocument(doc, kFile);
+    CheckResult(trainjob);
+    if (trainjob.ok()) CheckFieldErrors(ValidateTrainJobCrd(*trainjob));
+    auto runtime = DecodeClusterTrainingRuntimeDocument(doc, kFile);
+    CheckResult(runtime);
+    if (runtime.ok()) CheckFieldErrors(ValidateTrainingRuntimeSpec(runtime->spec));
+  }
+  return 0;
+}
+
 int RunFiles(const std::uint8_t* data, std::size_t size) {
   static ScratchDir dir;
   if (dir.path().empty()) return 0;
@@ -142,6 +197,9 @@ const std::vector<Target>& Targets() {
       {"yaml_stream", YamlStreams},
       {"pod_manifest", PodManifests},
       {"pytorchjob_manifest", PyTorchJobManifests},
+      {"job_manifest", BatchJobManifests},
+      {"jobset_manifest", JobSetManifests},
+      {"trainjob_manifest", TrainJobManifests},
       {"run_file", RunFiles},
       {"fault_flag", FaultFlags},
       {"container_script", ContainerScripts},
