@@ -9,6 +9,7 @@
 
 #include "fakes/kubelet/container_launch.hpp"
 #include "fakes/process/real_process_runner.hpp"
+#include "fakes/trainer/default_runtime.hpp"
 #include "sim/core/spelling.hpp"
 #include "sim/harness/flyte_plan.hpp"
 #include "sim/harness/job_kind.hpp"
@@ -113,12 +114,56 @@ std::string MapHint(const std::string& image) {
       image);
 }
 
+// The images a TrainJob's pods will run: its runtime's containers (from the
+// input, or the built-in torch-distributed), the trainer's `image` replacing
+// that of container `node` (plugins/jobset/builder.go Trainer). A runtime the
+// plan lacks contributes nothing (the TrainJob is refused at admission).
+std::vector<std::string> TrainJobImages(const RunPlan& plan, const TrainJob& tj) {
+  const RuntimeRef& ref = tj.spec.runtime_ref;
+  const TrainingRuntimeSpec* spec = nullptr;
+  static const ClusterTrainingRuntime kBuiltIn = TorchDistributedRuntime();
+  if (ref.kind.value_or("ClusterTrainingRuntime") == "TrainingRuntime") {
+    for (const auto& r : plan.training_runtimes) {
+      if (r.metadata.name == ref.name && r.metadata.namespace_ == tj.metadata.namespace_)
+        spec = &r.spec;
+    }
+  } else {
+    for (const auto& r : plan.cluster_training_runtimes) {
+      if (r.metadata.name == ref.name) spec = &r.spec;
+    }
+    if (spec == nullptr && ref.name == kDefaultRuntimeName) spec = &kBuiltIn.spec;
+  }
+  std::vector<std::string> out;
+  if (spec == nullptr) return out;
+  const std::optional<std::string> trainer_image =
+      tj.spec.trainer ? tj.spec.trainer->image : std::nullopt;
+  for (const auto& rjob : spec->template_.spec.replicated_jobs) {
+    const PodSpec& ps = rjob.template_.spec.template_.spec;
+    for (const auto* list : {&ps.init_containers, &ps.containers}) {
+      for (const auto& c : *list) {
+        const auto step = rjob.template_.metadata.labels.find(kAncestorStepLabel);
+        const bool trainer = list == &ps.containers && c.name == kTrainerNodeName &&
+                             step != rjob.template_.metadata.labels.end() &&
+                             step->second == kAncestorTrainer;
+        out.push_back(trainer && trainer_image ? *trainer_image : c.image);
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> ContainerImages(const RunPlan& plan) {
   std::vector<std::string> out;
   for (const Site& s : Sites(plan))
     out.push_back(s.container->image);
+  for (const auto& entry : plan.jobs) {
+    if (const TrainJob* tj = entry.As<TrainJob>()) {
+      for (auto& image : TrainJobImages(plan, *tj))
+        out.push_back(std::move(image));
+    }
+  }
   return out;
 }
 

@@ -158,5 +158,18 @@ spec:
                              "trainingRuntime must be created before the TrainJob is created"));
 }
 
+TEST_CASE("An image mapping for the default runtime's trainer is used, not warned about") {
+  TempDir dir;
+  testing::Write(dir / "s.yaml",
+                 Scenario(kDeadlineJob,
+                          "images:\n  pytorch/pytorch:2.13.0-cuda13.0-cudnn9-runtime: {script: "
+                          "\"run 5s, exit 0\"}\n  unused:v1: {script: \"exit 0\"}\n"));
+  auto r = testing::RunCli({"run", "s.yaml", "-q"}, dir.path());
+  INFO(r.output);
+  CHECK(r.output.find("\"pytorch/pytorch:2.13.0-cuda13.0-cudnn9-runtime\": no container") ==
+        std::string::npos);
+  CHECK(r.output.find("image \"unused:v1\": no container uses this mapping") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace ptsim
