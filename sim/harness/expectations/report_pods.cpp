@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "sim/harness/plan_objects.hpp"
 #include "sim/harness/report_fields.hpp"
 
 namespace ptsim {
@@ -18,7 +19,7 @@ const json& ReportList(const json& report, const char* key) {
 std::vector<const json*> PodsNamed(const json& report, const std::string& name) {
   std::vector<const json*> out;
   for (const auto& p : ReportList(report, "pods")) {
-    if (StringField(p, "name") == name) out.push_back(&p);
+    if (MatchesPlannedPodName(name, StringField(p, "name"))) out.push_back(&p);
   }
   return out;
 }

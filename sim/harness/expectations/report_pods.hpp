@@ -18,7 +18,9 @@ namespace ptsim {
 // The report's list `key` (`pods`, `services`, `events`, ...), or an empty list.
 const nlohmann::json& ReportList(const nlohmann::json& report, const char* key);
 
-// Every pod ever created with this name, oldest first.
+// Every pod ever created with this name, oldest first; a name ending in
+// `-*` names the pods of that prefix and a generated 5-character suffix (a
+// Job's or JobSet's pods, MatchesPlannedPodName).
 std::vector<const nlohmann::json*> PodsNamed(const nlohmann::json& report, const std::string& name);
 
 // A container of a pod; without `container`, the pod's first app container.
