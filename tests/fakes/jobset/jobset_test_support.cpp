@@ -1,4 +1,4 @@
-#include "tests/jobset/jobset_test_support.hpp"
+#include "tests/fakes/jobset/jobset_test_support.hpp"
 
 namespace ptsim::testing {
 

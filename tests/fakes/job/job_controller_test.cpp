@@ -4,7 +4,7 @@
 // that ptsim models, in virtual time.
 #include <catch2/catch.hpp>
 
-#include "tests/job/job_fixture.hpp"
+#include "tests/fakes/job/job_fixture.hpp"
 
 namespace ptsim {
 namespace {

@@ -11,7 +11,7 @@
 #include "fakes/jobset/replicated_job_status.hpp"
 #include "fakes/jobset/success_policy.hpp"
 #include "sim/model/jobset_defaults.hpp"
-#include "tests/jobset/jobset_test_support.hpp"
+#include "tests/fakes/jobset/jobset_test_support.hpp"
 
 namespace ptsim {
 namespace {

@@ -12,7 +12,7 @@
 #include "sim/core/wall_clock.hpp"
 #include "sim/model/jobset_defaults.hpp"
 #include "sim/model/service.hpp"
-#include "tests/jobset/jobset_test_support.hpp"
+#include "tests/fakes/jobset/jobset_test_support.hpp"
 
 namespace ptsim {
 namespace {

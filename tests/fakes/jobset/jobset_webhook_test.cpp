@@ -8,7 +8,7 @@
 
 #include "sim/model/jobset_defaults.hpp"
 #include "sim/model/jobset_validation.hpp"
-#include "tests/jobset/jobset_test_support.hpp"
+#include "tests/fakes/jobset/jobset_test_support.hpp"
 
 namespace ptsim {
 namespace {

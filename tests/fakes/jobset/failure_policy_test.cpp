@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "fakes/jobset/failure_policy.hpp"
-#include "tests/jobset/jobset_test_support.hpp"
+#include "tests/fakes/jobset/jobset_test_support.hpp"
 
 namespace ptsim {
 namespace {
