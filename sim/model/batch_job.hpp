@@ -95,7 +95,7 @@ struct BatchJobStatus {
   std::int32_t succeeded = 0;
   std::int32_t failed = 0;
   std::optional<std::int32_t> terminating;
-  std::string completed_indexes;         // "1,3-5"
+  std::string completed_indexes;  // "1,3-5"
   std::optional<std::string> failed_indexes;
   std::optional<UncountedTerminatedPods> uncounted_terminated_pods;
   std::optional<std::int32_t> ready;
@@ -120,7 +120,8 @@ struct JobTemplateSpec {
 
 // Labels, annotations and finalizers the Job controller writes
 // (k8s.io/api/batch/v1 types.go).
-inline constexpr const char* kJobCompletionIndexAnnotation = "batch.kubernetes.io/job-completion-index";
+inline constexpr const char* kJobCompletionIndexAnnotation =
+    "batch.kubernetes.io/job-completion-index";
 inline constexpr const char* kJobIndexFailureCountAnnotation =
     "batch.kubernetes.io/job-index-failure-count";
 inline constexpr const char* kJobIndexIgnoredFailureCountAnnotation =

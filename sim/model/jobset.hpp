@@ -26,8 +26,8 @@ struct ReplicatedJob {
   std::string name;
   std::optional<std::string> group_name;  // CRD default "default"
   JobTemplateSpec template_;
-  std::optional<std::int32_t> replicas;   // CRD default 1
-  std::vector<DependsOn> depends_on;      // at most 5
+  std::optional<std::int32_t> replicas;  // CRD default 1
+  std::vector<DependsOn> depends_on;     // at most 5
 };
 
 struct Network {
@@ -120,7 +120,8 @@ struct JobSet {
 inline constexpr const char* kJobSetNameKey = "jobset.sigs.k8s.io/jobset-name";
 inline constexpr const char* kJobSetUidKey = "jobset.sigs.k8s.io/jobset-uid";
 inline constexpr const char* kReplicatedJobNameKey = "jobset.sigs.k8s.io/replicatedjob-name";
-inline constexpr const char* kReplicatedJobReplicasKey = "jobset.sigs.k8s.io/replicatedjob-replicas";
+inline constexpr const char* kReplicatedJobReplicasKey =
+    "jobset.sigs.k8s.io/replicatedjob-replicas";
 inline constexpr const char* kGlobalReplicasKey = "jobset.sigs.k8s.io/global-replicas";
 inline constexpr const char* kJobIndexKey = "jobset.sigs.k8s.io/job-index";
 inline constexpr const char* kJobGlobalIndexKey = "jobset.sigs.k8s.io/job-global-index";
